@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`. Every target creates .venv itself.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SHARED ?= ../shared
+DB ?= out/samples.db
+
+.PHONY: install run test lint bench eval model serve clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	mkdir -p out && rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN)/marsad ingest samples --db $(DB)
+	$(BIN)/marsad articles --db $(DB) --format table
+	$(BIN)/marsad events --db $(DB) --format table
+
+lint: install
+	$(BIN)/ruff check src tests eval bench
+
+# pytest exits 5 when it collects nothing: that is a failure of the suite, say so plainly.
+test: install lint
+	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+
+bench: install
+	$(BIN)/python bench/run.py
+
+eval: install
+	$(BIN)/python eval/run.py --shared $(SHARED)
+
+model: install
+	$(BIN)/python -m marsad.entities.train --train $(SHARED)/data/anercorp/train.txt
+
+serve: install
+	$(BIN)/marsad serve --db $(DB)
+
+clean:
+	rm -rf out build *.egg-info

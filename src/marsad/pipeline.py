@@ -1,0 +1,145 @@
+"""Steps, stats and executors, in the manner of datatrove.
+
+A step is a small object whose ``run(items)`` yields items. It knows nothing about processes, shards or files other
+than its own input: executors decide where steps run. Each step keeps counters (in, out, dropped by reason,
+failures with the file that caused them) and the time spent in its own code, excluding its upstream.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Failure
+
+
+@dataclass
+class StepStats:
+    name: str
+    n_in: int = 0
+    n_out: int = 0
+    seconds: float = 0.0
+    dropped: Counter = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+    counters: Counter = field(default_factory=Counter)
+
+    def merge(self, other: StepStats) -> None:
+        self.n_in += other.n_in
+        self.n_out += other.n_out
+        self.seconds += other.seconds
+        self.dropped.update(other.dropped)
+        self.failures.extend(other.failures)
+        self.counters.update(other.counters)
+
+    def line(self) -> str:
+        rate = f"{self.n_in / self.seconds:,.0f}/s" if self.seconds > 0 else "-"
+        drops = ", ".join(f"{k}: {v}" for k, v in self.dropped.most_common()) or "none"
+        extra = "".join(f", {k}: {v}" for k, v in sorted(self.counters.items()))
+        return f"{self.name:<10} in {self.n_in:>6}  out {self.n_out:>6}  {self.seconds:7.2f}s ({rate})  dropped: {drops}{extra}"
+
+
+class Step:
+    """Base step. Subclasses implement ``run``; call the step (``step(items)``) to get counting and timing."""
+
+    name = "step"
+    requires: tuple[str, ...] = ()  # what earlier steps must have annotated (documentation + checks)
+    provides: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.stats = StepStats(self.name)
+
+    def run(self, items: Iterable[Any]) -> Iterator[Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def drop(self, reason: str) -> None:
+        self.stats.dropped[reason] += 1
+
+    def fail(self, source_path: str, reason: str, record: int | None = None) -> None:
+        self.stats.failures.append(Failure(source_path, reason, record))
+        self.stats.dropped["failed"] += 1
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.stats.counters[key] += n
+
+    def __call__(self, items: Iterable[Any]) -> Iterator[Any]:
+        stats = self.stats
+        upstream = [0.0]
+
+        def feed() -> Iterator[Any]:
+            it = iter(items)
+            while True:
+                t0 = time.perf_counter()
+                try:
+                    x = next(it)
+                except StopIteration:
+                    upstream[0] += time.perf_counter() - t0
+                    return
+                upstream[0] += time.perf_counter() - t0
+                stats.n_in += 1
+                yield x
+
+        gen = self.run(feed())
+        while True:
+            t0 = time.perf_counter()
+            before = upstream[0]
+            try:
+                out = next(gen)
+            except StopIteration:
+                stats.seconds += (time.perf_counter() - t0) - (upstream[0] - before)
+                return
+            stats.seconds += (time.perf_counter() - t0) - (upstream[0] - before)
+            stats.n_out += 1
+            yield out
+
+
+class MapStep(Step):
+    """A step that transforms one item at a time; an exception on one item is a failure, not a crash."""
+
+    def process(self, item: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def run(self, items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            try:
+                out = self.process(item)
+            except Exception as e:  # one bad document must not stop the run
+                self.fail(getattr(item, "source_path", "?"), f"{self.name}: {type(e).__name__}: {e}")
+                continue
+            if out is None:
+                continue
+            if isinstance(out, list):
+                yield from out
+            else:
+                yield out
+
+
+class Pipeline:
+    def __init__(self, steps: Sequence[Step]) -> None:
+        self.steps = list(steps)
+
+    def iterate(self, items: Iterable[Any]) -> Iterator[Any]:
+        stream: Iterable[Any] = items
+        for step in self.steps:
+            stream = step(stream)
+        yield from stream
+
+    def stats(self) -> list[StepStats]:
+        return [s.stats for s in self.steps]
+
+    def failures(self) -> list[Failure]:
+        return [f for s in self.steps for f in s.stats.failures]
+
+
+class LocalExecutor:
+    """Runs a pipeline in this process. A Ray executor would run the same steps per shard and merge the stats."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+
+    def run(self, items: Iterable[Any]) -> list[StepStats]:
+        for _ in self.pipeline.iterate(items):
+            pass
+        return self.pipeline.stats()
