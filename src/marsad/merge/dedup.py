@@ -1,0 +1,67 @@
+"""Near-duplicate articles across outlets with MinHash LSH: `duplicate_of` points at the first article seen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from ..arabic import normalize
+
+
+def shingles(text: str, n: int) -> set[bytes]:
+    words = normalize(text).split()
+    if len(words) < n:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i:i + n]).encode("utf-8") for i in range(len(words) - n + 1)}
+
+
+class NearDuplicates:
+    """An LSH index of the articles stored so far; ``check_and_add`` answers with the first near-duplicate."""
+
+    def __init__(self, threshold: float = 0.7, num_perm: int = 128, shingle: int = 5) -> None:
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.shingle = shingle
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.order: dict[str, int] = {}  # article id -> insertion rank, to point at the first one seen
+        self.sigs: dict[str, MinHash] = {}
+
+    def signature(self, text: str) -> MinHash:
+        m = MinHash(num_perm=self.num_perm)
+        sh = shingles(text, self.shingle)
+        if sh:
+            m.update_batch(list(sh))
+        return m
+
+    @staticmethod
+    def to_bytes(m: MinHash) -> bytes:
+        return m.hashvalues.astype(np.uint64).tobytes()
+
+    def from_bytes(self, b: bytes) -> MinHash:
+        return MinHash(num_perm=self.num_perm, hashvalues=np.frombuffer(b, dtype=np.uint64).copy())
+
+    def load(self, stored: Iterable[tuple[str, bytes]]) -> None:
+        for aid, sig in stored:
+            m = self.from_bytes(sig)
+            if len(m.hashvalues) == self.num_perm:
+                self._insert(aid, m)
+
+    def _insert(self, aid: str, m: MinHash) -> None:
+        if aid in self.order:
+            return
+        self.order[aid] = len(self.order)
+        self.sigs[aid] = m
+        self.lsh.insert(aid, m)
+
+    def check_and_add(self, aid: str, m: MinHash) -> str | None:
+        """The first stored article whose estimated Jaccard with ``m`` passes the threshold, then index ``m``."""
+        best: str | None = None
+        for other in self.lsh.query(m):
+            if other == aid:
+                continue
+            if m.jaccard(self.sigs[other]) >= self.threshold and (best is None or self.order[other] < self.order[best]):
+                best = other
+        self._insert(aid, m)
+        return best

@@ -1,0 +1,278 @@
+"""SQLite store: schema migrations, WAL, idempotent writes keyed by content hash, FTS5 over normalised text.
+
+Articles and events keep their full record as JSON (what the CLI prints) beside indexed columns (what queries
+filter on). Writes happen one page at a time in a transaction, so a failure mid-run never loses what is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..arabic import normalize
+from ..model import Article, Event, Story
+
+# Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE pages (
+        id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, source_path TEXT, record INTEGER, url TEXT,
+        crawl_date TEXT, n_articles INTEGER, ingested_at TEXT
+    );
+    CREATE INDEX pages_hash ON pages(content_hash);
+    CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, page_id TEXT, source_path TEXT,
+        url TEXT, outlet TEXT, title TEXT, published TEXT, dateline TEXT, text TEXT, lang TEXT,
+        duplicate_of TEXT, crawl_date TEXT, annotations TEXT, ingested_at TEXT
+    );
+    CREATE INDEX articles_published ON articles(published);
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, tokenize='unicode61 remove_diacritics 2');
+    CREATE TABLE minhash (article_id TEXT PRIMARY KEY, sig BLOB NOT NULL);
+    CREATE TABLE events (
+        rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, article_id TEXT NOT NULL,
+        type TEXT, mode TEXT, status TEXT, date TEXT, date_precision TEXT, confidence REAL, story_id TEXT,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_type ON events(type);
+    CREATE INDEX events_date ON events(date);
+    CREATE TABLE event_participants (
+        event_id TEXT NOT NULL, role TEXT NOT NULL, name TEXT, name_ar TEXT, text TEXT, country TEXT, kind TEXT,
+        norm TEXT
+    );
+    CREATE INDEX participants_event ON event_participants(event_id);
+    CREATE TABLE stories (id TEXT PRIMARY KEY, type TEXT, date TEXT, record TEXT NOT NULL);
+    """,
+]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.migrate()
+
+    # -- schema -----------------------------------------------------------------------------------------------
+    def migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for i in range(version, len(MIGRATIONS)):
+            with self.db:
+                self.db.executescript(MIGRATIONS[i])
+                self.db.execute(f"PRAGMA user_version = {i + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes -------------------------------------------------------------------------------------------------
+    def has_page(self, content_hash: str) -> bool:
+        return self.db.execute("SELECT 1 FROM pages WHERE content_hash=? LIMIT 1", (content_hash,)).fetchone() is not None
+
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
+
+    def add_page(self, page_id: str, content_hash: str, source_path: str, record: int, url: str | None,
+                 crawl_date: str | None, n_articles: int) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO pages(id, content_hash, source_path, record, url, crawl_date, n_articles,"
+                " ingested_at) VALUES (?,?,?,?,?,?,?,?)",
+                (page_id, content_hash, source_path, record, url, crawl_date, n_articles, _now()))
+
+    def add_article(self, art: Article, signature: bytes | None = None) -> bool:
+        """Store an article and its events; False when an article with the same content id is already stored."""
+        if self.has_article(art.id):
+            return False
+        annotations = json.dumps({
+            "sentences": art.sentences,
+            "mentions": [asdict(m) for m in art.mentions],
+            "timexes": [asdict(t) for t in art.timexes],
+        }, ensure_ascii=False)
+        with self.db:
+            cur = self.db.execute(
+                "INSERT INTO articles(id, page_id, source_path, url, outlet, title, published, dateline, text, lang,"
+                " duplicate_of, crawl_date, annotations, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (art.id, art.page_id, art.source_path, art.url, art.outlet, art.title, art.published, art.dateline,
+                 art.text, art.lang, art.duplicate_of, art.crawl_date, annotations, _now()))
+            self.db.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?,?,?)",
+                            (cur.lastrowid, normalize(art.title or ""), normalize(art.text)))
+            if signature is not None:
+                self.db.execute("INSERT OR REPLACE INTO minhash(article_id, sig) VALUES (?,?)", (art.id, signature))
+            for ev in art.events:
+                self._add_event(ev, art)
+        return True
+
+    def _add_event(self, ev: Event, art: Article) -> None:
+        rec = event_record(ev, art)
+        self.db.execute(
+            "INSERT OR IGNORE INTO events(id, article_id, type, mode, status, date, date_precision, confidence,"
+            " story_id, record) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (ev.id, art.id, ev.type, ev.mode, ev.status, ev.date, ev.date_precision, ev.confidence, ev.story_id,
+             json.dumps(rec, ensure_ascii=False)))
+        for role, ents in (("actor", ev.actors), ("recipient", ev.recipients)):
+            for e in ents:
+                self.db.execute(
+                    "INSERT INTO event_participants(event_id, role, name, name_ar, text, country, kind, norm)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (ev.id, role, e.name, e.name_ar, e.text, e.country, e.kind,
+                     normalize(" | ".join(x for x in (e.name, e.name_ar, e.text, e.id) if x))))
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        yield from self.db.execute("SELECT m.article_id, m.sig FROM minhash m JOIN articles a ON a.id = m.article_id"
+                                   " ORDER BY a.rowid")
+
+    def replace_stories(self, stories: Iterable[Story], assignment: dict[str, str]) -> None:
+        """Stories are derived data: rebuilt as a whole after each ingest."""
+        with self.db:
+            self.db.execute("DELETE FROM stories")
+            for s in stories:
+                self.db.execute("INSERT INTO stories(id, type, date, record) VALUES (?,?,?,?)",
+                                (s.id, s.type, s.date, json.dumps(asdict(s), ensure_ascii=False)))
+            self.db.execute("UPDATE events SET story_id = NULL")
+            self.db.executemany("UPDATE events SET story_id=? WHERE id=?",
+                                [(sid, eid) for eid, sid in assignment.items()])
+
+    # -- reads --------------------------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        q = {"pages": "SELECT COUNT(*) FROM pages", "articles": "SELECT COUNT(*) FROM articles",
+             "duplicates": "SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL",
+             "events": "SELECT COUNT(*) FROM events", "stories": "SELECT COUNT(*) FROM stories"}
+        return {k: int(self.db.execute(v).fetchone()[0]) for k, v in q.items()}
+
+    def articles(self, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        sql = "SELECT * FROM articles ORDER BY rowid" + (f" LIMIT {int(limit)}" if limit else "")
+        for row in self.db.execute(sql):
+            yield _article_record(row)
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+        return _article_record(row, annotations=True) if row else None
+
+    def events(self, type: str | None = None, actor: str | None = None, since: str | None = None,
+               until: str | None = None, min_confidence: float = 0.0, article_id: str | None = None,
+               story_id: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        where, args = ["confidence >= ?"], [min_confidence]
+        if type:
+            where.append("type = ?")
+            args.append(type.upper())
+        if since:
+            where.append("date IS NOT NULL AND substr(date || '-00-00', 1, 10) >= ?")
+            args.append(since)
+        if until:
+            where.append("date IS NOT NULL AND date <= ?")
+            args.append(until)
+        if article_id:
+            where.append("article_id = ?")
+            args.append(article_id)
+        if story_id:
+            where.append("story_id = ?")
+            args.append(story_id)
+        if actor:
+            where.append("id IN (SELECT event_id FROM event_participants WHERE norm LIKE ? OR lower(country) = ?)")
+            args.extend([f"%{normalize(actor)}%", actor.lower()])
+        sql = f"SELECT record, story_id FROM events WHERE {' AND '.join(where)} ORDER BY rowid"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        for row in self.db.execute(sql, args):
+            rec = json.loads(row["record"])
+            rec["story_id"] = row["story_id"]
+            yield rec
+
+    def stories(self, type: str | None = None, actor: str | None = None, since: str | None = None,
+                until: str | None = None) -> Iterator[dict[str, Any]]:
+        where, args = ["1=1"], []
+        if type:
+            where.append("type = ?")
+            args.append(type.upper())
+        if since:
+            where.append("date IS NOT NULL AND date >= ?")
+            args.append(since)
+        if until:
+            where.append("date IS NOT NULL AND date <= ?")
+            args.append(until)
+        sql = f"SELECT record FROM stories WHERE {' AND '.join(where)} ORDER BY coalesce(date, '9999'), id"
+        na = normalize(actor) if actor else None
+        for row in self.db.execute(sql, args):
+            rec = json.loads(row["record"])
+            if na and not _story_has_actor(rec, na, actor or ""):
+                continue
+            yield rec
+
+    def search(self, query: str, limit: int = 20) -> Iterator[dict[str, Any]]:
+        """FTS5 over normalised title and text; every query word must match (prefix match on the last one)."""
+        words = [w for w in normalize(query).replace('"', " ").split() if w]
+        if not words:
+            return
+        fts = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
+        sql = ("SELECT a.*, snippet(articles_fts, 1, '[', ']', '…', 12) AS snip, bm25(articles_fts) AS score"
+               " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+               " WHERE articles_fts MATCH ? ORDER BY score LIMIT ?")
+        for row in self.db.execute(sql, (fts, limit)):
+            rec = _article_record(row)
+            rec["score"] = round(-row["score"], 3)
+            yield rec
+
+    def all_events_for_merge(self) -> list[dict[str, Any]]:
+        out = []
+        for row in self.db.execute(
+                "SELECT e.record, a.outlet, a.duplicate_of FROM events e JOIN articles a ON a.id = e.article_id"
+                " ORDER BY e.rowid"):
+            rec = json.loads(row["record"])
+            rec["_outlet"] = row["outlet"]
+            rec["_duplicate_of"] = row["duplicate_of"]
+            out.append(rec)
+        return out
+
+
+def _story_has_actor(rec: dict[str, Any], na: str, raw: str) -> bool:
+    for e in rec.get("actors", []) + rec.get("recipients", []):
+        hay = normalize(" | ".join(str(x) for x in (e.get("name"), e.get("name_ar"), e.get("text"), e.get("id")) if x))
+        if na in hay or (e.get("country") or "").lower() == raw.lower():
+            return True
+    return False
+
+
+def _article_record(row: sqlite3.Row, annotations: bool = False) -> dict[str, Any]:
+    rec = {k: row[k] for k in ("id", "source_path", "url", "outlet", "title", "published", "dateline", "text",
+                               "lang", "duplicate_of")}
+    if annotations and row["annotations"]:
+        rec["annotations"] = json.loads(row["annotations"])
+    return rec
+
+
+def event_record(ev: Event, art: Article) -> dict[str, Any]:
+    """The contract's `marsad events --format jsonl` record."""
+    return {
+        "id": ev.id, "type": ev.type, "mode": ev.mode, "status": ev.status,
+        "actors": [e.to_dict() for e in ev.actors], "recipients": [e.to_dict() for e in ev.recipients],
+        "location": ev.location.to_dict() if ev.location else None,
+        "date": ev.date, "date_precision": ev.date_precision, "date_text": ev.date_text,
+        "contexts": list(ev.contexts), "confidence": round(float(ev.confidence), 3),
+        "evidence": asdict(ev.evidence) if ev.evidence else None,
+        "trigger": ev.trigger,
+        "article": art.ref(), "story_id": ev.story_id, "coder": ev.coder,
+    }
