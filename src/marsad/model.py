@@ -40,7 +40,10 @@ class Page:
 
     @property
     def id(self) -> str:
-        return stable_id(self.source_path, self.record, self.url)
+        """Content hash of the page (URL + bytes): the same content ingested twice is stored once."""
+        h = hashlib.sha256((self.url or "").encode("utf-8") + b"\x1f")
+        h.update(self.raw if self.raw is not None else (self.text or "").encode("utf-8", "surrogatepass"))
+        return h.hexdigest()[:16]
 
 
 @dataclass
