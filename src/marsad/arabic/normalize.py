@@ -58,3 +58,20 @@ def normalize_with_map(s: str) -> tuple[str, list[int]]:
             out.append(c)
             where.append(i)
     return "".join(out), where
+
+
+# Proclitic sequences stripped for search, longest first; a stem keeps at least three letters.
+_PROCLITICS = ("وبال", "وكال", "فبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
+
+
+def light_stem(token: str) -> str:
+    """Strip the article and one-letter proclitics from a normalised token (search recall, not morphology)."""
+    for p in _PROCLITICS:
+        if token.startswith(p) and len(token) - len(p) >= 3:
+            return token[len(p):]
+    return token
+
+
+def search_terms(text: str) -> str:
+    """Normalised, light-stemmed words of ``text``, for the search index and for queries."""
+    return " ".join(light_stem(w) for w in normalize(text).split())

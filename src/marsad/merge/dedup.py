@@ -27,6 +27,7 @@ class NearDuplicates:
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.order: dict[str, int] = {}  # article id -> insertion rank, to point at the first one seen
         self.sigs: dict[str, MinHash] = {}
+        self.scheme = MinHash(num_perm=num_perm).scheme  # stored signatures are rebuilt with the same scheme
 
     def signature(self, text: str) -> MinHash:
         m = MinHash(num_perm=self.num_perm)
@@ -40,7 +41,7 @@ class NearDuplicates:
         return m.hashvalues.astype(np.uint64).tobytes()
 
     def from_bytes(self, b: bytes) -> MinHash:
-        return MinHash(num_perm=self.num_perm, hashvalues=np.frombuffer(b, dtype=np.uint64).copy())
+        return MinHash(num_perm=self.num_perm, hashvalues=np.frombuffer(b, dtype=np.uint64).copy(), scheme=self.scheme)
 
     def load(self, stored: Iterable[tuple[str, bytes]]) -> None:
         for aid, sig in stored:

@@ -1,8 +1,8 @@
 """Stories: the same real-world event merged across articles and outlets.
 
 Two events belong to one story when they are of the same type family, share participants (at least two of the
-smaller side's, or its only one), have compatible dates (both unknown-or-equal within ``max_day_gap`` days at the
-coarser precision) and compatible places. Reprints (duplicate articles) are not independent sources.
+smaller side's, or its only one), have compatible dates (within ``max_day_gap`` days, compared at the coarser
+precision; an unknown date is compatible) and compatible places. Reprints (duplicate articles) are not independent sources.
 """
 
 from __future__ import annotations
@@ -78,36 +78,34 @@ def same_story(a: dict[str, Any], b: dict[str, Any], max_day_gap: int) -> bool:
 def build_stories(events: Iterable[dict[str, Any]], max_day_gap: int = 3) -> tuple[list[Story], dict[str, str]]:
     """Cluster event records into stories; returns the stories and event id -> story id.
 
-    Records carry ``_outlet`` and ``_duplicate_of`` (from the store) to count independent sources.
-    Blocking by type family and participant keeps this close to linear for a news archive.
+    Greedy single pass, dated events first in date order: an event joins the largest story that shares its type
+    family and participants and whose every dated event and place are compatible with it. Undated events join
+    last, so one undated report cannot chain two different meetings together. Records carry ``_outlet`` and
+    ``_duplicate_of`` (from the store) to count independent sources.
     """
-    evs = list(events)
-    parent = list(range(len(evs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    blocks: dict[tuple[str, str], list[int]] = {}
-    for i, ev in enumerate(evs):
-        for key in participant_keys(ev):
-            blocks.setdefault((family(ev), key), []).append(i)
-    for members in blocks.values():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                i, j = members[x], members[y]
-                if find(i) != find(j) and same_story(evs[i], evs[j], max_day_gap):
-                    parent[find(j)] = find(i)
-
-    groups: dict[int, list[int]] = {}
-    for i in range(len(evs)):
-        groups.setdefault(find(i), []).append(i)
+    evs = sorted(events, key=lambda e: (e.get("date") is None, e.get("date") or "", e["id"]))
+    clusters: list[list[dict[str, Any]]] = []
+    index: dict[tuple[str, str], list[int]] = {}  # (family, participant) -> clusters, the blocking key
+    for ev in evs:
+        keys = [(family(ev), k) for k in participant_keys(ev)]
+        candidates = {c for key in keys for c in index.get(key, [])}
+        best = None
+        for c in sorted(candidates, key=lambda c: (-len(clusters[c]), c)):
+            members = clusters[c]
+            if any(same_story(ev, m, max_day_gap) for m in members) and all(
+                    dates_compatible(ev, m, max_day_gap) and places_compatible(ev, m) for m in members):
+                best = c
+                break
+        if best is None:
+            best = len(clusters)
+            clusters.append([])
+        clusters[best].append(ev)
+        for key in keys:
+            if best not in index.setdefault(key, []):
+                index[key].append(best)
 
     stories, assignment = [], {}
-    for members in groups.values():
-        group = [evs[i] for i in members]
+    for group in clusters:
         story = _story(group)
         stories.append(story)
         for ev in group:

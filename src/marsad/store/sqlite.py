@@ -10,11 +10,11 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..arabic import normalize
+from ..arabic import light_stem, normalize, search_terms
 from ..model import Article, Event, Story
 
 # Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one.
@@ -31,7 +31,7 @@ MIGRATIONS: list[str] = [
         duplicate_of TEXT, crawl_date TEXT, annotations TEXT, ingested_at TEXT
     );
     CREATE INDEX articles_published ON articles(published);
-    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, tokenize='unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, stems, tokenize='unicode61 remove_diacritics 2');
     CREATE TABLE minhash (article_id TEXT PRIMARY KEY, sig BLOB NOT NULL);
     CREATE TABLE events (
         rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, article_id TEXT NOT NULL,
@@ -52,7 +52,7 @@ MIGRATIONS: list[str] = [
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -118,8 +118,9 @@ class Store:
                 " duplicate_of, crawl_date, annotations, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (art.id, art.page_id, art.source_path, art.url, art.outlet, art.title, art.published, art.dateline,
                  art.text, art.lang, art.duplicate_of, art.crawl_date, annotations, _now()))
-            self.db.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?,?,?)",
-                            (cur.lastrowid, normalize(art.title or ""), normalize(art.text)))
+            self.db.execute("INSERT INTO articles_fts(rowid, title, text, stems) VALUES (?,?,?,?)",
+                            (cur.lastrowid, normalize(art.title or ""), normalize(art.text),
+                             search_terms((art.title or "") + " " + art.text)))
             if signature is not None:
                 self.db.execute("INSERT OR REPLACE INTO minhash(article_id, sig) VALUES (?,?)", (art.id, signature))
             for ev in art.events:
@@ -223,11 +224,16 @@ class Store:
             yield rec
 
     def search(self, query: str, limit: int = 20) -> Iterator[dict[str, Any]]:
-        """FTS5 over normalised title and text; every query word must match (prefix match on the last one)."""
+        """FTS5 over normalised title and text; every query word must match, as written or light-stemmed
+        ('القمة' finds 'قمة', 'وبوتين' finds 'بوتين'), with a prefix match on the last word."""
         words = [w for w in normalize(query).replace('"', " ").split() if w]
         if not words:
             return
-        fts = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
+        parts = []
+        for i, w in enumerate(words):
+            star = "*" if i == len(words) - 1 else ""
+            parts.append(f'("{w}"{star} OR stems:"{light_stem(w)}"{star})')
+        fts = " AND ".join(parts)
         sql = ("SELECT a.*, snippet(articles_fts, 1, '[', ']', '…', 12) AS snip, bm25(articles_fts) AS score"
                " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
                " WHERE articles_fts MATCH ? ORDER BY score LIMIT ?")

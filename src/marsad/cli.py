@@ -1,0 +1,224 @@
+"""The `marsad` command (see CONTRACT.md): ingest, articles, events, stories, search, timeline, serve, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from . import output
+from .settings import section
+
+
+def _db(args: argparse.Namespace) -> str:
+    return args.db or os.environ.get("MARSAD_DB") or "marsad.db"
+
+
+def _store(args: argparse.Namespace):
+    from .store import Store
+
+    return Store(_db(args))
+
+
+def _emit(records: Iterable[dict[str, Any]], fmt: str, columns: list[str], widths: dict[str, int]) -> int:
+    out = sys.stdout
+    if fmt == "jsonl":
+        return output.write_jsonl(records, out)
+    if fmt == "csv":
+        return output.write_csv(records, out, columns)
+    if fmt == "plover":
+        return output.write_jsonl((output.plover_record(r) for r in records), out)
+    return output.write_table(records, out, columns, widths)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .runner import ingest_paths
+
+    actors = list(args.actors or [])
+    if os.environ.get("MARSAD_ACTORS"):
+        actors.append(os.environ["MARSAD_ACTORS"])
+    progress = sys.stderr.isatty() and not args.quiet
+    report = ingest_paths(args.paths, _db(args), actors=actors, progress=progress)
+    for f in report.failures:
+        where = f"{f.source_path}" + (f" (record {f.record})" if f.record is not None else "")
+        print(f"marsad: skipped {where}: {f.reason}", file=sys.stderr)
+    if not args.quiet:
+        print(report.summary(), file=sys.stderr)
+        if args.stats:
+            for s in report.stats:
+                print("  " + s.line(), file=sys.stderr)
+    # Non-zero only when nothing at all could be read (pages already stored still count as read).
+    return 1 if report.pages_read == 0 else 0
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    with _store(args) as st:
+        _emit(st.articles(limit=args.limit), args.format, output.ARTICLE_COLUMNS, output.ARTICLE_WIDTHS)
+    return 0
+
+
+def _min_conf(args: argparse.Namespace) -> float:
+    if args.min_confidence is not None:
+        return args.min_confidence
+    return float(section("events").get("min_confidence", 0.5))
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    with _store(args) as st:
+        recs = st.events(type=args.type, actor=args.actor, since=args.since, until=args.until,
+                         min_confidence=_min_conf(args), limit=args.limit)
+        _emit(recs, args.format, output.EVENT_COLUMNS, output.EVENT_WIDTHS)
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    with _store(args) as st:
+        recs = st.stories(type=args.type, actor=args.actor, since=args.since, until=args.until)
+        _emit(recs, args.format, output.STORY_COLUMNS, output.STORY_WIDTHS)
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    with _store(args) as st:
+        first, *rest = args.actor
+        recs = list(st.stories(actor=first, since=args.since, until=args.until))
+        for other in rest:
+            keep = {r["id"] for r in st.stories(actor=other)}
+            recs = [r for r in recs if r["id"] in keep]
+        recs.sort(key=lambda r: (r.get("date") or "9999", r["id"]))
+        _emit(recs, args.format, output.STORY_COLUMNS, output.STORY_WIDTHS)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with _store(args) as st:
+        recs = list(st.search(args.query, limit=args.limit))
+        if args.format == "jsonl":
+            output.write_jsonl(recs, sys.stdout)
+        else:
+            for r in recs:
+                print(f"{r['score']:6.2f}  {r.get('published') or '----------'}  {r.get('outlet') or ''}  "
+                      f"{r.get('title') or ''}\n        {r['id']}  {r['source_path']}")
+    return 0 if recs else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from .web import serve
+    except ImportError:
+        print("marsad: the web UI is not part of this build yet; use the CLI", file=sys.stderr)
+        return 2
+    return serve(_db(args), args.host, args.port)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    if args.what == "ner":
+        from .entities.ner_eval import evaluate_conll
+
+        print(json.dumps(evaluate_conll(args.conll), ensure_ascii=False))
+        return 0
+    if args.what == "events":
+        from .evaluate import load_jsonl, score_events
+
+        gold = load_jsonl(args.gold)
+        if args.events:
+            events = load_jsonl(args.events)
+        else:
+            with _store(args) as st:
+                events = list(st.events(min_confidence=_min_conf(args)))
+        res = score_events(gold, events, details=args.details)
+        print(json.dumps(res))
+        return 0
+    if args.what == "gsr":
+        from .evaluate import score_gsr
+
+        print(json.dumps(score_gsr(args.file), ensure_ascii=False))
+        return 0
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="marsad", description="Arabic news pages in, PLOVER political events out.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="SQLite database (default: $MARSAD_DB, else ./marsad.db)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", parents=[common], help="read pages and run the whole pipeline")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--actors", action="append", help="extra actors file (YAML or CSV); repeatable")
+    s.add_argument("--quiet", action="store_true")
+    s.add_argument("--stats", action="store_true", help="print per-step counters and timings")
+    s.set_defaults(func=cmd_ingest)
+
+    fmts = ["jsonl", "csv", "table"]
+    s = sub.add_parser("articles", parents=[common], help="the clean articles")
+    s.add_argument("--format", choices=fmts, default="table")
+    s.add_argument("--limit", type=int)
+    s.set_defaults(func=cmd_articles)
+
+    def filters(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--type", help="PLOVER event type, e.g. CONSULT")
+        sp.add_argument("--actor", help="actor name (English or Arabic) or ISO3 country code")
+        sp.add_argument("--since", help="YYYY-MM-DD")
+        sp.add_argument("--until", help="YYYY-MM-DD")
+
+    s = sub.add_parser("events", parents=[common], help="extracted events, one per real event per article")
+    s.add_argument("--format", choices=fmts + ["plover"], default="table")
+    filters(s)
+    s.add_argument("--min-confidence", type=float, help="default from settings [events] min_confidence")
+    s.add_argument("--limit", type=int)
+    s.set_defaults(func=cmd_events)
+
+    s = sub.add_parser("stories", parents=[common], help="canonical events merged across articles and outlets")
+    s.add_argument("--format", choices=fmts, default="table")
+    filters(s)
+    s.set_defaults(func=cmd_stories)
+
+    s = sub.add_parser("timeline", parents=[common], help="chronological stories involving the given actors")
+    s.add_argument("--actor", action="append", required=True)
+    s.add_argument("--since")
+    s.add_argument("--until")
+    s.add_argument("--format", choices=fmts, default="table")
+    s.set_defaults(func=cmd_timeline)
+
+    s = sub.add_parser("search", parents=[common], help="Arabic full-text search over articles")
+    s.add_argument("query")
+    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--format", choices=["table", "jsonl"], default="table")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("serve", parents=[common], help="web UI and JSON API")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("eval", parents=[common], help="evaluation against gold data")
+    es = s.add_subparsers(dest="what", required=True)
+    e = es.add_parser("ner", parents=[common], help="entity-level P/R/F1 of the NER on a CoNLL file")
+    e.add_argument("--conll", required=True)
+    e = es.add_parser("events", parents=[common], help="event P/R/F1 against a gold file (seeds format)")
+    e.add_argument("--gold", required=True)
+    e.add_argument("--events", help="events JSONL (default: the events in --db)")
+    e.add_argument("--details", action="store_true")
+    e.add_argument("--min-confidence", type=float)
+    e = es.add_parser("gsr", parents=[common], help="type accuracy and source/target match on the Arabic GSR")
+    e.add_argument("file")
+    s.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:  # `marsad events | head` is normal use
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
