@@ -1,0 +1,149 @@
+"""`make eval`: every quality figure against gold, checked against the floors pinned in eval/floors.json.
+
+As trafilatura does with its evaluation set: the figures are code, the floors are data, and CI fails when a figure
+drops below its floor (tests/test_quality_gate.py runs the same suites). Raise a floor when a change improves it.
+
+  python eval/run.py [--shared ../shared] [--only seeds,news_dev,composed,gsr,ner] [--details]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FLOORS = HERE / "floors.json"
+
+
+def _ingest_and_dump(inputs: list[Path], tmp: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from marsad.runner import ingest_paths
+    from marsad.settings import section
+    from marsad.store import Store
+
+    db = tmp / "eval.db"
+    ingest_paths([str(p) for p in inputs], db)
+    with Store(db) as st:
+        arts = list(st.articles())
+        evs = list(st.events(min_confidence=float(section("events").get("min_confidence", 0.5))))
+    return arts, evs
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _score_articles(gold: list[dict[str, Any]], arts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Article checks as ../shared/tools/score.py counts them (must include/exclude, title, published)."""
+    import os
+
+    from marsad.arabic import normalize
+
+    def norm(s: str | None) -> str:  # the scorer's comparison form: normalised, punctuation as spaces
+        return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in normalize(s or "")).split())
+
+    by: dict[str, list[dict[str, Any]]] = {}
+    for a in arts:
+        by.setdefault(os.path.basename(a.get("source_path") or ""), []).append(a)
+        if a.get("url"):
+            by.setdefault("url:" + a["url"], []).append(a)
+    checks = passed = 0
+    for d in gold:
+        docs = by.get("url:" + d["url"]) if d.get("url") and "url:" + d["url"] in by else by.get(d["doc"], [])
+        texts = [norm(a.get("text")) for a in docs]
+        for ga in d.get("articles", []):
+            for s in ga.get("must_include", []):
+                checks += 1
+                passed += any(norm(s) in t for t in texts)
+            for s in ga.get("must_exclude", []):
+                checks += 1
+                passed += not any(norm(s) in t for t in texts)
+            if ga.get("title"):
+                checks += 1
+                gt = norm(ga["title"])
+                passed += any(norm(a.get("title")) and (norm(a.get("title")) == gt or gt in norm(a.get("title")))
+                              for a in docs)
+            checks += 1
+            want = [ga.get("published")] + list(ga.get("published_alt") or [])
+            passed += any((a.get("published") or None) in want for a in docs)
+    return {"checks": checks, "passed": passed, "fraction": round(passed / checks, 3) if checks else 0.0}
+
+
+def suite_events(name: str, inputs: list[Path], gold_path: Path, details: bool = False) -> dict[str, Any]:
+    from marsad.evaluate import score_events
+
+    with tempfile.TemporaryDirectory() as t:
+        arts, evs = _ingest_and_dump(inputs, Path(t))
+    gold = _load(gold_path)
+    res = dict(score_events(gold, evs, details=details))
+    if any(g.get("articles") for g in gold):
+        res.update({f"article_{k}": v for k, v in _score_articles(gold, arts).items()})
+    return {f"{name}_{k}": v for k, v in res.items()}
+
+
+def run(shared: Path | None, only: set[str] | None = None, details: bool = False) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+
+    def want(suite: str) -> bool:
+        return only is None or suite in only
+
+    composed = ROOT / "eval" / "composed"
+    if want("composed") and (composed / "gold.jsonl").exists():
+        figures.update(suite_events("composed", sorted(composed.glob("*.txt")), composed / "gold.jsonl", details))
+    if shared and (shared / "seeds").is_dir():
+        if want("seeds"):
+            figures.update(suite_events("seeds", sorted((shared / "seeds").glob("*.txt")),
+                                        shared / "seeds" / "gold.jsonl", details))
+        nd = shared / "data" / "news_dev"
+        if want("news_dev") and nd.is_dir():
+            figures.update(suite_events("news_dev", [nd / "txt", nd / "pages.jsonl"], nd / "gold.jsonl", details))
+        gsr = shared / "data" / "arabic_event_gsr" / "events.jsonl"
+        if want("gsr") and gsr.exists():
+            from marsad.evaluate import score_gsr
+
+            figures.update({f"gsr_{k}": v for k, v in score_gsr(str(gsr)).items()})
+        conll = shared / "data" / "anercorp" / "test.txt"
+        if want("ner") and conll.exists():
+            from marsad.entities.ner_eval import evaluate_conll
+
+            res = evaluate_conll(str(conll))
+            figures["ner_micro_f1"] = (res.get("micro") or {}).get("f1", res.get("f1"))
+            figures["ner_sentences_per_s"] = res.get("sentences_per_s")
+    return figures
+
+
+def check(figures: dict[str, Any], floors: dict[str, float]) -> list[str]:
+    """Names of figures below their floor (a missing figure is not a failure: its suite may be skipped)."""
+    bad = []
+    for key, floor in floors.items():
+        val = figures.get(key)
+        if isinstance(val, (int, float)) and val + 1e-9 < floor:
+            bad.append(f"{key}: {val} < floor {floor}")
+    return bad
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--only", help="comma-separated suites: composed,seeds,news_dev,gsr,ner")
+    ap.add_argument("--details", action="store_true")
+    a = ap.parse_args()
+    shared = Path(a.shared) if Path(a.shared).is_dir() else None
+    figures = run(shared, set(a.only.split(",")) if a.only else None, a.details)
+    floors = json.loads(FLOORS.read_text()) if FLOORS.exists() else {}
+    width = max((len(k) for k in figures), default=10)
+    for k, v in figures.items():
+        fl = floors.get(k)
+        print(f"{k:<{width}}  {v}" + (f"   (floor {fl})" if fl is not None else ""))
+    bad = check(figures, floors)
+    for b in bad:
+        print("REGRESSION " + b)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
