@@ -223,6 +223,34 @@ class Store:
                 continue
             yield rec
 
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT record FROM stories WHERE id=?", (story_id,)).fetchone()
+        return json.loads(row["record"]) if row else None
+
+    def network(self, min_confidence: float = 0.0, type: str | None = None) -> dict[str, Any]:
+        """Actor network: nodes are canonical actors, edges count events linking them (actor→recipient, and
+        co-actors of talks with no host), with the event types seen on each edge."""
+        nodes: dict[str, dict[str, Any]] = {}
+        edges: dict[tuple[str, str], dict[str, Any]] = {}
+        for ev in self.events(type=type, min_confidence=min_confidence):
+            def key(e: dict[str, Any]) -> str:
+                k = e.get("id") or e.get("name") or e.get("text") or "?"
+                n = nodes.setdefault(k, {"id": k, "name": e.get("name"), "name_ar": e.get("name_ar"),
+                                         "kind": e.get("kind"), "country": e.get("country"), "events": 0})
+                n["events"] += 1
+                return k
+            actors = [key(e) for e in ev.get("actors") or []]
+            recips = [key(e) for e in ev.get("recipients") or []]
+            pairs = [(a, r) for a in actors for r in recips] if recips else [
+                (a, b) for i, a in enumerate(actors) for b in actors[i + 1:]]
+            for a, b in pairs:
+                if a == b:
+                    continue
+                e = edges.setdefault((a, b), {"source": a, "target": b, "weight": 0, "types": {}})
+                e["weight"] += 1
+                e["types"][ev["type"]] = e["types"].get(ev["type"], 0) + 1
+        return {"nodes": list(nodes.values()), "edges": sorted(edges.values(), key=lambda e: -e["weight"])}
+
     def search(self, query: str, limit: int = 20) -> Iterator[dict[str, Any]]:
         """FTS5 over normalised title and text; every query word must match, as written or light-stemmed
         ('القمة' finds 'قمة', 'وبوتين' finds 'بوتين'), with a prefix match on the last word."""
@@ -240,6 +268,7 @@ class Store:
         for row in self.db.execute(sql, (fts, limit)):
             rec = _article_record(row)
             rec["score"] = round(-row["score"], 3)
+            rec["snippet"] = row["snip"]
             yield rec
 
     def all_events_for_merge(self) -> list[dict[str, Any]]:

@@ -1,0 +1,197 @@
+"""JSON API and web UI, datasette-style: each view is one query whose result is rendered as HTML or, with a
+``.json`` suffix, as JSON. Scraped text is untrusted: templates autoescape everything, evidence highlighting is
+built from escaped segments, and writes need a configured token (the API is read-only without one).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from ..settings import section
+from ..store import Store
+
+TEMPLATES = Path(__file__).with_name("templates")
+PLOVER = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+          "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+
+
+def highlight(text: str, spans: list[tuple[int, int, str]]) -> Markup:
+    """Article text with evidence spans wrapped in <mark>; every piece of scraped text is escaped."""
+    out, pos = [], 0
+    for start, end, title in sorted(spans):
+        if start < pos or end > len(text):
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(Markup('<mark title="{}">{}</mark>').format(title, text[start:end]))
+        pos = end
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def _names(ents: list[dict[str, Any]] | None) -> str:
+    return "، ".join((e.get("name") or e.get("text") or "?") for e in ents or [])
+
+
+def create_app(db_path: str, token: str | None = None) -> FastAPI:
+    token = token if token is not None else os.environ.get("MARSAD_API_TOKEN") or None
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True))
+    env.filters["names"] = _names
+    env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1)
+    app = FastAPI(title="marsad", description="Arabic political events: articles, events, stories, actors.")
+    min_conf = float(section("events").get("min_confidence", 0.5))
+
+    def store() -> Store:
+        return Store(db_path)
+
+    def render(request: Request, template: str, data: dict[str, Any], as_json: bool) -> Response:
+        if as_json:
+            return JSONResponse(data)
+        html = env.get_template(template).render(data=data, request=request, types=PLOVER, q=request.query_params)
+        return HTMLResponse(html, headers={"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'"})
+
+    def both(path: str, template: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+        """Register one query under ``path`` (HTML) and ``path.json`` (JSON)."""
+        def deco(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+            async def html_view(request: Request) -> Response:
+                return render(request, template, fn(request), False)
+
+            async def json_view(request: Request) -> Response:
+                return render(request, template, fn(request), True)
+
+            app.add_api_route(path, html_view, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
+            app.add_api_route(path.rstrip("/") + ".json" if path != "/" else "/index.json", json_view, methods=["GET"])
+            return fn
+        return deco
+
+    def conf(request: Request) -> float:
+        try:
+            return float(request.query_params.get("min_confidence", min_conf))
+        except ValueError as e:
+            raise HTTPException(400, "min_confidence must be a number") from e
+
+    def limit(request: Request, default: int = 100) -> int:
+        try:
+            return max(1, min(int(request.query_params.get("limit", default)), 5000))
+        except ValueError as e:
+            raise HTTPException(400, "limit must be an integer") from e
+
+    @both("/", "index.html")
+    def index(request: Request) -> dict[str, Any]:
+        with store() as st:
+            return {"counts": st.counts(), "stories": list(st.stories())[-25:][::-1]}
+
+    @both("/articles", "articles.html")
+    def articles(request: Request) -> dict[str, Any]:
+        with store() as st:
+            rows = list(st.articles(limit=limit(request)))
+        for r in rows:
+            r["text"] = r["text"][:300]
+        return {"articles": rows}
+
+    @both("/events", "events.html")
+    def events(request: Request) -> dict[str, Any]:
+        qp = request.query_params
+        with store() as st:
+            rows = list(st.events(type=qp.get("type") or None, actor=qp.get("actor") or None,
+                                  since=qp.get("since") or None, until=qp.get("until") or None,
+                                  min_confidence=conf(request), limit=limit(request, 500)))
+        return {"events": rows}
+
+    @both("/stories", "stories.html")
+    def stories(request: Request) -> dict[str, Any]:
+        qp = request.query_params
+        with store() as st:
+            rows = list(st.stories(type=qp.get("type") or None, actor=qp.get("actor") or None,
+                                   since=qp.get("since") or None, until=qp.get("until") or None))
+        return {"stories": rows[: limit(request, 500)]}
+
+    @both("/timeline", "stories.html")
+    def timeline(request: Request) -> dict[str, Any]:
+        names = request.query_params.getlist("actor")
+        if not names:
+            return {"stories": [], "actors": []}
+        with store() as st:
+            rows = list(st.stories(actor=names[0]))
+            for other in names[1:]:
+                keep = {r["id"] for r in st.stories(actor=other)}
+                rows = [r for r in rows if r["id"] in keep]
+        return {"stories": rows, "actors": names}
+
+    @both("/search", "search.html")
+    def search(request: Request) -> dict[str, Any]:
+        q = request.query_params.get("q", "")
+        with store() as st:
+            rows = list(st.search(q, limit=limit(request, 50))) if q.strip() else []
+        for r in rows:
+            r.pop("text", None)
+        return {"query": q, "results": rows}
+
+    @app.get("/network.json")
+    def network(request: Request) -> dict[str, Any]:
+        with store() as st:
+            return st.network(min_confidence=conf(request), type=request.query_params.get("type") or None)
+
+    @app.get("/articles/{aid}")
+    def article(aid: str, request: Request) -> Response:
+        as_json = aid.endswith(".json")
+        aid = aid.removesuffix(".json")
+        with store() as st:
+            rec = st.article(aid)
+            if rec is None:
+                raise HTTPException(404, "no such article")
+            evs = list(st.events(article_id=aid, min_confidence=0.0))
+        data = {"article": rec, "events": evs}
+        if as_json:
+            return JSONResponse(data)
+        spans = [(e["evidence"]["start"], e["evidence"]["end"], e["type"]) for e in evs if e.get("evidence")]
+        data["body"] = highlight(rec["text"], spans)
+        return render(request, "article.html", data, False)
+
+    @app.get("/stories/{sid}")
+    def story(sid: str, request: Request) -> Response:
+        as_json = sid.endswith(".json")
+        sid = sid.removesuffix(".json")
+        with store() as st:
+            rec = st.story(sid)
+            if rec is None:
+                raise HTTPException(404, "no such story")
+            evs = list(st.events(story_id=sid, min_confidence=0.0))
+        return render(request, "story.html", {"story": rec, "events": evs}, as_json)
+
+    @app.post("/ingest")
+    async def ingest(request: Request) -> dict[str, Any]:
+        """Write access: JSONL records (url, html or text, published) in the body; needs the configured token."""
+        if not token:
+            raise HTTPException(403, "read-only: set MARSAD_API_TOKEN to enable ingest")
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(401, "bad token")
+        body = await request.body()
+        from ..runner import ingest_paths
+
+        with tempfile.TemporaryDirectory() as t:
+            path = Path(t) / "upload.jsonl"
+            path.write_bytes(body)
+            report = ingest_paths([str(path)], db_path)
+        return {"pages_read": report.pages_read, "articles_stored": report.articles_stored,
+                "events": report.events, "failures": [f.reason for f in report.failures]}
+
+    return app
+
+
+def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000) -> int:
+    import uvicorn
+
+    uvicorn.run(create_app(db_path), host=host, port=port, log_level="info")
+    return 0

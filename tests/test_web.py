@@ -1,0 +1,67 @@
+"""The API and UI in process: HTML and .json from the same views, escaping of scraped text, read-only by default."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from marsad.model import Article, Entity, Event, Evidence
+from marsad.store import Store
+from marsad.web import create_app
+from marsad.web.app import highlight
+
+EVIL = '<script>alert("x")</script>'
+
+
+@pytest.fixture()
+def db(tmp_path):
+    path = tmp_path / "w.db"
+    text = f"استقبل الرئيس المصري نظيره الفرنسي في القاهرة. {EVIL} نهاية"
+    ev = Event(id="ev1", article_id="a1", type="CONSULT", mode="visit", date="2024-03-02", date_precision="day",
+               actors=[Entity(text="نظيره الفرنسي", name="Emmanuel Macron", kind="person", country="FRA")],
+               recipients=[Entity(text="الرئيس المصري", name="Abdel Fattah el-Sisi", kind="person", country="EGY")],
+               evidence=Evidence(text=text[:48], start=0, end=48), confidence=0.9)
+    art = Article(id="a1", source_path="/x/a.txt", text=text, title=f"عنوان {EVIL}", outlet="منفذ",
+                  published="2024-03-03", events=[ev])
+    with Store(path) as st:
+        st.add_article(art)
+        from marsad.merge import build_stories
+
+        stories, assignment = build_stories(st.all_events_for_merge())
+        st.replace_stories(stories, assignment)
+    return str(path)
+
+
+def test_views_serve_html_and_json(db) -> None:
+    c = TestClient(create_app(db, token=""))
+    for path in ["/", "/events", "/stories", "/articles", "/search?q=القاهرة", "/timeline?actor=Macron"]:
+        r = c.get(path)
+        assert r.status_code == 200, path
+        assert "text/html" in r.headers["content-type"]
+    assert c.get("/events.json").json()["events"][0]["id"] == "ev1"
+    assert c.get("/events.json?actor=EGY").json()["events"]
+    assert not c.get("/events.json?type=ASSAULT").json()["events"]
+    assert c.get("/timeline.json?actor=Macron&actor=Sisi").json()["stories"]
+    assert c.get("/search.json?q=القاهره").json()["results"][0]["id"] == "a1"
+    story_id = c.get("/stories.json").json()["stories"][0]["id"]
+    assert c.get(f"/stories/{story_id}.json").json()["events"][0]["id"] == "ev1"
+    net = c.get("/network.json").json()
+    assert net["edges"][0]["weight"] == 1
+    assert c.get("/articles/a1.json").json()["article"]["title"].endswith(EVIL)
+    assert c.get("/articles/nope").status_code == 404
+    assert c.get("/events.json?limit=abc").status_code == 400
+
+
+def test_scraped_text_is_escaped(db) -> None:
+    c = TestClient(create_app(db, token=""))
+    for path in ["/articles/a1", "/articles", "/", "/events"]:
+        body = c.get(path).text
+        assert "<script>alert" not in body, path
+    assert "&lt;script&gt;" in c.get("/articles/a1").text
+    assert str(highlight("a<b>c", [(1, 4, "X")])) == 'a<mark title="X">&lt;b&gt;</mark>c'
+
+
+def test_api_is_read_only_without_token(db) -> None:
+    assert TestClient(create_app(db, token="")).post("/ingest", content=b"{}").status_code == 403
+    c = TestClient(create_app(db, token="s3cret"))
+    assert c.post("/ingest", content=b"{}", headers={"Authorization": "Bearer nope"}).status_code == 401
