@@ -117,11 +117,17 @@ def run(shared: Path | None, only: set[str] | None = None, details: bool = False
 
 
 def check(figures: dict[str, Any], floors: dict[str, float]) -> list[str]:
-    """Names of figures below their floor (a missing figure is not a failure: its suite may be skipped)."""
+    """Figures below their floor, or above their ceiling (the "ceilings" entry: counts that must stay low, such
+    as ticker false positives). A missing figure is not a failure: its suite may be skipped."""
     bad = []
     for key, floor in floors.items():
         val = figures.get(key)
-        if isinstance(val, (int, float)) and val + 1e-9 < floor:
+        if key == "ceilings" and isinstance(floor, dict):
+            for ckey, ceiling in floor.items():
+                cval = figures.get(ckey)
+                if isinstance(cval, (int, float)) and cval > ceiling + 1e-9:
+                    bad.append(f"{ckey}: {cval} > ceiling {ceiling}")
+        elif isinstance(val, (int, float)) and isinstance(floor, (int, float)) and val + 1e-9 < floor:
             bad.append(f"{key}: {val} < floor {floor}")
     return bad
 

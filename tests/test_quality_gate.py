@@ -1,0 +1,42 @@
+"""CI gate on quality: the figures of `make eval` must not drop below the floors pinned in eval/floors.json.
+
+Skipped without ../shared, except the composed set, which ships with the project.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _evalrun():
+    spec = importlib.util.spec_from_file_location("marsad_eval_run", ROOT / "eval" / "run.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _floors() -> dict[str, float]:
+    path = ROOT / "eval" / "floors.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+@pytest.mark.parametrize("suite", ["seeds", "news_dev", "gsr"])
+def test_shared_suites_hold_their_floors(shared_dir, suite) -> None:
+    mod = _evalrun()
+    figures = mod.run(shared_dir, {suite})
+    assert figures, f"suite {suite} produced no figures"
+    assert mod.check(figures, _floors()) == []
+
+
+def test_composed_set_holds_its_floor() -> None:
+    if not (ROOT / "eval" / "composed" / "gold.jsonl").exists():
+        pytest.skip("no composed set yet")
+    mod = _evalrun()
+    figures = mod.run(None, {"composed"})
+    assert mod.check(figures, _floors()) == []
