@@ -1,0 +1,98 @@
+"""Extract: Page → clean Article(s): main text, title, publication date, outlet, dateline; several per page when the
+page holds several stamped articles."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from ..model import Article, Page
+from ..pipeline import MapStep
+from .html import extract_html
+from .lexicon import lexicon
+from .stamps import find_date
+from .text import Parts, extract_parts
+
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def _lang(text: str, hint: str | None = None) -> str:
+    sample = text[:4000]
+    ar, la = len(_ARABIC.findall(sample)), len(_LATIN.findall(sample))
+    if ar >= la:
+        return "ar"
+    return hint or ("en" if la else "und")
+
+
+def _hint_date(hint: str | None) -> str | None:
+    if not hint:
+        return None
+    m = re.match(r"\s*(\d{4}-\d{2}-\d{2})", hint)
+    if m:
+        return m.group(1)
+    found = find_date(hint)
+    return found[0] if found else None
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        h = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return h.removeprefix("www.") if h else None
+
+
+def extract_articles(page: Page) -> list[Article]:
+    """All articles in ``page`` (usually one; none when the page holds no article text)."""
+    text = page.text if page.text is not None else (page.raw or b"").decode("utf-8", "replace")
+    lx = lexicon()
+    url = page.url
+    lang_hint = None
+    if page.content_type == "html":
+        parts, md = extract_html(text, url, lx)
+        url = url or md.get("url")
+        lang_hint = md.get("lang") or None
+    else:
+        parts = extract_parts(text, lx)
+    hint = _hint_date(page.published_hint)
+    host = _host(url)
+    out: list[Article] = []
+    for i, p in enumerate(parts):
+        body = p.text.strip()
+        if not body:
+            continue
+        outlet = p.outlet or host
+        published = hint if hint and (len(parts) == 1 or not p.published) else p.published
+        art = Article(
+            id=Article.make_id(outlet, p.title, body), source_path=page.source_path, text=body, url=url,
+            outlet=outlet, title=p.title, published=published, dateline=p.dateline,
+            lang=_lang(body, lang_hint), crawl_date=page.crawl_date, page_id=page.id,
+        )
+        if len(parts) > 1:
+            art.page_id = page.id  # same page, several articles: ids differ by title/text
+        out.append(art)
+        del i
+    return out
+
+
+class ExtractStep(MapStep):
+    """Input: Page. Output: Article (0..n per page). A page with no article text is reported as a failure."""
+
+    name = "extract"
+    requires = ("page",)
+    provides = ("article",)
+
+    def process(self, item: Page) -> list[Article]:
+        arts = extract_articles(item)
+        if not arts:
+            self.fail(item.source_path, "no article text found on the page", item.record or None)
+        elif len(arts) > 1:
+            self.count("multi_article_pages")
+        self.count("articles", len(arts))
+        return arts
+
+
+__all__ = ["ExtractStep", "Parts", "extract_articles", "extract_html", "extract_parts"]

@@ -1,0 +1,271 @@
+"""HTML pages → article parts: trafilatura tuned for precision, a fallback cascade, and metadata with evidence.
+
+Dates come only from the page's article metadata (meta tags, JSON-LD, <time> in the article) or a stamp line in the
+extracted text; trafilatura's own date guessing is not used, because it can pick up a crawl or header date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
+
+from ..arabic import normalize
+from .lexicon import Lexicon, lexicon
+from .stamps import find_date
+from .text import RELATED, STAMP, TEXT, Parts, _inline_dateline, _intext_stamp, classify
+
+_DATE_KEYS = (
+    "article:published_time", "og:published_time", "article:published", "published_time", "datepublished",
+    "pubdate", "publishdate", "publish-date", "publish_date", "dc.date.issued", "dcterms.issued", "dc.date",
+    "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published", "date",
+)
+_TITLE_KEYS = ("og:title", "twitter:title", "headline", "title")
+_SITE_KEYS = ("og:site_name", "application-name", "publisher", "twitter:site")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+                  "webpage", "report", "opinionnewsarticle", "backgroundnewsarticle"}
+
+
+def _iso(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    m = _ISO.search(value)
+    if m:
+        return _valid(m.group(0))
+    found = find_date(value)
+    return found[0] if found else None
+
+
+def _valid(iso: str) -> str | None:
+    lx = lexicon()
+    try:
+        y = int(iso[:4])
+        import datetime as dt
+
+        dt.date.fromisoformat(iso)
+    except ValueError:
+        return None
+    return iso if int(lx.cfg["min_year"]) <= y <= int(lx.cfg["max_year"]) else None
+
+
+def _jsonld(tree: HTMLParser) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text() or "")
+        except (json.JSONDecodeError, ValueError):
+            continue
+        stack = [data]
+        while stack:
+            d = stack.pop()
+            if isinstance(d, list):
+                stack.extend(d)
+            elif isinstance(d, dict):
+                if "@graph" in d:
+                    stack.append(d["@graph"])
+                t = d.get("@type")
+                types = {str(x).lower() for x in (t if isinstance(t, list) else [t])}
+                if types & _ARTICLE_TYPES:
+                    out.append(d)
+    # articles before generic web pages
+    out.sort(key=lambda d: "webpage" in str(d.get("@type")).lower())
+    return out
+
+
+def metadata(tree: HTMLParser) -> dict[str, Any]:
+    """Title, published date (with evidence), outlet, url and language from meta tags, JSON-LD and <time>."""
+    metas: dict[str, str] = {}
+    for m in tree.css("meta"):
+        a = m.attributes
+        key = (a.get("property") or a.get("name") or a.get("itemprop") or "").strip().lower()
+        val = a.get("content")
+        if key and val and key not in metas:
+            metas[key] = val.strip()
+    ld = _jsonld(tree)
+    md: dict[str, Any] = {}
+    for d in ld:
+        md.setdefault("published", _iso(d.get("datePublished")) or _iso(d.get("dateCreated")))
+        if not md.get("published"):
+            md.pop("published", None)
+        if isinstance(d.get("headline"), str) and d["headline"].strip():
+            md.setdefault("ld_title", d["headline"].strip())
+        pub = d.get("publisher")
+        if isinstance(pub, dict) and isinstance(pub.get("name"), str):
+            md.setdefault("outlet", pub["name"].strip())
+        if isinstance(d.get("url"), str) and d["url"].startswith("http"):
+            md.setdefault("url", d["url"])
+    if not md.get("published"):
+        for k in _DATE_KEYS:
+            if k in metas and (iso := _iso(metas[k])):
+                md["published"] = iso
+                break
+    if not md.get("published"):
+        for node in tree.css('[itemprop="datePublished"], time[pubdate], article time, time.published, '
+                             'time.entry-date'):
+            iso = _iso(node.attributes.get("datetime") or node.attributes.get("content") or node.text())
+            if iso:
+                md["published"] = iso
+                break
+    md["title"] = metas.get("og:title") or metas.get("twitter:title") or md.get("ld_title")
+    h1 = tree.css_first("article h1") or tree.css_first("main h1") or tree.css_first("h1")
+    md["h1"] = _clean(h1.text()) if h1 else None
+    t = tree.css_first("title")
+    md["html_title"] = _clean(t.text()) if t else None
+    md.setdefault("outlet", None)
+    md["outlet"] = md["outlet"] or metas.get("og:site_name") or metas.get("application-name")
+    canon = tree.css_first('link[rel="canonical"]')
+    md["canonical"] = (canon.attributes.get("href") if canon else None) or metas.get("og:url") or md.get("url")
+    html_node = tree.css_first("html")
+    md["lang"] = (html_node.attributes.get("lang") or "")[:2].lower() if html_node else ""
+    return md
+
+
+def _clean(s: str | None) -> str | None:
+    if not s:
+        return None
+    s = " ".join(s.split())
+    return s or None
+
+
+def _strip_site(title: str, site: str | None, host: str | None) -> str:
+    """'Headline | Site' → 'Headline' when the tail is the site's name or host."""
+    for sep in (" | ", " - ", " – ", " — ", " :: ", " « ", " » "):
+        if sep in title:
+            head, _, tail = title.rpartition(sep)
+            nt = normalize(tail)
+            if (site and (nt == normalize(site) or normalize(site) in nt)) or (host and host.split(".")[0] in nt) \
+                    or len(tail.split()) <= 3 < len(head.split()):
+                return head.strip()
+    return title
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        h = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return h.removeprefix("www.") if h else None
+
+
+def _density_paragraphs(tree: HTMLParser) -> list[str]:
+    """Fallback: the <p> paragraphs under the element that holds the most paragraph text."""
+    scores: dict[int, tuple[Node, int]] = {}
+    for p in tree.css("p"):
+        parent = p.parent
+        if parent is None:
+            continue
+        n = len(p.text(strip=True))
+        node, total = scores.get(parent.mem_id, (parent, 0))
+        scores[parent.mem_id] = (node, total + n)
+    if not scores:
+        body = tree.body
+        return [x for x in (body.text(separator="\n") if body else "").split("\n") if x.strip()]
+    best = max(scores.values(), key=lambda x: x[1])[0]
+    return [_clean(p.text()) or "" for p in best.css("p") if (p.text(strip=True) or "")]
+
+
+def _main_text(html: str, tree: HTMLParser, url: str | None, lx: Lexicon) -> tuple[str, str]:
+    """(text, which extractor) — trafilatura, then trafilatura's baseline, then paragraph density."""
+    import trafilatura
+
+    c = lx.cfg
+    need = int(c["html_min_chars"])
+    candidates: list[tuple[str, str]] = []
+    try:
+        text = trafilatura.extract(html, url=url, fast=True, favor_precision=bool(c["favor_precision"]),
+                                   include_comments=False, include_tables=bool(c["include_tables"]),
+                                   include_links=False, include_images=False, with_metadata=False,
+                                   deduplicate=False)
+    except Exception:  # noqa: BLE001 - a parser failure on one page falls through to the next extractor
+        text = None
+    if text and len(text) >= need:
+        return text, "trafilatura"
+    candidates.append((text or "", "trafilatura"))
+    try:
+        _, base, _ = trafilatura.baseline(html)
+    except Exception:  # noqa: BLE001
+        base = ""
+    if base and len(base) >= need:
+        return base, "baseline"
+    candidates.append((base or "", "baseline"))
+    dens = "\n".join(_density_paragraphs(tree))
+    candidates.append((dens, "density"))
+    return max(candidates, key=lambda x: len(x[0]))
+
+
+def _clean_lines(text: str, lx: Lexicon, title: str | None) -> tuple[list[str], str | None]:
+    """Drop UI/ticker/menu lines, stop at a related-block header; return paragraphs and a stamp date if any."""
+    out: list[str] = []
+    stamp: str | None = None
+    nt = normalize(title) if title else None
+    for raw in text.split("\n"):
+        ln = classify(raw, lx)
+        if ln.kind == RELATED and out:
+            break
+        if ln.kind == STAMP:
+            stamp = stamp or ln.date
+            continue
+        if ln.kind != TEXT:
+            continue
+        if nt and not out and normalize(ln.text) == nt:
+            continue  # the headline repeated at the top of the body
+        out.append(ln.text)
+    while out and not out[-1].rstrip(" \"'”»)").endswith((".", "!", "?", "؟")) and len(out[-1].split()) < 5:
+        out.pop()
+    return out, stamp
+
+
+def _article_nodes(tree: HTMLParser, lx: Lexicon) -> list[Node]:
+    """Several full articles on one page: sibling <article> elements, each with a heading and a real body."""
+    min_chars = int(lx.cfg.get("multi_article_min_chars", 300))
+    arts = []
+    for a in tree.css("article"):
+        if a.css_first("article") is not None:
+            continue  # a wrapper around other articles
+        if not (a.css_first("h1") or a.css_first("h2") or a.css_first("h3")):
+            continue
+        if sum(len(p.text(strip=True)) for p in a.css("p")) >= min_chars:
+            arts.append(a)
+    return arts if len(arts) >= 2 else []
+
+
+def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -> tuple[list[Parts], dict[str, Any]]:
+    lx = lx or lexicon()
+    tree = HTMLParser(html)
+    md = metadata(tree)
+    page_url = url or md.get("canonical")
+    host = _host(page_url)
+    outlet = md.get("outlet") or host
+    title = md.get("title") or md.get("h1") or md.get("html_title")
+    if title:
+        title = _strip_site(_clean(title) or title, md.get("outlet"), host)
+    multi = _article_nodes(tree, lx)
+    parts: list[Parts] = []
+    if multi:
+        for a in multi:
+            h = a.css_first("h1") or a.css_first("h2") or a.css_first("h3")
+            t = a.css_first("time")
+            date = _iso(t.attributes.get("datetime") or t.text()) if t else None
+            paras = [_clean(p.text()) or "" for p in a.css("p")]
+            body, stamp = _clean_lines("\n".join(x for x in paras if x), lx, None)
+            if body:
+                parts.append(Parts(title=_clean(h.text()) if h else None, published=date or stamp,
+                                   outlet=outlet, paragraphs=body,
+                                   dateline=_inline_dateline(body[0], lx)))
+        if parts:
+            return parts, {**md, "url": page_url, "extractor": "articles"}
+    text, how = _main_text(html, tree, page_url, lx)
+    body, stamp = _clean_lines(text, lx, title)
+    if not body:
+        return [], {**md, "url": page_url, "extractor": how}
+    published = md.get("published") or stamp or _intext_stamp(body[0], lx)
+    dateline = _inline_dateline(body[0], lx)
+    parts.append(Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=body))
+    return parts, {**md, "url": page_url, "extractor": how}

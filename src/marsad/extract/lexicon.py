@@ -1,0 +1,80 @@
+"""The extractor's word lists, patterns and thresholds, loaded once from marsad/data (heuristics as data)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..arabic import normalize
+from ..settings import data_path, section
+
+DEFAULTS: dict[str, Any] = {
+    "ticker_min_chars": 150, "ticker_min_segments": 4, "ticker_gap": 2, "ticker_max_segment_chars": 160,
+    "ui_max_chars": 120, "related_max_chars": 45, "stamp_max_chars": 100, "stamp_max_residue_words": 4,
+    "body_min_chars": 80, "body_min_words": 10, "short_para_min_chars": 35, "article_min_chars": 120,
+    "title_min_words": 3, "title_max_chars": 220, "title_window": 5, "list_run_min": 3,
+    "list_line_max_chars": 100, "wrap_max_chars": 95, "intext_stamp_window": 250, "min_year": 1990,
+    "max_year": 2035, "html_min_chars": 100, "favor_precision": True, "include_tables": False,
+}
+
+
+def _alternation(words: list[str]) -> str:
+    uniq = sorted({normalize(w) for w in words if w.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in uniq)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    cfg: dict[str, Any]
+    months: dict[str, int]
+    month_re: str
+    weekday_re: str
+    ui_phrases: tuple[str, ...]
+    ui_exact: frozenset[str]
+    ui_patterns: re.Pattern[str]
+    related: tuple[str, ...]
+    inline_related: re.Pattern[str]
+    crumb_roots: tuple[str, ...]
+    crumb_separators: tuple[str, ...]
+    dateline_line: re.Pattern[str]
+    dateline_prefix: re.Pattern[str]
+    agencies: frozenset[str]
+    stamp_words_re: re.Pattern[str]
+    stamp_outlet: re.Pattern[str]
+    ticker_split: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    cfg = dict(DEFAULTS)
+    cfg.update(section("extract"))
+    with open(data_path("extract", "months.toml"), "rb") as f:
+        mt = tomllib.load(f)
+    with open(data_path("extract", "boilerplate.toml"), "rb") as f:
+        bp = tomllib.load(f)
+    months = {normalize(k): int(v) for k, v in mt["months"].items()}
+    gap = int(cfg["ticker_gap"])
+    ticker = rf"[ \u00a0\u2002-\u200a\u3000]{{{gap},}}|\t+|{bp['ticker']['separator_pattern']}"
+    return Lexicon(
+        cfg=cfg,
+        months=months,
+        month_re=_alternation(list(months)),
+        weekday_re=_alternation(mt["weekdays"]["words"]),
+        ui_phrases=tuple(normalize(p) for p in bp["ui"]["phrases"]),
+        ui_exact=frozenset(normalize(p) for p in bp["ui"]["exact"]),
+        ui_patterns=re.compile("|".join(f"(?:{p})" for p in bp["ui"]["patterns"]), re.I),
+        related=tuple(sorted({normalize(h).rstrip(":： ") for h in bp["related"]["headers"]}, key=len, reverse=True)),
+        inline_related=re.compile(r"[.!?؟»”\"]\s*(?:و\s*)?(?:" + _alternation(bp["related"]["inline"]) + r")(?!\w)",
+                                  re.I),
+        crumb_roots=tuple(normalize(r) for r in bp["crumbs"]["roots"]),
+        crumb_separators=tuple(bp["crumbs"]["separators"]),
+        dateline_line=re.compile(bp["dateline"]["line_pattern"]),
+        dateline_prefix=re.compile(bp["dateline"]["prefix_pattern"]),
+        agencies=frozenset(normalize(a) for a in bp["dateline"]["agencies"]),
+        stamp_words_re=re.compile(r"(?<!\w)(?:" + _alternation(bp["stamps"]["words"]) + r")(?!\w)", re.I),
+        stamp_outlet=re.compile(bp["stamps"]["outlet_pattern"]),
+        ticker_split=re.compile(ticker),
+    )

@@ -1,0 +1,84 @@
+"""Publication stamps: find a calendar date in a short string (numeric, MSA, Levantine, Maghrebi, Latin months,
+Arabic-Indic digits). Deliberately small: relative and Hijri dates belong to marsad.dates, not to page stamps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from ..arabic import normalize
+from .lexicon import lexicon
+
+_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)(\s*(?:am|pm|ص|م|صباحا|مساء|مساءا)(?!\w))?", re.I)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    lx = lexicon()
+    m = lx.month_re
+    sep = r"\s*[-/.]\s*"
+    return [
+        (re.compile(rf"(?<!\d)(\d{{4}}){sep}(\d{{1,2}}){sep}(\d{{1,2}})(?!\d)"), "ymd"),
+        (re.compile(rf"(?<!\d)(\d{{1,2}}){sep}(\d{{1,2}}){sep}(\d{{4}})(?!\d)"), "dmy"),
+        (re.compile(rf"(?<![\w\d])(\d{{1,2}})\s*(?:من\s+)?({m})(?:\s*[/(\-]\s*(?:{m})\s*\)?)?\s*[,،]?\s*(\d{{4}})(?!\d)",
+                    re.I), "dMy"),
+        (re.compile(rf"(?<!\w)({m})(?:\s*[/(]\s*(?:{m})\s*\)?)?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*[,،]?\s*(\d{{4}})(?!\d)",
+                    re.I), "Mdy"),
+    ]
+
+
+def find_date(text: str, normalized: bool = False) -> tuple[str, int, int] | None:
+    """First valid calendar date in ``text``: (YYYY-MM-DD, start, end); offsets into the normalised text."""
+    s = text if normalized else normalize(text)
+    lx = lexicon()
+    lo, hi = int(lx.cfg["min_year"]), int(lx.cfg["max_year"])
+    best: tuple[str, int, int] | None = None
+    for rx, kind in _patterns():
+        for mt in rx.finditer(s):
+            a, b, c = mt.group(1), mt.group(2), mt.group(3)
+            try:
+                if kind == "ymd":
+                    y, mo, d = int(a), int(b), int(c)
+                elif kind == "dmy":
+                    d, mo, y = int(a), int(b), int(c)
+                    if mo > 12 and d <= 12:
+                        d, mo = mo, d
+                elif kind == "dMy":
+                    d, mo, y = int(a), lx.months[b.lower()], int(c)
+                else:
+                    mo, d, y = lx.months[a.lower()], int(b), int(c)
+                if not lo <= y <= hi:
+                    continue
+                iso = dt.date(y, mo, d).isoformat()
+            except (ValueError, KeyError):
+                continue
+            if best is None or mt.start() < best[1]:
+                best = (iso, mt.start(), mt.end())
+            break
+    return best
+
+
+def has_time(text: str) -> bool:
+    return bool(_TIME.search(normalize(text)))
+
+
+def stamp_date(line: str) -> tuple[str, str] | None:
+    """(date, residue) when ``line`` is a stamp: a short line that is mostly a date, time and stamp words."""
+    lx = lexicon()
+    if len(line) > int(lx.cfg["stamp_max_chars"]):
+        return None
+    s = normalize(line)
+    found = find_date(s, normalized=True)
+    if not found:
+        return None
+    iso, a, b = found
+    rest = s[:a] + " " + s[b:]
+    rest = _TIME.sub(" ", rest)
+    rest = re.sub(rf"(?<!\w)(?:{lx.weekday_re})(?!\w)", " ", rest, flags=re.I)
+    rest = lx.stamp_words_re.sub(" ", rest)
+    words = _WORD.findall(rest)
+    if len(words) > int(lx.cfg["stamp_max_residue_words"]):
+        return None
+    return iso, " ".join(words)

@@ -1,0 +1,422 @@
+"""Page text → article parts: drop tickers, menus, UI strings and related/most-read blocks; find title, stamp,
+dateline and body; split pages that hold several stamped articles.
+
+The page is read as lines. Each line gets a kind (ticker, crumb, related header, stamp, UI, text); hard-wrapped
+text is re-joined; "blocks" are the stretches between structural lines (ticker, crumb, related header, stamp).
+A block with enough body text is an article body; its title is the first title-like line above the body (in the
+block's head, or just above the stamp that precedes it); its date comes only from a stamp next to it, never from a
+header date at the top of the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..arabic import normalize, normalize_with_map
+from .lexicon import Lexicon, lexicon
+from .stamps import find_date, has_time, stamp_date
+
+BLANK, TEXT, UI, TICKER, CRUMB, RELATED, STAMP = "blank", "text", "ui", "ticker", "crumb", "related", "stamp"
+STRUCTURAL = (TICKER, CRUMB, RELATED, STAMP)
+_TERMINAL = ".!?؟"
+_CLOSERS = "\"'”»)]’ \u00a0"
+_DOMAIN = re.compile(r"(?<![\w.@-])((?:www\.)?[a-z0-9][a-z0-9-]{1,62}(?:\.[a-z0-9-]{2,})*\.(?:com|net|org|info|news|"
+                     r"ae|ma|dz|tn|eg|sa|iq|sy|lb|jo|ps|qa|kw|om|ye|ly|sd|bh|mr|tv|co|me|io|fr|uk|tr|ru|de|online|"
+                     r"press|site|media))(?![\w-])", re.I)
+_PUBLISH_WORDS = re.compile(r"نشر|تاريخ|تحديث|published|updated|posted|date", re.I)
+
+
+@dataclass
+class Line:
+    kind: str
+    text: str  # original characters, outer whitespace trimmed
+    date: str | None = None  # stamps: the date
+    residue: str = ""  # stamps: words besides the date
+    long: bool = False  # text: a body paragraph
+
+
+@dataclass
+class Parts:
+    """One article found in a page."""
+
+    title: str | None = None
+    published: str | None = None
+    dateline: str | None = None
+    outlet: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+def _strip(s: str) -> str:
+    return s.strip(" \t\u00a0\u200f\u200e\u200b\ufeff\r")
+
+
+def _ends_sentence(s: str) -> bool:
+    t = s.rstrip(_CLOSERS)
+    return bool(t) and t[-1] in _TERMINAL and not t.endswith("..")
+
+
+def _words(s: str) -> int:
+    return len(s.split())
+
+
+# -- line kinds ---------------------------------------------------------------------------------------------------
+def is_ticker(raw: str, lx: Lexicon) -> bool:
+    c = lx.cfg
+    if len(raw) < int(c["ticker_min_chars"]):
+        return False
+    segs = [x for x in lx.ticker_split.split(raw) if x and x.strip()]
+    if len(segs) < int(c["ticker_min_segments"]):
+        return False
+    return sum(len(x) for x in segs) / len(segs) <= float(c["ticker_max_segment_chars"])
+
+
+def _is_related(n: str, lx: Lexicon) -> tuple[bool, bool]:
+    """(is a related header, has text after it on the same line)"""
+    t = n.strip(" :：-–—|»«>.…\u00a0")
+    if len(t) > int(lx.cfg["related_max_chars"]) + 80:
+        return False, False
+    for h in lx.related:
+        if t == h:
+            return True, False
+        if t.startswith(h) and len(t) > len(h) and t[len(h)] in " :：-–—|»":
+            rest = t[len(h):].strip(" :：-–—|»")
+            return True, bool(rest)
+    return False, False
+
+
+def _is_crumb(n: str, raw: str, lx: Lexicon) -> bool:
+    if len(raw) > 250:
+        return False
+    for root in lx.crumb_roots:
+        if n.startswith(root):
+            rest = n[len(root):]
+            if not rest.strip() or not rest[:1].isspace() or rest.lstrip()[:1] in "»«>›/|\\:-–":
+                return True
+    seps = sum(raw.count(f" {s} ") for s in lx.crumb_separators if s not in ("/", "|"))
+    return seps >= 2 and len(raw) <= 150 and not _ends_sentence(raw)
+
+
+def _is_ui(n: str, raw: str, lx: Lexicon) -> bool:
+    if len(raw) <= 300 and lx.ui_patterns.search(n):
+        return True
+    if len(raw) > int(lx.cfg["ui_max_chars"]):
+        return False
+    bare = re.sub(r"[^\w\s]|\d|_", " ", n)
+    bare = " ".join(bare.split())
+    if bare in lx.ui_exact or not bare:
+        return True
+    return any(p in n for p in lx.ui_phrases)
+
+
+def classify(raw_line: str, lx: Lexicon) -> Line:
+    raw = _strip(raw_line)
+    if not raw:
+        return Line(BLANK, "")
+    if is_ticker(raw_line, lx):
+        return Line(TICKER, raw)
+    n = normalize(raw) if len(raw) <= 400 else ""
+    if n:
+        rel, inline = _is_related(n, lx)
+        if rel:
+            return Line(UI if inline else RELATED, raw)
+        st = stamp_date(raw)
+        if st:
+            return Line(STAMP, raw, date=st[0], residue=st[1])
+        if _is_crumb(n, raw, lx):
+            return Line(CRUMB, raw)
+        if _is_ui(n, raw, lx):
+            return Line(UI, raw)
+    raw = cut_inline_related(raw, n, lx)
+    line = Line(TEXT, raw)
+    c = lx.cfg
+    line.long = (len(raw) >= int(c["body_min_chars"]) and _words(raw) >= int(c["body_min_words"])) or (
+        len(raw) >= int(c["short_para_min_chars"]) and _ends_sentence(raw))
+    return line
+
+
+def cut_inline_related(raw: str, n: str, lx: Lexicon) -> str:
+    """'... آخر جملة. وقد يهمك أيضا : عنوان خبر آخر' → '... آخر جملة.'"""
+    if not n:
+        n = normalize(raw)
+    m = lx.inline_related.search(n)
+    if not m:
+        return raw
+    if len(n) == len(raw):  # normalisation kept every character: offsets agree
+        return raw[: m.start() + 1].rstrip()
+    norm, where = normalize_with_map(raw)
+    m = lx.inline_related.search(norm)
+    return raw[: where[m.start()] + 1].rstrip() if m else raw
+
+
+# -- re-joining hard-wrapped text ---------------------------------------------------------------------------------
+def reflow(lines: list[Line], lx: Lexicon) -> list[Line]:
+    """Join hard-wrapped paragraphs: consecutive short lines without final punctuation that end in a line with it.
+
+    Headline lists (no final punctuation anywhere) are left alone; a short title-like first line of a block is not
+    glued to the text under it.
+    """
+    wrap = int(lx.cfg["wrap_max_chars"])
+    out: list[Line] = []
+    i = 0
+    seen_long = False
+    while i < len(lines):
+        ln = lines[i]
+        if ln.kind != TEXT:
+            if ln.kind in STRUCTURAL:
+                seen_long = False
+            out.append(ln)
+            i += 1
+            continue
+        j = i
+        while (j < len(lines) and lines[j].kind == TEXT and len(lines[j].text) <= wrap
+               and not _ends_sentence(lines[j].text) and not lines[j].text.endswith(("…", "...", ":"))):
+            j += 1
+        if (j > i and j < len(lines) and lines[j].kind == TEXT and _ends_sentence(lines[j].text)
+                and len(lines[j].text) <= wrap):
+            group = lines[i:j + 1]
+            if not seen_long and _words(group[0].text) >= 3:
+                widths = [len(g.text) for g in group[1:-1]] or [len(group[-1].text)]
+                if len(group[0].text) < 0.75 * max(widths):
+                    out.append(group[0])  # a title above wrapped text, not part of it
+                    group = group[1:]
+            if len(group) > 1:
+                merged = classify(" ".join(g.text for g in group), lx)
+                out.append(merged)
+                seen_long = seen_long or merged.long
+                i = j + 1
+                continue
+            i = i + (len(lines[i:j + 1]) - len(group))
+            if len(group) == 1:
+                out.append(group[0])
+                seen_long = seen_long or group[0].long
+                i += 1
+            continue
+        seen_long = seen_long or ln.long
+        out.append(ln)
+        i += 1
+    return out
+
+
+# -- blocks and articles ------------------------------------------------------------------------------------------
+@dataclass
+class Block:
+    lines: list[Line]
+    before: list[Line]  # structural lines between the previous block and this one
+
+    def long_chars(self) -> int:
+        return sum(len(x.text) for x in self.lines if x.kind == TEXT and x.long)
+
+
+def _blocks(lines: list[Line]) -> list[Block]:
+    blocks: list[Block] = []
+    cur: list[Line] = []
+    before: list[Line] = []
+    for ln in lines:
+        if ln.kind in STRUCTURAL:
+            if cur:
+                blocks.append(Block(cur, before))
+                cur, before = [], []
+            before.append(ln)
+        elif ln.kind != BLANK or cur:
+            cur.append(ln)
+    if cur or before:
+        blocks.append(Block(cur, before))
+    return blocks
+
+
+def _title_ok(s: str, lx: Lexicon) -> bool:
+    c = lx.cfg
+    if not (_words(s) >= int(c["title_min_words"]) and len(s) <= int(c["title_max_chars"])):
+        return False
+    t = s.rstrip(_CLOSERS)
+    if t.endswith(("...", "…", ":", "،", ",")):
+        return False  # truncated breadcrumb or teaser, or a label
+    return not (t.endswith(".") and len(t) > 120)
+
+
+def _dateline_line(s: str, lx: Lexicon) -> bool:
+    return _words(s) <= 6 and bool(lx.dateline_line.match(s)) and not _ends_sentence(s)
+
+
+def _inline_dateline(first: str, lx: Lexicon) -> str | None:
+    m = lx.dateline_prefix.match(first)
+    if not m:
+        return None
+    head = m.group(1).strip()
+    sep = first[m.end() - 2:m.end()].strip() or first[m.end() - 1]
+    nh = normalize(head)
+    if m.group(2):  # "موسكو (رويترز) -"
+        return first[:m.end()].strip(" -–—:")
+    if _words(head) > 3 or nh[:1] in ("و", "ف") and _words(head) == 1 and len(nh) > 4 and sep == ":":
+        return None
+    if sep == ":" and _words(head) > 1:
+        return None
+    if any(a in nh for a in lx.agencies) or sep in "-–—" or sep == ":":
+        return first[:m.end()].strip(" -–—:")
+    return None
+
+
+def _intext_stamp(first: str, lx: Lexicon) -> str | None:
+    """A stamp inside the first paragraph: a date with a time, or a date inside the dateline prefix."""
+    window = first[: int(lx.cfg["intext_stamp_window"])]
+    n = normalize(window)
+    found = find_date(n, normalized=True)
+    if not found:
+        return None
+    iso, a, b = found
+    tail = n[b:b + 25]
+    if has_time(tail) or re.match(r"\s*[-–—|]", tail):
+        return iso
+    return None
+
+
+def _outlet_hints(lines: list[Line], lx: Lexicon) -> str | None:
+    for ln in lines:
+        if ln.kind == STAMP:
+            m = lx.stamp_outlet.search(ln.text + " ")
+            if m:
+                return m.group(1).strip()
+    for ln in lines:
+        if ln.kind in (UI, TEXT) and len(ln.text) <= 160:
+            n = ln.text.lower()
+            if ln.kind == TEXT and not re.search(r"©|rights|حقوق|view on|powered", n):
+                continue
+            m = _DOMAIN.search(n)
+            if m:
+                return m.group(1).removeprefix("www.")
+    return None
+
+
+def _take_tail_title(block: Block, lx: Lexicon) -> tuple[list[str], int]:
+    """Title-like lines at the end of a block (just above the stamp that opens the next article)."""
+    idx = len(block.lines)
+    taken: list[str] = []
+    while idx > 0:
+        ln = block.lines[idx - 1]
+        if ln.kind in (BLANK, UI):
+            idx -= 1
+            continue
+        if ln.kind == TEXT and not ln.long and len(taken) < 2 and len(ln.text) <= int(lx.cfg["title_max_chars"]):
+            taken.insert(0, ln.text)
+            idx -= 1
+            continue
+        break
+    return taken, idx
+
+
+def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
+    lx = lx or lexicon()
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = reflow([classify(x, lx) for x in raw_lines], lx)
+    # A bare date on the first line of a page is the site header's "today", unless it says it is a publication.
+    for ln in lines:
+        if ln.kind == BLANK:
+            continue
+        if ln.kind == STAMP and not has_time(ln.text) and not _PUBLISH_WORDS.search(ln.text):
+            ln.kind, ln.date = UI, None
+        break
+    blocks = _blocks(lines)
+    outlet = _outlet_hints(lines, lx)
+    min_chars = int(lx.cfg["article_min_chars"])
+    arts: list[Parts] = []
+    for bi, block in enumerate(blocks):
+        if block.long_chars() < min_chars:
+            continue
+        if block.before and block.before[-1].kind == RELATED:
+            continue  # the list under a "related" / "most read" header
+        stamp = block.before[-1] if block.before and block.before[-1].kind == STAMP else None
+        first = next(i for i, x in enumerate(block.lines) if x.kind == TEXT and x.long)
+        head = [x.text for x in block.lines[:first] if x.kind == TEXT]
+        if not any(_title_ok(h, lx) for h in head) and _headline_first(block, first, lx):
+            # a long headline (no final stop) with the body paragraphs below it
+            first = next(i for i, x in enumerate(block.lines) if i > first and x.kind == TEXT and x.long)
+            head = [x.text for x in block.lines[:first] if x.kind == TEXT]
+        # title: in the head, else just above the stamp (end of the previous block)
+        title: str | None = None
+        lead: list[str] = []
+        dateline: str | None = None
+        for k, h in enumerate(head):
+            if dateline is None and _dateline_line(h, lx):
+                dateline = h
+                continue
+            if title is None:
+                if _title_ok(h, lx):
+                    title = h
+                continue
+            nxt = head[k + 1] if k + 1 < len(head) else ""
+            if nxt.startswith(h):
+                continue  # a truncated copy of the next line
+            lead.append(h)
+        if title is None and stamp is not None and bi > 0:
+            prev = blocks[bi - 1]
+            tail, cut = _take_tail_title(prev, lx)
+            cands = [t for t in tail if not _dateline_line(t, lx)]
+            if cands and _title_ok(cands[0], lx):
+                title = cands[0]
+                lead = cands[1:] + lead
+                dl = [t for t in tail if _dateline_line(t, lx)]
+                dateline = dateline or (dl[0] if dl else None)
+                if prev.long_chars() >= min_chars:
+                    prev.lines = prev.lines[:cut]  # those lines belong to this article, not the previous body
+                    if arts and arts[-1].paragraphs and arts[-1].paragraphs[-len(tail):] == tail:
+                        del arts[-1].paragraphs[-len(tail):]
+        body = _body(block.lines[first:], lx)
+        # the next block may open with this article's own continuation title lines: handled when it is reached
+        if not body:
+            continue
+        published = stamp.date if stamp is not None else None
+        if published is None:
+            published = _intext_stamp(body[0], lx)
+        if dateline is None:
+            dateline = _inline_dateline(body[0], lx)
+        part = Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=lead + body)
+        own = re.match(r"^(.{2,30}?)\s*[-–—]\s*خاص\s*$", dateline or "")
+        if own and part.outlet is None:
+            part.outlet = own.group(1).strip()  # "هاشتاغ – خاص": the outlet's own report
+        if stamp is not None:
+            m = lx.stamp_outlet.search(stamp.text + " ")
+            if m:
+                part.outlet = m.group(1).strip()
+        if arts and stamp is None and title is None:
+            arts[-1].paragraphs.extend(part.paragraphs)  # an unanchored continuation of the article above
+            continue
+        arts.append(part)
+    return arts
+
+
+def _headline_first(block: Block, first: int, lx: Lexicon) -> bool:
+    x = block.lines[first]
+    if _ends_sentence(x.text) or not _title_ok(x.text, lx):
+        return False
+    rest = sum(len(y.text) for y in block.lines[first + 1:] if y.kind == TEXT and y.long)
+    return rest >= int(lx.cfg["article_min_chars"])
+
+
+def _body(lines: list[Line], lx: Lexicon) -> list[str]:
+    """Body paragraphs: UI lines dropped; stops at a run of link-list lines; short trailing labels trimmed."""
+    c = lx.cfg
+    run_min, max_item = int(c["list_run_min"]), int(c["list_line_max_chars"])
+    texts = [x for x in lines if x.kind == TEXT]
+    out: list[str] = []
+    i = 0
+    while i < len(texts):
+        x = texts[i]
+        if not x.long and not _ends_sentence(x.text) and len(x.text) <= max_item:
+            j = i
+            while j < len(texts) and not texts[j].long and not _ends_sentence(texts[j].text) \
+                    and len(texts[j].text) <= max_item:
+                j += 1
+            if j - i >= run_min:
+                rest_long = sum(len(t.text) for t in texts[j:] if t.long)
+                if rest_long < int(c["article_min_chars"]):
+                    break  # a headline list after the body: the article ended
+        out.append(x.text)
+        i += 1
+    while out and not _ends_sentence(out[-1]) and _words(out[-1]) < 5:
+        out.pop()
+    return out
