@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborNode as Node
 from ..arabic import normalize
 from .lexicon import Lexicon, lexicon
 from .stamps import find_date
-from .text import RELATED, STAMP, TEXT, Parts, _inline_dateline, _intext_stamp, classify
+from .text import RELATED, STAMP, TEXT, Parts, _dateline_line, _inline_dateline, _intext_stamp, classify
 
 _DATE_KEYS = (
     "article:published_time", "og:published_time", "article:published", "published_time", "datepublished",
@@ -224,10 +224,10 @@ def _clean_lines(text: str, lx: Lexicon, title: str | None) -> tuple[list[str], 
 
 def _article_nodes(tree: HTMLParser, lx: Lexicon) -> list[Node]:
     """Several full articles on one page: sibling <article> elements, each with a heading and a real body."""
-    min_chars = int(lx.cfg.get("multi_article_min_chars", 300))
+    min_chars = int(lx.cfg["multi_article_min_chars"])
     arts = []
     for a in tree.css("article"):
-        if a.css_first("article") is not None:
+        if len(a.css("article")) > 1:  # lexbor's css() includes the node itself
             continue  # a wrapper around other articles
         if not (a.css_first("h1") or a.css_first("h2") or a.css_first("h3")):
             continue
@@ -263,9 +263,12 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
             return parts, {**md, "url": page_url, "extractor": "articles"}
     text, how = _main_text(html, tree, page_url, lx)
     body, stamp = _clean_lines(text, lx, title)
+    dateline = None
+    if len(body) > 1 and _dateline_line(body[0], lx):
+        dateline = body.pop(0)  # "الرياض - واس" on its own line
     if not body:
         return [], {**md, "url": page_url, "extractor": how}
     published = md.get("published") or stamp or _intext_stamp(body[0], lx)
-    dateline = _inline_dateline(body[0], lx)
+    dateline = dateline or _inline_dateline(body[0], lx)
     parts.append(Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=body))
     return parts, {**md, "url": page_url, "extractor": how}

@@ -17,7 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "body_min_chars": 80, "body_min_words": 10, "short_para_min_chars": 35, "article_min_chars": 120,
     "title_min_words": 3, "title_max_chars": 220, "title_window": 5, "list_run_min": 3,
     "list_line_max_chars": 100, "wrap_max_chars": 95, "intext_stamp_window": 250, "min_year": 1990,
-    "max_year": 2035, "html_min_chars": 100, "favor_precision": True, "include_tables": False,
+    "max_year": 2035, "html_min_chars": 100, "multi_article_min_chars": 200, "favor_precision": True, "include_tables": False,
 }
 
 

@@ -257,7 +257,12 @@ def _inline_dateline(first: str, lx: Lexicon) -> str | None:
     if sep == ":" and _words(head) > 1:
         return None
     if any(a in nh for a in lx.agencies) or sep in "-–—" or sep == ":":
-        return first[:m.end()].strip(" -–—:")
+        end = m.end()
+        # "الدوحة - قنا: ..." : the agency after the place belongs to the dateline
+        m2 = re.match(r"\s*([^\s:،,.\-–—]{2,12}(?:\s[^\s:،,.\-–—]{1,8})?)\s*[:\-–—]\s", first[end:])
+        if m2 and normalize(m2.group(1)) in lx.agencies:
+            end += m2.end()
+        return first[:end].strip(" -–—:")
     return None
 
 
@@ -340,13 +345,14 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
         title: str | None = None
         lead: list[str] = []
         dateline: str | None = None
+        best = max((h for h in head[:4] if _title_ok(h, lx) and not _dateline_line(h, lx)), key=len, default=None)
         for k, h in enumerate(head):
             if dateline is None and _dateline_line(h, lx):
                 dateline = h
                 continue
             if title is None:
-                if _title_ok(h, lx):
-                    title = h
+                if h == best:
+                    title = h  # lines above the title are masthead/labels: dropped
                 continue
             nxt = head[k + 1] if k + 1 < len(head) else ""
             if nxt.startswith(h):
@@ -356,9 +362,10 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             prev = blocks[bi - 1]
             tail, cut = _take_tail_title(prev, lx)
             cands = [t for t in tail if not _dateline_line(t, lx)]
-            if cands and _title_ok(cands[0], lx):
-                title = cands[0]
-                lead = cands[1:] + lead
+            best = max((t for t in cands if _title_ok(t, lx)), key=len, default=None)
+            if best is not None:
+                title = best
+                lead = cands[cands.index(best) + 1:] + lead
                 dl = [t for t in tail if _dateline_line(t, lx)]
                 dateline = dateline or (dl[0] if dl else None)
                 if prev.long_chars() >= min_chars:
@@ -375,9 +382,6 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
         if dateline is None:
             dateline = _inline_dateline(body[0], lx)
         part = Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=lead + body)
-        own = re.match(r"^(.{2,30}?)\s*[-–—]\s*خاص\s*$", dateline or "")
-        if own and part.outlet is None:
-            part.outlet = own.group(1).strip()  # "هاشتاغ – خاص": the outlet's own report
         if stamp is not None:
             m = lx.stamp_outlet.search(stamp.text + " ")
             if m:
