@@ -1,0 +1,120 @@
+"""Which temporal expression dates an event: ``select_event_date``."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..arabic import sentences
+from ..model import Article, Timex
+from ..settings import section
+from .lexicon import fold, lexicon
+from .tagger import tag
+
+BOUND_MODS = frozenset({"since", "until", "before", "after", "nominal"})
+
+
+def _settings() -> dict[str, Any]:
+    s: dict[str, Any] = {"max_event_distance": 200, "text_reference": True, "text_reference_chars": 1500}
+    s.update(section("dates"))
+    return s
+
+
+def sentence_bounds(article: Article, start: int, end: int) -> tuple[int, int]:
+    """The sentence(s) holding text[start:end]: article.sentences when the pipeline set them, else split here."""
+    spans = article.sentences
+    base = 0
+    if not spans:
+        text = article.text
+        base = max(0, start - 2000)
+        spans = sentences(text[base:min(len(text), end + 2000)])
+    lo, hi = start, end
+    for s, e in spans:
+        s, e = s + base, e + base
+        if s <= start < e or (s < end <= e):
+            lo, hi = min(lo, s), max(hi, e)
+    return lo, hi
+
+
+def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int | None = None) -> Timex | None:
+    """The temporal expression attached to the event whose evidence is article.text[ev_start:ev_end], or None.
+
+    Looks only in the evidence's sentence. Expressions inside the evidence span win; then the nearest one to the
+    trigger (an offset into article.text; after a trigger verb is preferred, as Arabic puts the time after the verb),
+    within ``[dates] max_event_distance`` characters, not across a clause break when a closer one exists.
+    Bounds ("منذ أكتوبر", "حتى اليوم", "قبل 30 سبتمبر") never date an event. Never falls back to the publication
+    date: None means the text gives no date for this event (the events stage decides about 'اليوم'-style dating).
+
+    A returned Timex may have value None (e.g. "أمس الاثنين" in an article without a publication date): the event is
+    then undated but ``date_text`` can still be the expression's text. With no publication date, a year- or
+    month-level period ("العام المقبل") is resolved against the nearest explicit full date earlier in the text when
+    ``[dates] text_reference`` is on (``attrs["anchor_source"] = "text"``).
+    """
+    st = _settings()
+    lo, hi = sentence_bounds(article, ev_start, ev_end)
+    if article.timexes:
+        pool = [t for t in article.timexes if t.start >= lo and t.end <= hi]
+    else:
+        pool = tag(article.text, article.published, lo, hi)
+    pool = [t for t in pool if t.attrs.get("mod") not in BOUND_MODS and not t.attrs.get("stamp")]
+    if not pool:
+        return None
+    breaks = _breaks(article.text, lo, hi)
+    best: tuple[int, float, int] | None = None
+    chosen: Timex | None = None
+    for t in pool:
+        inside = t.start >= ev_start and t.end <= ev_end
+        if not inside and t.precision == "year" and not t.relative:
+            continue  # a bare year beside the event ("حدود العام 1967") describes a noun more often than the event
+        if trigger is not None:
+            if t.start >= trigger:
+                a, b, cost = trigger, t.start, float(t.start - trigger)
+            else:
+                a, b, cost = t.end, trigger, (trigger - t.end) * 1.5 + 10
+        elif inside:
+            a, b, cost = ev_start, t.start, float(t.start - ev_start) * 0.01
+        elif t.end <= ev_start:
+            a, b, cost = t.end, ev_start, float(ev_start - t.end)
+        else:
+            a, b, cost = ev_end, t.start, float(t.start - ev_end)
+        if not inside and cost > st["max_event_distance"]:
+            continue
+        cost += 40 * sum(1 for p in breaks if a <= p < b)
+        key = (0 if inside else 1, cost, t.start)
+        if best is None or key < best:
+            best, chosen = key, t
+    if chosen is None:
+        return None
+    if chosen.value is None and article.published is None and st["text_reference"]:
+        return _text_reference(article, chosen, int(st["text_reference_chars"])) or chosen
+    return chosen
+
+
+def _breaks(text: str, lo: int, hi: int) -> list[int]:
+    """Offsets of clause breaks (؛ : and clause words such as حيث، بينما، الذي) in text[lo:hi]."""
+    norm, omap = fold(text[lo:hi])
+    out = []
+    for m in lexicon().clause_break_re.finditer(norm):
+        out.append(lo + (omap[m.start()] if omap is not None else m.start()))
+    return out
+
+
+def _text_reference(article: Article, t: Timex, window: int) -> Timex | None:
+    """Resolve a year/month period against the latest explicit full date before it (the narrative's 'now')."""
+    if t.attrs.get("kind") != "period" or t.attrs.get("period") not in ("year", "month"):
+        return None
+    lo = max(0, t.start - window)
+    if article.timexes:
+        refs = [r for r in article.timexes if lo <= r.start and r.end <= t.start]
+    else:
+        refs = tag(article.text, None, lo, t.start)
+    refs = [r for r in refs if not r.relative and r.precision == "day" and r.value
+            and r.attrs.get("mod") not in BOUND_MODS]
+    if not refs:
+        return None
+    ref = refs[-1]
+    again = [x for x in tag(article.text, ref.value, t.start, t.end) if x.start == t.start and x.end == t.end]
+    if not again or again[0].value is None:
+        return None
+    attrs = dict(again[0].attrs, anchor_source="text", reference=ref.text)
+    return dataclasses.replace(again[0], attrs=attrs)
