@@ -1,0 +1,33 @@
+"""PLOVER event coding: trigger lexicon (data/events/triggers.yaml), coder and the pipeline step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Article
+from ..pipeline import MapStep
+from ..settings import section
+from .coder import Coder, Resources, code_article
+from .lexicon import Lexicon, load_lexicon
+
+__all__ = ["Coder", "EventStep", "Lexicon", "Resources", "code_article", "load_lexicon"]
+
+
+class EventStep(MapStep):
+    """Sets ``article.events``. Loads the lexicon and the optional helpers of other stages once."""
+
+    name = "events"
+    requires = ("sentences", "mentions", "timexes")
+    provides = ("events",)
+
+    def __init__(self, lexicon_path: str | None = None, settings: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else section("events")
+        self.coder = Coder(load_lexicon(lexicon_path), self.settings, Resources())
+
+    def process(self, article: Article) -> Article:
+        if article.duplicate_of:
+            return article
+        article.events = self.coder.code(article)
+        self.count("events", len(article.events))
+        return article

@@ -1,0 +1,770 @@
+"""The PLOVER event coder: triggers → participants and roles → mode, status, contexts, location, date → events.
+
+Works sentence by sentence on ``Article.text`` using the mentions (entities stage), timexes (dates stage) and sentence
+offsets already on the article. Everything it needs from other stages is optional: with no mentions it falls back on
+the knowledge base's own matcher and on generic agent nouns (crowds, forces), so it degrades instead of failing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..arabic import normalize, sentences, strip_diacritics, tokens
+from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
+from .lexicon import FormHit, Lexicon, Trigger, find_phrase, load_lexicon
+
+SCORED_FAMILY = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}  # a future one is an intention: AGREE
+DYADIC = {"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "REQUEST"}
+PARTICIPANT_LABELS = {"PERS", "ORG", "GPE", "NORP"}
+_STOP = {".", "؛", ";", "؟", "?", "!", ":"}
+_PLACE_PREP = ("في", "الي", "الى", "ب", "بمدينه", "بالعاصمه", "بمنتجع", "بمقر", "مدينه", "العاصمه", "منتجع", "بقصر",
+               "قصر", "داخل", "لدي", "من")
+_PREPS = {"مع", "ب", "ل", "الي", "من", "علي", "في", "بين", "عن", "لدي", "عند"}
+_PLURALS = {"الرئيسان", "الرئيسين", "الجانبان", "الجانبين", "الزعيمان", "الزعيمين", "الوزيران", "الوزيرين",
+            "الطرفان", "الطرفين", "القائدان", "القائدين", "الملكان", "الرئيسيين", "رئيسا", "وزيرا", "الرجلان", "الرجلين", "المسؤولان", "المسؤولين", "الوزيرتان", "الوزيرتين", "رئيسي"}
+_HEADS = ("president", "king", "emir", "sultan", "prime_minister", "chancellor", "supreme_leader")
+
+
+# --------------------------------------------------------------------------------------------- participants
+@dataclass
+class Arg:
+    start: int
+    end: int
+    t0: int  # first token index (sentence-local)
+    t1: int  # one past the last token
+    entities: list[Entity]
+    label: str
+    place: Location | None = None  # set when the words name a place (capital, city, country after في/إلى)
+    is_place: bool = False  # used as a place here (after في/إلى/ب), not as a participant
+    plural: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.entities[0].text if self.entities else ""
+
+
+def entity_key(e: Entity) -> str:
+    if e.id:
+        return e.id
+    if e.kind == "country" and e.country:
+        return e.country
+    n = normalize(e.name or e.text).split()
+    return n[-1] if n else ""
+
+
+def _optional(modname: str, attr: str) -> Any:
+    try:
+        mod = __import__(modname, fromlist=[attr])
+        return getattr(mod, attr)
+    except Exception:  # the stage is not there yet or broken: code without it
+        return None
+
+
+class Resources:
+    """Optional helpers from the other stages, loaded once per step."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon
+        self.select_event_date = _optional("marsad.dates", "select_event_date")
+        self.clause_cues = _optional("marsad.dates", "clause_cues")
+        self.resolve_article = _optional("marsad.entities.resolve", "resolve_article")
+        self._kb: Any = None
+        self._gaz: Any = None
+        self._kb_tried = self._gaz_tried = False
+
+    @property
+    def kb(self) -> Any:
+        if not self._kb_tried:
+            self._kb_tried = True
+            cls = _optional("marsad.entities.kb", "ActorKB")
+            try:
+                self._kb = cls.load() if cls else None
+            except Exception:
+                self._kb = None
+        return self._kb
+
+    @property
+    def gazetteer(self) -> Any:
+        if not self._gaz_tried:
+            self._gaz_tried = True
+            cls = _optional("marsad.entities.gazetteer", "Gazetteer")
+            try:
+                self._gaz = cls.load() if cls else None
+            except Exception:
+                self._gaz = None
+        return self._gaz
+
+    def mentions_for(self, text: str, published: str | None, article_id: str) -> list[Mention]:
+        """Mentions for a text the entities stage did not see (the title) or when it did not run."""
+        if not text:
+            return []
+        if self.resolve_article and self.kb is not None:
+            try:
+                pseudo = Article(id=article_id + ":title", source_path="", text=text, published=published)
+                pseudo.sentences = sentences(text)
+                out = self.resolve_article(pseudo, self.kb)
+                return list(out if isinstance(out, list) else pseudo.mentions)
+            except Exception:
+                pass
+        if self.kb is not None:
+            try:
+                return list(self.kb.match(text))
+            except Exception:
+                pass
+        from .fallback import load_fallback
+
+        return load_fallback(self.lexicon).find(text)
+
+    def location(self, surface: str, mention: Mention | None = None) -> Location | None:
+        if mention is not None:
+            place = (mention.attrs or {}).get("place")
+            if isinstance(place, dict):
+                return Location(surface, place.get("name") or surface, place.get("name_ar") or surface,
+                                place.get("country"))
+        gaz = self.gazetteer
+        if gaz is not None:
+            try:
+                loc = gaz.resolve_location(surface)
+                if loc is not None:
+                    return loc
+            except Exception:
+                pass
+        if mention is not None and mention.entity is not None and mention.entity.kind == "country":
+            e = mention.entity
+            return Location(surface, e.name, e.name_ar, e.country)
+        if mention is not None and mention.label == "LOC":
+            return Location(surface, normalize(surface), surface, None)
+        return None
+
+    def country_entity(self, iso: str, text: str) -> Entity:
+        kb = self.kb
+        if kb is not None:
+            try:
+                c = kb.country(iso)
+                if c is not None:
+                    return c.entity(text)
+            except Exception:
+                pass
+        return Entity(text=text, name=iso, name_ar=None, kind="country", country=iso)
+
+
+# --------------------------------------------------------------------------------------------- candidates
+@dataclass
+class Hit:
+    trigger: Trigger
+    kind: str
+    i: int  # sentence-local token index
+    n: int
+    pre: str
+    start: int
+    end: int
+
+
+@dataclass
+class Candidate:
+    type: str
+    trigger: Trigger
+    sent_index: int
+    evidence: Evidence
+    actors: list[Entity]
+    recipients: list[Entity]
+    mode: str | None
+    status: str
+    location: Location | None
+    timex: Timex | None
+    contexts: list[str]
+    in_title: bool
+    directional: bool
+    hit_start: int
+    hit_end: int
+    merged: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def keys(self) -> set[str]:
+        return {entity_key(e) for e in self.actors + self.recipients} - {""}
+
+
+class Coder:
+    def __init__(self, lexicon: Lexicon | None = None, settings: dict[str, Any] | None = None,
+                 resources: Resources | None = None) -> None:
+        self.lex = lexicon or load_lexicon()
+        self.settings = settings or {}
+        self.res = resources or Resources(self.lex)
+        if self.res.lexicon is None:
+            self.res.lexicon = self.lex
+        w = self.settings.get("confidence_weights") or {}
+        self.weights = {**DEFAULT_WEIGHTS, **w}
+
+    # ----------------------------------------------------------------------------- article level
+    def code(self, article: Article) -> list[Event]:
+        text = article.text or ""
+        sents = list(article.sentences) or sentences(text)
+        mentions = list(article.mentions)
+        if not mentions and text:
+            mentions = self.res.mentions_for(text, article.published, article.id)
+        self._persons_seen: list[tuple[int, Entity]] = []
+        person_mentions = sorted(
+            ((m.start, m.entity) for m in mentions if m.entity is not None and m.entity.kind == "person"),
+            key=lambda x: x[0])
+        self._person_mentions = person_mentions
+        self._article_mentions = mentions
+        cands: list[Candidate] = []
+        for si, (s, e) in enumerate(sents):
+            cands.extend(self._code_sentence(article, text, s, e, si, mentions, in_title=False))
+        title_cands: list[Candidate] = []
+        if article.title and not text.startswith(article.title.strip()):
+            tmentions = self.res.mentions_for(article.title, article.published, article.id)
+            title_cands = self._code_sentence(article, article.title, 0, len(article.title), -1, tmentions,
+                                              in_title=True)
+        body = self._merge(cands)
+        for tc in title_cands:
+            if any(_same_event(tc, b, loose=True) for b in body):
+                continue  # the body codes it: never an event from the title alone
+            if len(tc.keys()) >= 2:
+                body.append(tc)
+        body = self._merge(body)
+        return [self._event(article, c) for c in body]
+
+    # ----------------------------------------------------------------------------- sentence level
+    def _code_sentence(self, article: Article, text: str, s: int, e: int, si: int, mentions: list[Mention],
+                       in_title: bool) -> list[Candidate]:
+        toks = tokens(text, s, e)
+        if not toks:
+            return []
+        norm = [normalize(t) for _, _, t in toks]
+        hits = self._hits(toks, norm)
+        if not hits:
+            return []
+        args = self._args(text, toks, norm, s, e, mentions)
+        out = []
+        for h in hits:
+            c = self._candidate(article, text, toks, norm, args, h, s, e, si, in_title)
+            if c is not None:
+                out.append(c)
+        return out
+
+    def _hits(self, toks: list[tuple[int, int, str]], norm: list[str]) -> list[Hit]:
+        out: list[Hit] = []
+        i = 0
+        while i < len(norm):
+            n, fhits, pre = self.lex.match_at(norm, i)
+            if not n:
+                i += 1
+                continue
+            raw = strip_diacritics(toks[i][2])
+            for fh in fhits:
+                if self._keep(fh, raw, norm, i, n):
+                    out.append(Hit(fh.trigger, fh.kind, i, n, pre, toks[i][0], toks[i + n - 1][1]))
+            i += n
+        return out
+
+    @staticmethod
+    def _keep(fh: FormHit, raw: str, norm: list[str], i: int, n: int) -> bool:
+        t = fh.trigger
+        if t.exclude_raw and (raw in t.exclude_raw or raw[1:] in t.exclude_raw and raw[:1] in "وف"):
+            return False
+        if t.near:
+            c = t.near
+            lo = i - c.window if c.side in ("both", "before") else i + n
+            hi = i + n + c.window if c.side in ("both", "after") else i
+            if find_phrase(norm, c.phrases, lo, hi) is None:
+                return False
+        if t.not_near:
+            c = t.not_near
+            lo = i - c.window if c.side in ("both", "before") else i
+            hi = i + n + c.window if c.side in ("both", "after") else i + 1
+            if c.window == 0:
+                lo, hi = i, i + 1
+            if find_phrase(norm, c.phrases, lo, hi) is not None:
+                return False
+        return True
+
+    def _args(self, text: str, toks: list[tuple[int, int, str]], norm: list[str], s: int, e: int,
+              mentions: list[Mention]) -> list[Arg]:
+        """Participants (and places) in the sentence, from mentions, plural references and generic agents."""
+        starts = [t[0] for t in toks]
+
+        def tok_index(pos: int, end: bool = False) -> int:
+            for k, (_a, b, _) in enumerate(toks):
+                if end and b >= pos:
+                    return k + 1
+                if not end and b > pos:
+                    return k
+            return len(toks)
+
+        inside = [m for m in mentions if m.start >= s and m.end <= e and m.end > m.start]
+        inside.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        chosen: list[Mention] = []
+        for m in inside:
+            if chosen and m.start < chosen[-1].end:
+                prev = chosen[-1]
+                better = (m.end - m.start) > (prev.end - prev.start) and m.entity is not None
+                if better:
+                    chosen[-1] = m
+                continue
+            chosen.append(m)
+        args: list[Arg] = []
+        for m in chosen:
+            metonym = bool((m.attrs or {}).get("metonym")) or (m.attrs or {}).get("type") in ("capital", "metonym")
+            label = m.label
+            if label not in PARTICIPANT_LABELS and label != "LOC":
+                continue
+            t0, t1 = tok_index(m.start), tok_index(m.end, end=True)
+            ent = m.entity
+            if label == "NORP":
+                continue  # a bare nationality adjective is not a participant
+            if ent is None:
+                if label == "LOC":
+                    ent = None
+                else:
+                    kind = {"PERS": "person", "ORG": "organization", "GPE": "country"}.get(label, "group")
+                    ent = Entity(text=m.text, name=normalize(m.text), name_ar=m.text, kind=kind)
+            place = None
+            if label == "LOC" or metonym or (ent is not None and ent.kind == "country"):
+                place = self.res.location(m.text, m)
+            prev = norm[t0 - 1] if t0 > 0 else ""
+            first_raw = normalize(text[m.start:m.end].split()[0]) if text[m.start:m.end].split() else ""
+            before_text = normalize(text[max(s, m.start - 12):m.start])
+            prep = prev in _PLACE_PREP or any(first_raw.startswith(p) and len(first_raw) > len(p) + 2
+                                              for p in ("ب", "في"))
+            prep = prep or before_text.rstrip().endswith(("في", "الي", "بمدينه", "بالعاصمه", "بمنتجع", "بقصر"))
+            is_place = label == "LOC" or (place is not None and prep)
+            if ent is None and not is_place:
+                continue
+            args.append(Arg(m.start, m.end, t0, t1, [ent] if ent else [], label, place, is_place))
+        covered = {k for a in args for k in range(a.t0, a.t1)}
+        k = 0
+        while k < len(norm):
+            if k in covered:
+                k += 1
+                continue
+            w = norm[k]
+            bare = w[1:] if w[:1] in "وف" and len(w) > 4 else w
+            if bare in _PLURALS or w in _PLURALS:
+                args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [], "PLURAL", plural=True))
+                k += 1
+                continue
+            n, kind = self.lex.agent_at(norm, k)
+            if n:
+                a, b = toks[k][0], toks[k + n - 1][1]
+                # extend over a following nationality/descriptor word ("الاف الاسرائيليين")
+                words = text[a:b]
+                ent = Entity(text=words, name=normalize(words), name_ar=words, kind="group")
+                args.append(Arg(a, b, k, k + n, [ent], "AGENT"))
+                k += n
+                continue
+            k += 1
+        del starts
+        args.sort(key=lambda a: a.t0)
+        return args
+
+    # ----------------------------------------------------------------------------- one trigger
+    def _candidate(self, article: Article, text: str, toks: list[tuple[int, int, str]], norm: list[str],
+                   args: list[Arg], h: Hit, s: int, e: int, si: int, in_title: bool) -> Candidate | None:
+        t = h.trigger
+        lo = h.i
+        while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP:
+            lo -= 1
+        hi = h.i + h.n
+        while hi < len(norm) and hi - h.i < 28 and norm[hi] not in _STOP:
+            hi += 1
+        parts = [a for a in args if not a.is_place]
+        places = [a for a in args if a.is_place]
+        before = [a for a in parts if a.t1 <= h.i and a.t0 >= lo]
+        after = [a for a in parts if a.t0 >= h.i + h.n and a.t1 <= hi]
+        verbal = h.kind in ("past", "present") or (h.kind == "form" and t.roles != "symmetric" and h.n == 1
+                                                   and not norm[h.i].startswith("ال"))
+        reverse = any(norm[k] in self.lex.reverse or norm[k][1:] in self.lex.reverse for k in range(max(lo, h.i - 5), h.i))
+
+        def gap(a: int, b: int) -> int:
+            return sum(1 for k in range(a, b) if norm[k] not in ("،", ",", "-", "(", ")", '"', "«", "»"))
+
+        def coordinated(x: Arg, y: Arg) -> bool:
+            between = normalize(text[x.end:y.start]).strip(" ،,")
+            yfirst = normalize(text[y.start:y.end])[:1]
+            return between in ("", "و", "، و", "او") or (between == "" and yfirst == "و") or between == "مع"
+
+        subjects: list[Arg] = []
+        objects: list[Arg] = []
+        rest = list(after)
+        if verbal:
+            if before and gap(before[-1].t1, h.i) <= 3:
+                subjects = [before[-1]]
+                k = len(before) - 2
+                while k >= 0 and coordinated(before[k], subjects[0]):
+                    subjects.insert(0, before[k])
+                    k -= 1
+            elif rest and gap(h.i + h.n, rest[0].t0) <= 6 and (rest[0].t0 == 0 or norm[rest[0].t0 - 1] not in _PREPS):
+                subjects = [rest.pop(0)]
+        else:
+            first_after = rest[0] if rest else None
+            genitive = (first_after is not None and gap(h.i + h.n, first_after.t0) <= 3
+                        and norm[first_after.t0 - 1] not in _PREPS
+                        and not any(norm[k] in ("بين", "مع") for k in range(h.i + h.n, first_after.t0)))
+            if genitive and first_after is not None:
+                subjects = [rest.pop(0)]
+            elif before and gap(before[-1].t1, h.i) <= 12:
+                subjects = [before[-1]]
+                k = len(before) - 2
+                while k >= 0 and coordinated(before[k], subjects[0]):
+                    subjects.insert(0, before[k])
+                    k -= 1
+        anchor = max([h.i + h.n] + [a.t1 for a in subjects if a.t0 > h.i])
+        for a in rest:
+            if not objects:
+                if gap(anchor, a.t0) <= 10:
+                    objects.append(a)
+                else:
+                    break
+            elif coordinated(objects[-1], a):
+                objects.append(a)
+            else:
+                break
+        # "مع X" later in the clause names the partner even after a long adverbial
+        if not objects:
+            for a in rest:
+                if a.t0 > 0 and norm[a.t0 - 1] in ("مع", "بين") or normalize(a.text)[:2] == "مع":
+                    objects.append(a)
+                    break
+
+        subj_e = self._expand(subjects, h.start)
+        obj_e = self._expand(objects, h.start)
+        sym_between = any(norm[k] == "بين" for k in range(h.i + h.n, min(hi, h.i + h.n + 4)))
+        dual = self._dual(norm[h.i], h.kind)
+        directional = True
+        if reverse and t.type == "CONSULT":
+            src = [a for a in after if a.t0 > 0 and norm[a.t0 - 1] == "من" or normalize(a.text).startswith("من")]
+            actors = self._expand(src[:1], h.start) or obj_e
+            recipients = subj_e
+        elif t.roles == "host":
+            actors, recipients = obj_e, subj_e
+        elif t.roles == "symmetric" or sym_between or (len(subj_e) >= 2 and not obj_e):
+            actors, recipients = _uniq(subj_e + obj_e), []
+            directional = False
+        else:
+            actors, recipients = subj_e, obj_e
+        if dual and len(_uniq(actors + recipients)) < 2:
+            pair = self._pair(h.start)
+            if pair:
+                actors, recipients, directional = _uniq(actors + pair), [], False
+        actors = _uniq(actors)
+        recipients = [r for r in _uniq(recipients) if entity_key(r) not in {entity_key(a) for a in actors}]
+
+        # location and visit destination
+        location: Location | None = None
+        dest = [p for p in places if p.t0 >= h.i and p.t0 <= hi]
+        near_places = dest or [p for p in places if p.t0 >= lo and p.t1 <= hi]
+        if t.mode == "visit" and t.roles == "agent":
+            # "زار X مصر" names the host country as a direct object: a place, not a participant
+            for r in list(recipients):
+                if r.kind == "country" and r.country:
+                    recipients.remove(r)
+                    location = location or Location(r.text, r.name, r.name_ar, r.country)
+        if near_places and location is None:
+            p = near_places[0]
+            location = p.place or self.res.location(text[p.start:p.end])
+        if t.mode == "visit" and t.roles == "agent" and location is not None and location.country:
+            host_iso = location.country
+            if not any((x.country == host_iso) for x in recipients) and not any(
+                    x.country == host_iso for x in actors):
+                recipients.append(self.res.country_entity(host_iso, location.text))
+                leader = self._host_leader(host_iso, h.start)
+                if leader is not None and entity_key(leader) not in {entity_key(a) for a in actors}:
+                    recipients.insert(0, leader)
+
+        n_parts = len({entity_key(x) for x in actors + recipients})
+        if n_parts == 0:
+            return None
+        if t.type in DYADIC and n_parts < 2:
+            return None
+
+        # mode
+        mode = t.mode
+        window = range(max(lo, h.i - 6), min(hi, h.i + h.n + 6))
+        if t.type == "CONSULT":
+            if mode is None and any(norm[k] in self.lex.phone for k in window):
+                mode = "phone"
+            if mode is None:
+                if (find_phrase(norm, self.lex.multilateral, h.i, h.i + h.n + 4) is not None
+                        or len(actors) >= 3):
+                    mode = "multilateral"
+            if mode is None and find_phrase(norm, self.lex.third_party, lo, hi) is not None and n_parts == 2:
+                mode = "third-party"
+            if mode is None and location is not None and location.country and not directional:
+                local = [x for x in actors if x.country == location.country]
+                foreign = [x for x in actors if x.country and x.country != location.country]
+                if local and foreign:
+                    mode = "visit"
+                    actors, recipients, directional = foreign, local, True
+                elif foreign and len(foreign) >= 2 and not local:
+                    mode = "third-party"
+
+        status = self._status(article, text, toks, norm, h, lo, hi, in_title)
+        typ = t.type
+        if status == "future" and typ in SCORED_FAMILY:
+            typ, mode = "AGREE", None
+        contexts = list(t.contexts)
+        for ctx, phrases in self.lex.contexts.items():
+            if ctx not in contexts and find_phrase(norm, phrases, lo, hi) is not None:
+                contexts.append(ctx)
+        if typ == "AGREE" and "diplomatic" not in contexts:
+            contexts.insert(0, "diplomatic")
+        timex = None if in_title else self._date(article, s, e, h)
+        ev = Evidence(text[s:e], s if not in_title else 0, e if not in_title else 0)
+        return Candidate(typ, t, si, ev, actors, recipients, mode, status, location, timex, contexts, in_title,
+                         directional and bool(recipients), h.start, h.end)
+
+    # ----------------------------------------------------------------------------- helpers
+    @staticmethod
+    def _dual(tok: str, kind: str) -> bool:
+        w = tok[1:] if tok[:1] in "وف" else tok
+        if kind == "past":
+            return w.endswith(("تا", "يا")) or (w.endswith("ا") and len(w) >= 4)
+        if kind in ("present", "form"):
+            return w.endswith("ان") and w[:1] in "يت"
+        return False
+
+    def _expand(self, args: list[Arg], pos: int) -> list[Entity]:
+        out: list[Entity] = []
+        for a in args:
+            if a.plural:
+                out.extend(self._pair(pos))
+            else:
+                out.extend(a.entities)
+        return out
+
+    def _pair(self, pos: int) -> list[Entity]:
+        """The two persons most recently named before ``pos``: what "الرئيسان"/"الجانبان" refer to."""
+        seen: list[Entity] = []
+        keys: set[str] = set()
+        for start, ent in reversed(self._person_mentions):
+            if start >= pos:
+                continue
+            k = entity_key(ent)
+            if k and k not in keys:
+                keys.add(k)
+                seen.append(ent)
+            if len(seen) == 2:
+                break
+        if len(seen) < 2:
+            # a title or lead that names them later: take the first two in the article
+            for _, ent in self._person_mentions:
+                k = entity_key(ent)
+                if k and k not in keys:
+                    keys.add(k)
+                    seen.append(ent)
+                if len(seen) == 2:
+                    break
+        return list(reversed(seen)) if len(seen) == 2 else []
+
+    def _host_leader(self, iso: str, pos: int) -> Entity | None:
+        """The host country's leader when the article names one (nearest mention, heads of state first)."""
+        best: tuple[int, int, Entity] | None = None
+        for start, ent in self._person_mentions:
+            if ent.country != iso:
+                continue
+            rank = 0 if (ent.role or "") in _HEADS else 1
+            score = (rank, abs(start - pos))
+            if best is None or score < best[:2]:
+                best = (score[0], score[1], ent)
+        return best[2] if best else None
+
+    def _status(self, article: Article, text: str, toks: list[tuple[int, int, str]], norm: list[str], h: Hit,
+                lo: int, hi: int, in_title: bool) -> str:
+        cues = self.lex.status_cues
+        t = h.trigger
+        if t.status:
+            return t.status
+        near_lo = max(lo, h.i - 4)
+        if find_phrase(norm, cues.get("negated_before", []), max(lo, h.i - 3), h.i, prefix=False) is not None:
+            return "negated"
+        if "س" in h.pre and h.kind in ("present", "form"):
+            return "future"
+        if find_phrase(norm, cues.get("hypothetical_before", []), max(lo, h.i - 4), h.i, prefix=False) is not None \
+                and h.kind == "present":
+            return "hypothetical"
+        if find_phrase(norm, cues.get("future_before", []), max(lo, h.i - 6), h.i, prefix=False) is not None:
+            return "future"
+        if find_phrase(norm, cues.get("future_after", []), h.i + h.n, min(hi, h.i + h.n + 4), prefix=False) \
+                is not None:
+            return "future"
+        if self.res.clause_cues is not None and not in_title:
+            try:
+                cc = self.res.clause_cues(text, toks[0][0], toks[-1][1]) or {}
+                st = cc.get("status")
+                if st in ("future", "historical", "hypothetical", "negated"):
+                    if st != "historical" or h.kind == "past":
+                        return st
+            except Exception:
+                pass
+        if find_phrase(norm, cues.get("historical_before", []), near_lo, h.i, prefix=False) is not None \
+                and h.kind in ("past", "form", "noun"):
+            return "historical"
+        if h.kind == "present" and not in_title:
+            # an imperfective meeting verb with a day word ("يستقبل ... الجمعة") is scheduled, not reported
+            if self._day_word(article, toks, lo, hi):
+                return "future"
+        return "occurred"
+
+    @staticmethod
+    def _day_word(article: Article, toks: list[tuple[int, int, str]], lo: int, hi: int) -> bool:
+        a, b = toks[lo][0], toks[min(hi, len(toks)) - 1][1]
+        for tx in article.timexes:
+            if tx.start >= a and tx.end <= b:
+                return True
+        days = {"اليوم", "غدا", "السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه"}
+        return any(normalize(w) in days for _, _, w in toks[lo:hi])
+
+    def _date(self, article: Article, s: int, e: int, h: Hit) -> Timex | None:
+        if self.res.select_event_date is not None:
+            try:
+                tx = self.res.select_event_date(article, s, e, h.trigger.id)
+                return tx if tx is not None and tx.value else None
+            except TypeError:
+                try:
+                    tx = self.res.select_event_date(article, s, e)
+                    return tx if tx is not None and tx.value else None
+                except Exception:
+                    pass
+            except Exception:
+                pass
+        # fall back on a resolved timex in the same sentence only, nearest the trigger
+        inside = [t for t in article.timexes if t.start >= s and t.end <= e and t.value]
+        if not inside:
+            return None
+        return min(inside, key=lambda t: abs(t.start - h.start))
+
+    # ----------------------------------------------------------------------------- merging
+    def _merge(self, cands: list[Candidate]) -> list[Candidate]:
+        """One event per real-world event: same type (and tense class) and the same participants merge."""
+        out: list[Candidate] = []
+        for c in sorted(cands, key=lambda c: (c.in_title, c.sent_index, c.hit_start)):
+            for o in out:
+                if _same_event(c, o):
+                    _absorb(o, c)
+                    break
+            else:
+                out.append(c)
+        # calls with several partners are several calls: "يتحادث X هاتفيا مع A وB وC"
+        final: list[Candidate] = []
+        for c in out:
+            if c.mode == "phone" or (c.type == "AGREE" and c.trigger.mode == "phone"):
+                parts = c.actors + c.recipients
+                if len(parts) >= 3 and c.merged == 1:
+                    lead = parts[0]
+                    for other in parts[1:]:
+                        d = Candidate(**{**c.__dict__, "actors": [lead] if c.recipients else [lead, other],
+                                         "recipients": [other] if c.recipients else [], "extra": dict(c.extra)})
+                        if not any(_same_event(d, f) for f in final):
+                            final.append(d)
+                    continue
+            final.append(c)
+        return final
+
+    # ----------------------------------------------------------------------------- output
+    def _event(self, article: Article, c: Candidate) -> Event:
+        conf = self._confidence(c)
+        parts = sorted(entity_key(e) for e in c.actors + c.recipients)
+        date = c.timex.value if c.timex else None
+        prec = c.timex.precision if c.timex and c.timex.value else "none"
+        return Event(
+            id=stable_id(article.id, c.type, c.evidence.start if not c.in_title else "title", "|".join(parts)),
+            article_id=article.id, type=c.type, mode=c.mode, status=c.status, actors=c.actors,
+            recipients=c.recipients, location=c.location, date=date, date_precision=prec if date else "none",
+            date_text=c.timex.text if c.timex and date else None, contexts=c.contexts, confidence=conf,
+            evidence=c.evidence, trigger=c.trigger.id, coder=f"marsad-events/{self.lex.version}",
+        )
+
+    def confidence_features(self, c: Candidate) -> dict[str, float]:
+        ents = c.actors + c.recipients
+        return {
+            "strength": c.trigger.strength,
+            "resolved": sum(1 for x in ents if x.id) / max(1, len(ents)),
+            "two_resolved": 1.0 if sum(1 for x in ents if x.id) >= 2 else 0.0,
+            "directional": 1.0 if c.directional else 0.0,
+            "dated": 1.0 if c.timex is not None else 0.0,
+            "lead": 1.0 if 0 <= c.sent_index <= 1 else 0.0,
+            "title": 1.0 if c.in_title else 0.0,
+            "merged": min(3, c.merged - 1) / 3,
+            "bad_status": 1.0 if c.status in ("negated", "hypothetical") else 0.0,
+            "many": 1.0 if len(ents) >= 4 else 0.0,
+        }
+
+    def _confidence(self, c: Candidate) -> float:
+        f = self.confidence_features(c)
+        z = self.weights["bias"] + sum(self.weights.get(k, 0.0) * v for k, v in f.items())
+        return round(1 / (1 + math.exp(-z)), 3)
+
+
+# Logistic weights; refitted on the dev + composed sets with eval/calibrate.py (see settings [events]).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "bias": -2.0, "strength": 3.0, "resolved": 0.8, "two_resolved": 0.4, "directional": 0.2, "dated": 0.3,
+    "lead": 0.5, "title": -0.6, "merged": 0.6, "bad_status": -3.0, "many": -0.3,
+}
+
+
+def _uniq(ents: list[Entity]) -> list[Entity]:
+    out, seen = [], set()
+    for e in ents:
+        k = entity_key(e)
+        if k and k not in seen:
+            seen.add(k)
+            out.append(e)
+    return out
+
+
+def _future(c: Candidate) -> bool:
+    return c.status == "future"
+
+
+def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
+    if a.type != b.type or _future(a) != _future(b):
+        return False
+    if (a.status == "negated") != (b.status == "negated"):
+        return False
+    ka, kb = a.keys(), b.keys()
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    small, big = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
+    if small <= big and (len(small) >= 2 or a.sent_index == b.sent_index):
+        return True
+    if loose and len(ka & kb) >= min(2, len(small)):
+        return True
+    # same sentence, same type: one event told with two triggers ("أجرى اتصالا هاتفيا")
+    return a.sent_index == b.sent_index and not a.in_title and not b.in_title and len(ka & kb) >= 1 and \
+        a.type not in ("ASSAULT", "PROTEST")
+
+
+def _absorb(keep: Candidate, other: Candidate) -> None:
+    keep.merged += 1
+    if keep.type == "CONSULT":
+        rank = {"visit": 3, "phone": 3, "third-party": 2, "multilateral": 1, None: 0}
+        if rank.get(other.mode, 0) > rank.get(keep.mode, 0) and not (keep.mode == "phone" or other.mode == "phone"
+                                                                    and keep.mode == "visit"):
+            keep.mode = other.mode
+            if other.directional and not keep.directional:
+                keep.actors, keep.recipients, keep.directional = other.actors, other.recipients, True
+    if not keep.directional and other.directional and keep.sent_index == other.sent_index:
+        keep.actors, keep.recipients, keep.directional = other.actors, other.recipients, True
+    known = {entity_key(e) for e in keep.actors + keep.recipients}
+    for e in other.actors:
+        if entity_key(e) not in known and keep.sent_index == other.sent_index:
+            keep.actors.append(e)
+            known.add(entity_key(e))
+    if keep.location is None and other.location is not None:
+        keep.location = other.location
+    if keep.timex is None and other.timex is not None and other.sent_index == keep.sent_index:
+        keep.timex = other.timex
+    for ctx in other.contexts:
+        if ctx not in keep.contexts:
+            keep.contexts.append(ctx)
+    if other.trigger.strength > keep.trigger.strength and other.sent_index == keep.sent_index:
+        keep.trigger = other.trigger
+
+
+def code_article(article: Article, coder: Coder | None = None) -> list[Event]:
+    return (coder or Coder()).code(article)

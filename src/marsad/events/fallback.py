@@ -1,0 +1,163 @@
+"""A last-resort actor finder for the event coder: titles + nationality + name, countries, capitals, surnames.
+
+Used only when the entities stage has produced nothing (it is not installed, failed, or the text is a title it never
+saw). It keeps the coder usable and testable on its own; the knowledge base in marsad.entities is the real thing.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from ..arabic import normalize, tokens
+from ..model import Entity, Mention
+from ..settings import data_path
+from .lexicon import Lexicon, _candidates, norm_phrase
+
+_PUNCT = set(".,،؛;:!?؟()[]{}\"'«»-–—/")
+
+
+class FallbackActors:
+    def __init__(self, data: dict[str, Any], lex: Lexicon | None = None) -> None:
+        self.lex = lex
+        self.country: dict[tuple[str, ...], tuple[str, str, str]] = {}  # phrase -> (iso, en, ar)
+        self.capital: dict[tuple[str, ...], tuple[str, str, str]] = {}  # phrase -> (iso, en, ar)
+        self.adj: dict[str, str] = {}  # normalised stem -> iso
+        self.names: dict[str, tuple[str, str]] = {}
+        for iso, (name_ar, adj, cap_ar, en, cap_en) in (data.get("countries") or {}).items():
+            ph = norm_phrase(name_ar)
+            self.country[ph] = (iso, en, name_ar)
+            if ph and ph[0].startswith("ال") and len(ph) == 1:
+                self.country[(ph[0][2:],)] = (iso, en, name_ar)
+            self.capital[norm_phrase(cap_ar)] = (iso, cap_en, cap_ar)
+            self.adj[" ".join(norm_phrase(adj))] = iso
+            self.names[iso] = (en, name_ar)
+        t = data.get("titles") or {}
+        self.titles = sorted({norm_phrase(x) for k in ("head", "minister", "honorific") for x in t.get(k, [])},
+                             key=len, reverse=True)
+        self.counterpart = {normalize(x) for x in t.get("counterpart", [])}
+        self.stop = {normalize(x) for x in data.get("stop") or []}
+        self.role_of = {norm_phrase(x): "head" for x in t.get("head", [])}
+
+    def _adj_iso(self, w: str) -> str | None:
+        for stem, _ in _candidates(w):
+            for suf in ("يين", "يون", "يه", "ين", "ي", ""):
+                if suf and not stem.endswith(suf):
+                    continue
+                base = stem[: len(stem) - len(suf)] if suf else stem
+                for cand in (base + "ي", base):
+                    if cand in self.adj:
+                        return self.adj[cand]
+        return None
+
+    def _phrase(self, table: dict[tuple[str, ...], tuple[str, str, str]], norm: list[str], i: int) -> tuple[int, Any]:
+        for n in (3, 2, 1):
+            if i + n > len(norm):
+                continue
+            for stem, _ in _candidates(norm[i]):
+                key = (stem, *norm[i + 1:i + n])
+                if key in table:
+                    return n, table[key]
+        return 0, None
+
+    def _title(self, norm: list[str], i: int) -> int:
+        for ph in self.titles:
+            n = len(ph)
+            if i + n <= len(norm):
+                if ph[0] in {c for c, _ in _candidates(norm[i])} and tuple(norm[i + 1:i + n]) == ph[1:]:
+                    return n
+        return 0
+
+    def _is_trigger(self, norm: list[str], i: int) -> bool:
+        return bool(self.lex and self.lex.match_at(norm, i)[0])
+
+    def find(self, text: str) -> list[Mention]:
+        toks = tokens(text)
+        norm = [normalize(t) for _, _, t in toks]
+        out: list[Mention] = []
+        persons: list[Entity] = []
+        surnames: dict[str, Entity] = {}
+        i = 0
+        while i < len(toks):
+            w = norm[i]
+            # person: [counterpart|title]+ [nationality]* name{0,4}
+            j = i
+            role = None
+            while j < len(toks):
+                n = self._title(norm, j)
+                if n:
+                    role = role or ("head" if tuple(norm[j:j + n]) in self.role_of else "official")
+                    j += n
+                    continue
+                if norm[j] in self.counterpart or any(c in self.counterpart for c, _ in _candidates(norm[j])):
+                    role = role or "counterpart"
+                    j += 1
+                    continue
+                break
+            if j > i:
+                iso = None
+                while j < len(toks) and self._adj_iso(norm[j]):
+                    iso = iso or self._adj_iso(norm[j])
+                    j += 1
+                k = j
+                while (k < len(toks) and k - j < 4 and toks[k][2] not in _PUNCT and norm[k] not in self.stop
+                       and not self._title(norm, k) and not self._adj_iso(norm[k])
+                       and not self._phrase(self.country, norm, k)[0] and not self._is_trigger(norm, k)
+                       and not norm[k].isdigit()):
+                    k += 1
+                a, b = toks[i][0], toks[max(k, j) - 1][1]
+                if k > j:
+                    name_ar = text[toks[j][0]:toks[k - 1][1]]
+                    ent = Entity(text=text[a:b], name=normalize(name_ar), name_ar=name_ar, kind="person",
+                                 country=iso, role="president" if role == "head" else None)
+                    # a bare surname later refers back to the same person
+                    prior = surnames.get(normalize(toks[k - 1][2]))
+                    if prior is not None and (iso is None or prior.country in (None, iso)):
+                        ent = prior
+                    persons.append(ent)
+                    surnames[normalize(toks[k - 1][2])] = ent
+                    out.append(Mention(a, b, text[a:b], "PERS", ent, "fallback"))
+                    i = k
+                    continue
+                if iso or role == "counterpart":
+                    ref = next((p for p in reversed(persons) if iso and p.country == iso), None)
+                    ent = ref or Entity(text=text[a:b], name=normalize(text[a:b]), name_ar=text[a:b],
+                                        kind="person", country=iso)
+                    if ref is None:
+                        persons.append(ent)
+                    out.append(Mention(a, b, text[a:b], "PERS", ent, "fallback", {"coref": ref is not None}))
+                    i = j
+                    continue
+                i = j
+                continue
+            n, c = self._phrase(self.country, norm, i)
+            if n:
+                iso, en, ar = c
+                a, b = toks[i][0], toks[i + n - 1][1]
+                out.append(Mention(a, b, text[a:b], "GPE", Entity(text[a:b], en, ar, "country", iso), "fallback"))
+                i += n
+                continue
+            n, c = self._phrase(self.capital, norm, i)
+            if n:
+                iso, en, ar = c
+                a, b = toks[i][0], toks[i + n - 1][1]
+                en_c, ar_c = self.names.get(iso, (iso, None))
+                out.append(Mention(a, b, text[a:b], "GPE", Entity(text[a:b], en_c, ar_c, "country", iso), "fallback",
+                                   {"metonym": True, "place": {"name": en, "name_ar": ar, "country": iso}}))
+                i += n
+                continue
+            for stem, _ in _candidates(w):
+                if stem in surnames:
+                    ent = surnames[stem]
+                    out.append(Mention(toks[i][0], toks[i][1], toks[i][2], "PERS", ent, "fallback"))
+                    break
+            i += 1
+        return out
+
+
+@lru_cache(maxsize=2)
+def load_fallback(lex: Lexicon | None = None) -> FallbackActors:
+    with open(data_path("events", "fallback_actors.yaml"), encoding="utf-8") as f:
+        return FallbackActors(yaml.safe_load(f), lex)

@@ -1,0 +1,253 @@
+"""The PLOVER trigger lexicon: versioned data (``data/events/triggers.yaml``) compiled into a token matcher.
+
+Entries are written in ordinary Arabic spelling and matched on normalised tokens. Conjugations (feminine, dual,
+plural, imperfective, jussive, future سـ), object and possessive pronouns and the proclitics و/ف/ب/ل/ك/ال are
+generated here so the data file lists each word once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..arabic import normalize, strip_diacritics
+from ..settings import data_path
+
+_OBJ = ("ه", "ها", "هما", "هم")
+
+
+def norm_phrase(s: str) -> tuple[str, ...]:
+    return tuple(normalize(strip_diacritics(str(s))).split())
+
+
+@dataclass
+class Cue:
+    """Word prefixes that must (near) or must not (not_near) occur within ``window`` tokens of a trigger."""
+
+    phrases: list[tuple[str, ...]]
+    window: int = 6
+    side: str = "both"  # both | before | after
+
+
+@dataclass
+class Trigger:
+    id: str
+    type: str
+    mode: str | None = None
+    roles: str = "agent"
+    strength: float = 0.7
+    contexts: list[str] = field(default_factory=list)
+    near: Cue | None = None
+    not_near: Cue | None = None
+    status: str | None = None
+    exclude_raw: frozenset[str] = frozenset()
+
+
+@dataclass
+class FormHit:
+    trigger: Trigger
+    kind: str  # past | present | noun | form
+
+
+def _past_forms(p: str) -> set[str]:
+    if p.endswith("ي") or p.endswith("ا"):  # التقى/أجرى/دعا: weak final letter
+        s = p[:-1]
+        base = {p, s + "ت", s + "يا", s + "تا", s + "وا", s + "ت" + "ا"}
+    else:
+        base = {p, p + "ت", p + "ا", p + "تا", p + "وا", p + "تم", p + "نا"}
+    out = set(base)
+    for b in base:
+        if b.endswith("وا"):
+            b = b[:-1]  # زاروه
+        out.update(b + o for o in _OBJ)
+    return out
+
+
+def _present_forms(q: str) -> set[str]:
+    if not q or q[0] != "ي":
+        return {q}
+    stem = q[1:]
+    weak = stem.endswith("ي") or stem.endswith("و")
+    plural = (stem[:-1] if weak else stem) + "ون"
+    out = {q, "ت" + stem, "ن" + stem, q + "ان", "ت" + stem + "ان", "ي" + plural, "ت" + plural}
+    if weak:
+        out.update({"ي" + stem[:-1], "ت" + stem[:-1]})  # jussive after لم: لم يلتق
+    for b in list(out):
+        if b.endswith("ون"):
+            b = b[:-1]
+        out.update(b + o for o in _OBJ)
+    return out
+
+
+def _noun_forms(n: str) -> set[str]:
+    out = {n}
+    if " " in n:
+        return out
+    if n.endswith("ه"):
+        b = n[:-1] + "ت"
+        out.update({b + o for o in (*_OBJ, "ي", "نا", "ين", "ان")})
+        out.add(n[:-1] + "ات")
+    else:
+        out.update({n + "ا", n + "ان", n + "ين", n + "ات"})
+        out.update(n + o for o in _OBJ)
+    return out
+
+
+def _candidates(tok: str) -> list[tuple[str, str]]:
+    """(stem, stripped proclitics) for a normalised token, fewest stripped first."""
+    out: list[tuple[str, str]] = [(tok, "")]
+    seen = {tok}
+
+    def add(s: str, p: str) -> None:
+        if len(s) >= 2 and s not in seen:
+            seen.add(s)
+            out.append((s, p))
+
+    firsts = [(tok, "")]
+    if tok[:1] in ("و", "ف") and len(tok) > 3:
+        firsts.append((tok[1:], tok[0]))
+        add(tok[1:], tok[0])
+    for t, p in firsts:
+        if t.startswith("ال"):
+            add(t[2:], p + "ال")
+        if t.startswith("لل"):
+            add(t[2:], p + "لال")
+            add(t[1:], p + "ل")
+        for p2 in ("ب", "ل", "ك", "س"):
+            if t.startswith(p2) and len(t) > 3:
+                rest = t[1:]
+                add(rest, p + p2)
+                if rest.startswith("ال"):
+                    add(rest[2:], p + p2 + "ال")
+    return out
+
+
+class Lexicon:
+    def __init__(self, data: dict[str, Any], path: str = "") -> None:
+        self.version = str(data.get("version", "0"))
+        self.path = path
+        self.triggers: list[Trigger] = []
+        # first token -> list of (token tuple, FormHit)
+        self.index: dict[str, list[tuple[tuple[str, ...], FormHit]]] = {}
+        mods = data.get("modifiers") or {}
+        self.phone = {normalize(w) for w in mods.get("phone", [])}
+        self.reverse = {normalize(w) for w in mods.get("reverse", [])}
+        self.multilateral = [norm_phrase(w) for w in mods.get("multilateral", [])]
+        self.third_party = [norm_phrase(w) for w in mods.get("third_party", [])]
+        cues = data.get("status_cues") or {}
+        self.status_cues = {k: [norm_phrase(w) for w in v] for k, v in cues.items()}
+        self.contexts = {k: [norm_phrase(w) for w in v] for k, v in (data.get("contexts") or {}).items()}
+        self.agents: dict[str, str] = {}
+        for kind, words in (data.get("agents") or {}).items():
+            for w in words:
+                self.agents[" ".join(norm_phrase(w))] = kind
+        self.max_agent = max((k.count(" ") + 1 for k in self.agents), default=1)
+        for e in data.get("triggers") or []:
+            self._add(e)
+
+    @staticmethod
+    def _cue(v: Any) -> Cue | None:
+        if not v:
+            return None
+        return Cue([norm_phrase(f) for f in v.get("forms", [])], int(v.get("window", 6)), v.get("side", "both"))
+
+    def _add(self, e: dict[str, Any]) -> None:
+        t = Trigger(id=e["id"], type=e["type"], mode=e.get("mode"), roles=e.get("roles", "agent"),
+                    strength=float(e.get("strength", 0.7)), contexts=list(e.get("contexts") or []),
+                    near=self._cue(e.get("near")), not_near=self._cue(e.get("not_near")), status=e.get("status"),
+                    exclude_raw=frozenset(strip_diacritics(w) for w in e.get("exclude_raw") or []))
+        self.triggers.append(t)
+        forms: dict[tuple[str, ...], str] = {}
+        verb = e.get("verb") or {}
+        if verb.get("past"):
+            for f in _past_forms(" ".join(norm_phrase(verb["past"]))):
+                forms.setdefault((f,), "past")
+        if verb.get("present"):
+            for f in _present_forms(" ".join(norm_phrase(verb["present"]))):
+                forms.setdefault((f,), "present")
+        for n in e.get("noun") or []:
+            ph = norm_phrase(n)
+            if len(ph) == 1:
+                for f in _noun_forms(ph[0]):
+                    forms.setdefault((f,), "noun")
+            else:
+                forms.setdefault(ph, "noun")
+        for f in e.get("forms") or []:
+            ph = norm_phrase(f)
+            kind = "present" if len(ph) == 1 and ph[0][:1] in "يت" and len(ph[0]) > 3 else "form"
+            forms.setdefault(ph, kind)
+        for ph, kind in forms.items():
+            bucket = self.index.setdefault(ph[0], [])
+            if not any(p == ph and h.trigger is t for p, h in bucket):
+                bucket.append((ph, FormHit(t, kind)))
+
+    def match_at(self, norm_toks: list[str], i: int) -> tuple[int, list[FormHit], str]:
+        """Longest lexicon match starting at token i: (n tokens, hits, stripped proclitics of the first token)."""
+        best_n, best_hits, best_p = 0, [], ""
+        for stem, pre in _candidates(norm_toks[i]):
+            for ph, hit in self.index.get(stem, ()):
+                n = len(ph)
+                if i + n > len(norm_toks):
+                    continue
+                if any(ph[k] not in {c for c, _ in _candidates(norm_toks[i + k])} for k in range(1, n)):
+                    continue
+                if hit.kind == "noun" and "س" in pre:
+                    continue
+                if hit.kind in ("past", "form") and "س" in pre:
+                    continue
+                if n > best_n:
+                    best_n, best_hits, best_p = n, [hit], pre
+                elif n == best_n and n and pre == best_p and all(h.trigger is not hit.trigger for h in best_hits):
+                    best_hits.append(hit)
+            if best_n:
+                break  # fewest stripped clitics wins
+        return best_n, best_hits, best_p
+
+    def agent_at(self, norm_toks: list[str], i: int) -> tuple[int, str | None]:
+        """A generic agent noun phrase (crowd, armed group, forces) starting at token i."""
+        for n in range(min(self.max_agent, len(norm_toks) - i), 0, -1):
+            first = _candidates(norm_toks[i])
+            rest = " ".join(norm_toks[i + 1:i + n])
+            for stem, _ in first:
+                key = (stem + " " + rest).strip()
+                if key in self.agents:
+                    return n, self.agents[key]
+        return 0, None
+
+
+def phrase_at(norm_toks: list[str], i: int, ph: tuple[str, ...], prefix: bool = True) -> bool:
+    """Does the phrase occur at token i? Words compare by prefix (after clitic stripping) when ``prefix``."""
+    if i + len(ph) > len(norm_toks):
+        return False
+    for k, w in enumerate(ph):
+        cands = [c for c, _ in _candidates(norm_toks[i + k])]
+        if prefix:
+            if not any(c.startswith(w) for c in cands):
+                return False
+        elif w not in cands:
+            return False
+    return True
+
+
+def find_phrase(norm_toks: list[str], phrases: list[tuple[str, ...]], lo: int, hi: int,
+                prefix: bool = True) -> int | None:
+    """Index of the first token in [lo, hi) where one of the phrases starts, else None."""
+    lo = max(0, lo)
+    hi = min(len(norm_toks), hi)
+    for i in range(lo, hi):
+        for ph in phrases:
+            if phrase_at(norm_toks, i, ph, prefix):
+                return i
+    return None
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    p = Path(path) if path else data_path("events", "triggers.yaml")
+    with open(p, encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    return Lexicon(data, str(p))
