@@ -56,6 +56,15 @@ def arabic_ratio(text: str) -> float:
     return len(_ARABIC.findall(sample)) / letters if letters else 0.0
 
 
+def _looks_like_text(text: str, max_control_ratio: float) -> bool:
+    """Real text has word spaces and few control characters; random bytes decoded as some charset do not."""
+    sample = text[:20000]
+    if not sample:
+        return False
+    spaces = sum(1 for ch in sample if ch.isspace())
+    return control_ratio(sample) <= max_control_ratio and spaces / len(sample) >= 0.04
+
+
 def decode_bytes(raw: bytes, hint: str | None = None, html: bool = False, sniff: int = 65536,
                  max_control_ratio: float = 0.02) -> tuple[str, str]:
     """Decode ``raw`` and return (text, encoding name). Raises DecodeError for binary junk."""
@@ -86,12 +95,17 @@ def decode_bytes(raw: bytes, hint: str | None = None, html: bool = False, sniff:
         if control_ratio(text) > max_control_ratio:
             raise DecodeError("binary content (control characters), not a text or HTML page")
         return text, enc
+    # UTF-8 with a few stray bytes (a truncated multi-byte character, one bad byte): keep it, mark the damage.
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(2, len(text) // 200) and _looks_like_text(text, max_control_ratio):
+        return text, "utf-8"
     # Not UTF-8: most Arabic legacy pages are windows-1256.
     try:
         text = raw.decode("cp1256")
     except UnicodeDecodeError:
         text = ""
-    if text and arabic_ratio(text) >= 0.5 and control_ratio(text) <= max_control_ratio:
+    if text and arabic_ratio(text) >= 0.5 and _looks_like_text(text, max_control_ratio):
         return text, "cp1256"
     from charset_normalizer import from_bytes  # imported lazily: only non-UTF-8, non-Arabic pages get here
 
@@ -99,6 +113,6 @@ def decode_bytes(raw: bytes, hint: str | None = None, html: bool = False, sniff:
     if best is None or best.encoding is None:
         raise DecodeError("undecodable bytes: no text encoding fits")
     text = raw.decode(best.encoding, errors="replace")
-    if control_ratio(text) > max_control_ratio or text.count("\ufffd") > max(8, len(text) // 100):
+    if not _looks_like_text(text, max_control_ratio) or text.count("\ufffd") > max(8, len(text) // 100):
         raise DecodeError("undecodable bytes: no text encoding fits")
     return text, best.encoding

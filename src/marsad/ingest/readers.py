@@ -201,6 +201,9 @@ class Reader:
                     if len(raw) > self.max_bytes:
                         yield Failure(path, f"record {i} ({url}): " + _too_big(len(raw), self.max_bytes), i)
                         continue
+                    stream.read()  # drain, so a record cut short shows as bytes still owed
+                    if getattr(rec.raw_stream, "limit", 0) > 0:
+                        raise EOFError(f"record {i} ({url}) is cut short")
                     page = self.make_page(path, raw, kind, url=url, record=i, charset=charset,
                                           crawl_date=date[:10] if date else None)
                     if isinstance(page, Failure):
@@ -213,6 +216,9 @@ class Reader:
                 what = "truncated or corrupt WARC"
                 yield Failure(path, f"{what} after {n_read} record(s): {type(e).__name__}: {e}".rstrip(": "), index)
                 return
+        if path.lower().endswith(".gz") and not _gzip_complete(path):
+            yield Failure(path, f"truncated WARC: the gzip stream ends mid-record after {n_read} record(s)", index)
+            return
         if index == 0:
             yield Failure(path, "WARC file holds no response records")
 
@@ -260,6 +266,32 @@ class Reader:
         if isinstance(checked, Failure):
             checked.reason = f"{where}: {checked.reason}"
         return checked
+
+
+def _gzip_complete(path: str) -> bool:
+    """True when every gzip member in the file ends properly (warcio stops silently at a truncated member)."""
+    d = zlib.decompressobj(31)
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 20)
+            if not chunk:
+                return d.eof or (not d.unused_data and d.eof)
+            while chunk:
+                try:
+                    d.decompress(chunk)
+                except zlib.error:
+                    return False
+                if d.eof:
+                    chunk = d.unused_data
+                    d = zlib.decompressobj(31)
+                    if not chunk:
+                        # the next member starts in the next read; an empty tail counts as complete
+                        nxt = f.read(1 << 20)
+                        if not nxt:
+                            return True
+                        chunk = nxt
+                else:
+                    chunk = b""
 
 
 def _readline(f: IO[bytes], limit: int) -> bytes | int | None:
