@@ -11,9 +11,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..arabic import normalize, sentences, strip_diacritics, tokens
+from ..arabic import normalize, sentences, strip_diacritics
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
-from .lexicon import FormHit, Lexicon, Trigger, find_phrase, load_lexicon
+from .lexicon import FormHit, Lexicon, Trigger, find_phrase, load_lexicon, split_tokens
 
 SCORED_FAMILY = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}  # a future one is an intention: AGREE
 DYADIC = {"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "REQUEST"}
@@ -108,14 +108,9 @@ class Resources:
                 return list(out if isinstance(out, list) else pseudo.mentions)
             except Exception:
                 pass
-        if self.kb is not None:
-            try:
-                return list(self.kb.match(text))
-            except Exception:
-                pass
         from .fallback import load_fallback
 
-        return load_fallback(self.lexicon).find(text)
+        return load_fallback(self.lexicon).find(text, self.kb, published)
 
     def location(self, surface: str, mention: Mention | None = None) -> Location | None:
         if mention is not None:
@@ -230,7 +225,7 @@ class Coder:
     # ----------------------------------------------------------------------------- sentence level
     def _code_sentence(self, article: Article, text: str, s: int, e: int, si: int, mentions: list[Mention],
                        in_title: bool) -> list[Candidate]:
-        toks = tokens(text, s, e)
+        toks = split_tokens(text, s, e)
         if not toks:
             return []
         norm = [normalize(t) for _, _, t in toks]
@@ -405,7 +400,8 @@ class Coder:
                         and not any(norm[k] in ("بين", "مع") for k in range(h.i + h.n, first_after.t0)))
             if genitive and first_after is not None:
                 subjects = [rest.pop(0)]
-            elif before and gap(before[-1].t1, h.i) <= 12:
+            elif before and (gap(before[-1].t1, h.i) <= 2 or (
+                    gap(before[-1].t1, h.i) <= 12 and self._light_verb(norm, max(lo, before[-1].t0 - 2), h.i))):
                 subjects = [before[-1]]
                 k = len(before) - 2
                 while k >= 0 and coordinated(before[k], subjects[0]):
@@ -517,6 +513,10 @@ class Coder:
                          directional and bool(recipients), h.start, h.end)
 
     # ----------------------------------------------------------------------------- helpers
+    def _light_verb(self, norm: list[str], a: int, b: int) -> bool:
+        """A support verb ("عقد/أجرى X مباحثات") links a subject before a nominal trigger to it."""
+        return find_phrase(norm, self.lex.light_verbs, a, b, prefix=False) is not None
+
     @staticmethod
     def _dual(tok: str, kind: str) -> bool:
         w = tok[1:] if tok[:1] in "وف" else tok
@@ -591,12 +591,14 @@ class Coder:
                 is not None:
             return "future"
         if self.res.clause_cues is not None and not in_title:
+            # the dates stage's cues, read only in the words just around the trigger
             try:
-                cc = self.res.clause_cues(text, toks[0][0], toks[-1][1]) or {}
+                a = toks[max(lo, h.i - 4)][0]
+                b = toks[min(len(toks), h.i + h.n + 2) - 1][1]
+                cc = self.res.clause_cues(text, a, b) or {}
                 st = cc.get("status")
-                if st in ("future", "historical", "hypothetical", "negated"):
-                    if st != "historical" or h.kind == "past":
-                        return st
+                if st == "future" or (st == "historical" and h.kind in ("past", "form", "noun")):
+                    return st
             except Exception:
                 pass
         if find_phrase(norm, cues.get("historical_before", []), near_lo, h.i, prefix=False) is not None \
@@ -620,14 +622,8 @@ class Coder:
     def _date(self, article: Article, s: int, e: int, h: Hit) -> Timex | None:
         if self.res.select_event_date is not None:
             try:
-                tx = self.res.select_event_date(article, s, e, h.trigger.id)
+                tx = self.res.select_event_date(article, s, e, h.start)
                 return tx if tx is not None and tx.value else None
-            except TypeError:
-                try:
-                    tx = self.res.select_event_date(article, s, e)
-                    return tx if tx is not None and tx.value else None
-                except Exception:
-                    pass
             except Exception:
                 pass
         # fall back on a resolved timex in the same sentence only, nearest the trigger

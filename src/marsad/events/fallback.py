@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from ..arabic import normalize, tokens
+from ..arabic import normalize
 from ..model import Entity, Mention
 from ..settings import data_path
-from .lexicon import Lexicon, _candidates, norm_phrase
+from .lexicon import Lexicon, _candidates, norm_phrase, split_tokens
 
 _PUNCT = set(".,،؛;:!?؟()[]{}\"'«»-–—/")
 
@@ -73,8 +73,57 @@ class FallbackActors:
     def _is_trigger(self, norm: list[str], i: int) -> bool:
         return bool(self.lex and self.lex.match_at(norm, i)[0])
 
-    def find(self, text: str) -> list[Mention]:
-        toks = tokens(text)
+    def find(self, text: str, kb: Any = None, published: str | None = None) -> list[Mention]:
+        """Mentions in ``text``; with a knowledge base, its names, ids and office holders replace the guesses."""
+        own = self._find(text)
+        if kb is None:
+            return own
+        try:
+            kbm = [m for m in kb.match(text) if m.entity is not None and m.label in ("PERS", "ORG", "GPE")]
+        except Exception:
+            return own
+        out: list[Mention] = []
+        used: set[int] = set()
+        persons: list[Entity] = []
+        same: dict[int, Entity] = {}  # our entity -> the KB's, so coreferent mentions follow the first match
+        for m in own:
+            if m.entity is not None and id(m.entity) in same:
+                m = Mention(m.start, m.end, m.text, m.label, same[id(m.entity)], m.source, m.attrs)
+            over = [k for k, x in enumerate(kbm) if x.start < m.end and m.start < x.end]
+            if over:
+                x = kbm[over[-1]]
+                used.update(over)
+                if x.label == "PERS" or m.label != "PERS":
+                    ent = x.entity
+                    if m.entity is not None and ent is not None:
+                        same[id(m.entity)] = ent
+                    m = Mention(min(m.start, x.start), max(m.end, x.end), text[min(m.start, x.start):max(m.end, x.end)],
+                                x.label, ent, "fallback+kb", x.attrs)
+            elif m.label == "PERS" and m.entity is not None and not m.entity.id and m.entity.country \
+                    and (m.attrs or {}).get("coref") is False:
+                # "الرئيس الروسي" with no name: the office holder on the publication date, if the KB knows
+                try:
+                    role = "president" if m.entity.role else None
+                    a = kb.holder(m.entity.country, role, published) if role else None
+                    if a is None:
+                        ref = next((p for p in reversed(persons) if p.country == m.entity.country), None)
+                        if ref is not None:
+                            m.entity = ref
+                    else:
+                        m.entity = a.entity(m.text, day=published)
+                except Exception:
+                    pass
+            if m.entity is not None and m.entity.kind == "person":
+                persons.append(m.entity)
+            out.append(m)
+        for k, x in enumerate(kbm):
+            if k not in used and not any(o.start < x.end and x.start < o.end for o in out):
+                out.append(x)
+        out.sort(key=lambda m: m.start)
+        return out
+
+    def _find(self, text: str) -> list[Mention]:
+        toks = split_tokens(text)
         norm = [normalize(t) for _, _, t in toks]
         out: list[Mention] = []
         persons: list[Entity] = []
@@ -104,6 +153,7 @@ class FallbackActors:
                 k = j
                 while (k < len(toks) and k - j < 4 and toks[k][2] not in _PUNCT and norm[k] not in self.stop
                        and not self._title(norm, k) and not self._adj_iso(norm[k])
+                       and not any(c in self.counterpart or c in self.stop for c, _ in _candidates(norm[k]))
                        and not self._phrase(self.country, norm, k)[0] and not self._is_trigger(norm, k)
                        and not norm[k].isdigit()):
                     k += 1

@@ -7,6 +7,7 @@ generated here so the data file lists each word once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -14,10 +15,29 @@ from typing import Any
 
 import yaml
 
-from ..arabic import normalize, strip_diacritics
+from ..arabic import normalize, strip_diacritics, tokens
 from ..settings import data_path
 
 _OBJ = ("ه", "ها", "هما", "هم")
+
+
+_SPLIT = re.compile("[\u060c\u061b\u061f\u066a-\u066d\u06d4]")
+
+
+def split_tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """marsad.arabic.tokens, with Arabic punctuation (، ؛ ؟) split off: the shared token pattern's Arabic block
+    range swallows them into the word ("بوتين،")."""
+    out: list[tuple[int, int, str]] = []
+    for a, b, t in tokens(text, start, end):
+        pos = 0
+        for m in _SPLIT.finditer(t):
+            if m.start() > pos:
+                out.append((a + pos, a + m.start(), t[pos:m.start()]))
+            out.append((a + m.start(), a + m.end(), m.group()))
+            pos = m.end()
+        if pos < len(t):
+            out.append((a + pos, b, t[pos:]))
+    return out
 
 
 def norm_phrase(s: str) -> tuple[str, ...]:
@@ -138,6 +158,8 @@ class Lexicon:
         self.reverse = {normalize(w) for w in mods.get("reverse", [])}
         self.multilateral = [norm_phrase(w) for w in mods.get("multilateral", [])]
         self.third_party = [norm_phrase(w) for w in mods.get("third_party", [])]
+        self.light_verbs = [(c,) for w in mods.get("light_verbs", []) for c in
+                            {*_past_forms(normalize(w))} | ({*_present_forms(normalize(w))} if w[:1] == "ي" else set())]
         cues = data.get("status_cues") or {}
         self.status_cues = {k: [norm_phrase(w) for w in v] for k, v in cues.items()}
         self.contexts = {k: [norm_phrase(w) for w in v] for k, v in (data.get("contexts") or {}).items()}
