@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ..arabic import normalize, tokens
+from ..arabic import normalize
 from ..model import Entity, Mention
 from ..settings import data_path
 
@@ -29,6 +30,15 @@ ROLE_RANK = {r: i for i, r in enumerate((
     "vice_president", "secretary_general", "commission_president", "council_president", "high_representative",
     "foreign_minister", "defence_minister"))}
 _PROCLITIC = "وف"
+# Words (letters, digits and the marks inside them) or single punctuation marks. Unlike marsad.arabic.tokens this
+# splits off Arabic punctuation (، ؛ ؟), which the \u0600-\u06ff range would otherwise glue to the word before.
+_TOKEN = re.compile(r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])+|[^\w\s]")
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, token) triples for text[start:end], offsets into ``text``."""
+    end = len(text) if end is None else end
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
 _PREP = "بلك"
 
 

@@ -1,0 +1,550 @@
+"""In-article actor resolution: KB matches composed into actor mentions.
+
+Composes, left to right over the lexicon matches of the article text:
+
+* title [+ nationality | + country] [+ honorifics] [+ name]: "الرئيس الروسي فلاديمير بوتين", "وزير خارجية إسبانيا",
+  "رئيس الوزراء الياباني شينزو آبي" → one mention covering the whole phrase;
+* a title with no name → the person named earlier in the article with that office and country, else the KB holder of
+  the office on the article date, else (no date) an unresolved role+country entity named by the Arabic phrase;
+* "نظيره السوري [name]", "ونظيريه الإيراني حسن روحاني والتركي ..." → the person of that country holding the office of
+  the nearest preceding person (or the name that follows);
+* bare names, with surnames that are also common words ("weak") accepted only once the person was named in full;
+* countries, organisations, generic groups ("الشعب السوري"), governments ("الحكومة السورية"), capitals and
+  seats of government: read as the government (attrs metonym) unless a preposition makes them a place;
+* plurals ("الرئيسان", "الجانبان") are kept as unresolved mentions for the events stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from ..arabic import normalize, sentences
+from ..model import Article, Entity, Mention
+from ..pipeline import MapStep
+from .kb import Actor, ActorKB, Country, Hit, tokens
+
+# Words before a capital or country that make it a place, not an actor ("زيارة إلى موسكو", "في أنقرة").
+_PLACE_BEFORE = {normalize(w) for w in (
+    "في", "إلى", "الى", "من", "نحو", "عبر", "حتى", "داخل", "خارج", "قرب", "العاصمة", "عاصمة", "مدينة", "بالعاصمة",
+    "للعاصمة", "وصل", "وصوله", "زيارة", "زيارته", "بزيارة", "مقر", "بمقر", "لدى", "أراضي", "سفير", "سفارة", "سفارتها",
+    "شمال", "جنوب", "شرق", "غرب", "وسط", "منطقة", "مطار", "بمطار", "جامعة", "مقاطعة")}
+_STATE_PREFIX = {normalize(w) for w in ("دولة", "مملكة", "جمهورية", "سلطنة", "إمارة", "المملكة", "الجمهورية")}
+_PUNCT_SKIP = {",", "،", "-", "–", "(", ")", ":", "\""}
+TITLE_TYPES = ("title", "title_construct", "fixed_title")
+
+
+class NER(Protocol):
+    def spans(self, text: str, start: int, end: int) -> Iterable[Any]: ...
+
+
+@dataclass
+class Item:
+    """A unit the composer walks over: a KB match, or a name from NER or the title heuristic."""
+
+    start: int
+    end: int
+    t0: int
+    t1: int
+    hits: list[Hit]
+    clitic: str = ""
+    definite: bool = False
+    ner_label: str | None = None  # PERS / ORG from NER
+
+    def has(self, *types: str) -> bool:
+        return any(h.type in types for h in self.hits)
+
+    def get(self, *types: str) -> list[Hit]:
+        return [h for h in self.hits if h.type in types]
+
+
+@dataclass
+class _Ctx:
+    text: str
+    day: str | None
+    toks: list[tuple[int, int, str]]
+    norm: list[str]
+    sent_of_tok: list[int]
+    seen: list[tuple[int, Entity, Actor | None]] = field(default_factory=list)  # (token, entity, actor)
+    stop: set[str] = field(default_factory=set)
+
+
+def resolve_article(article: Article, kb: ActorKB, ner: NER | None = None, gazetteer: Any = None) -> list[Mention]:
+    """Actor mentions of ``article.text``, offsets into it, in text order."""
+    return resolve_text(article.text, kb, article.published, ner=ner, gazetteer=gazetteer,
+                        sents=article.sentences or None)
+
+
+def resolve_text(text: str, kb: ActorKB, day: str | None = None, ner: NER | None = None, gazetteer: Any = None,
+                 sents: list[tuple[int, int]] | None = None) -> list[Mention]:
+    toks = tokens(text)
+    sents = sents or sentences(text)
+    sent_of_tok, si = [], 0
+    for s, _, _ in toks:
+        while si + 1 < len(sents) and s >= sents[si][1]:
+            si += 1
+        sent_of_tok.append(si)
+    ctx = _Ctx(text, (day or "")[:10] or None, toks, [normalize(t) for _, _, t in toks], sent_of_tok,
+               stop=kb.lists.get("stopwords", set()))
+    items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
+    if ner is not None:
+        items = _add_ner(items, ner, text, toks, sents)
+    items.sort(key=lambda it: it.t0)
+    out: list[Mention] = []
+    i = 0
+    while i < len(items):
+        for rule in (_title_phrase, _counterpart, _person, _group, _government, _plural, _place_or_org, _nationality):
+            res = rule(kb, ctx, items, i)
+            if res is not None:
+                mentions, i = res
+                out.extend(mentions)
+                break
+        else:
+            i += 1
+    if gazetteer is not None:
+        out.extend(_gazetteer_mentions(gazetteer, text, out))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+def _adjacent(ctx: _Ctx, a: Item | int, b: Item, allow_punct: bool = False) -> bool:
+    """b starts right after a (token index or item), with only commas/dashes between when allowed."""
+    t = a if isinstance(a, int) else a.t1
+    while t < b.t0:
+        if not (allow_punct and ctx.toks[t][2] in _PUNCT_SKIP):
+            return False
+        t += 1
+    return t == b.t0
+
+
+def _start(ctx: _Ctx, it: Item) -> int:
+    """Start offset without the proclitics glued to the first word (وأردوغان → أردوغان)."""
+    if not it.clitic:
+        return it.start
+    word = ctx.text[it.start:it.end]
+    # للرئيس = ل + الرئيس: the article's alef is gone, so the word is kept whole
+    rest_norm = normalize(word)[len(it.clitic):]
+    if it.clitic.endswith("ل") and rest_norm.startswith("ل") and not rest_norm.startswith("ال"):
+        return it.start
+    k = consumed = 0
+    while k < len(word) and consumed < len(it.clitic):
+        consumed += len(normalize(word[k]))
+        k += 1
+    while k < len(word) and not normalize(word[k]):  # diacritics on the clitic
+        k += 1
+    return it.start + k if k < len(word) else it.start
+
+
+def _mention(ctx: _Ctx, start: int, end: int, label: str, ent: Entity | None, source: str = "kb",
+             **attrs: Any) -> Mention:
+    surface = ctx.text[start:end]
+    if ent is not None:
+        ent = replace(ent, text=surface)
+    return Mention(start, end, surface, label, ent, source, attrs)
+
+
+def _country_hit(it: Item) -> Country | None:
+    for h in it.hits:
+        if h.type in ("country", "nationality", "capital", "metonym") and isinstance(h.ref, Country):
+            return h.ref
+    return None
+
+
+def _actors(it: Item) -> list[Actor]:
+    return [h.ref for h in it.hits if h.type == "person" and isinstance(h.ref, Actor)]
+
+
+def _pick_actor(ctx: _Ctx, cands: list[Actor], role: str | None = None, of: str | None = None,
+                weak_ok: bool = True) -> Actor | None:
+    """Among actors sharing a name: the one already named in the article, else the one in office on the day."""
+    if not cands:
+        return None
+    seen_ids = [a.id for _, _, a in ctx.seen if a is not None]
+    for a in reversed(seen_ids):
+        for c in cands:
+            if c.id == a:
+                return c
+    if of:
+        fit = [c for c in cands if c.country == of or any(o.of == of for o in c.offices)]
+        cands = fit or cands
+    if role:
+        fit = [c for c in cands if c.held(role, ctx.day)] or [c for c in cands if c.held(role, None)]
+        cands = fit or cands
+    if ctx.day:
+        fit = [c for c in cands if c.office_on(ctx.day)]
+        cands = fit or cands
+    return cands[0]
+
+
+def _is_weak(it: Item, actor: Actor) -> bool:
+    return all(h.weak for h in it.hits if h.ref is actor)
+
+
+def _role_of(ctx: _Ctx, actor: Actor, role: str | None) -> str | None:
+    if role and actor.held(role, None):
+        return role
+    prior = [e.role for _, e, a in ctx.seen if a is actor and e.role]
+    if prior:
+        return prior[-1]
+    o = actor.office_on(ctx.day)
+    return o.role if o else role
+
+
+def _skip_honorifics(ctx: _Ctx, items: list[Item], j: int, pos: int) -> tuple[int, int]:
+    """Skip honorifics and commas after a title: returns (next item index, token position)."""
+    while j < len(items) and items[j].has("honorific") and _adjacent(ctx, pos, items[j], allow_punct=True):
+        pos = items[j].t1
+        j += 1
+    return j, pos
+
+
+def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int) -> tuple[int, int] | None:
+    """Two or three plain words after a title+country when no NER is given: a person's name not in the KB
+    ("وزير الخارجية الأردني أيمن الصفدي" style). Conservative: stops at punctuation, stopwords and KB words."""
+    t = pos
+    while t < len(ctx.toks) and ctx.toks[t][2] in (",", "،"):
+        t += 1
+    nxt_item = items[j].t0 if j < len(items) else len(ctx.toks)
+    words = []
+    while t < len(ctx.toks) and len(words) < 3 and t < nxt_item:
+        w = ctx.norm[t]
+        # names rarely end in ta marbuta; the nouns that follow a title ("مكالمة هاتفية") often do
+        if not w.isalpha() or w in ctx.stop or len(w) < 3 or w.endswith("ه"):
+            break
+        if not words and (w.startswith("ال") or w[0] in "وفبل" and w[1:] in ctx.stop):
+            break
+        if ctx.sent_of_tok[t] != ctx.sent_of_tok[pos - 1]:
+            break
+        words.append(t)
+        t += 1
+    if len(words) < 2:
+        return None
+    return words[0], words[-1] + 1
+
+
+def _unresolved(ctx: _Ctx, start: int, end: int, role: str | None, country: str | None) -> Entity:
+    phrase = normalize(ctx.text[start:end])
+    return Entity(text=ctx.text[start:end], name=phrase, name_ar=phrase, kind="person",
+                  country=country if country and len(country) == 3 and country.isupper() else None, role=role)
+
+
+def _office_entity(kb: ActorKB, ctx: _Ctx, role: str, of: str | None, start: int, end: int,
+                   tok: int) -> tuple[Entity, Actor | None, str]:
+    """A title with no name: an earlier mention of the office, else the holder on the day, else unresolved."""
+    if of:
+        for _, e, a in reversed(ctx.seen):
+            if a is not None and e.role == role and (a.country == of or any(o.of == of and o.role == role
+                                                                            for o in a.offices)):
+                return a.entity("", role), a, "coref"
+            if a is None and e.role == role and e.country == of and e.name != normalize(ctx.text[start:end]):
+                return replace(e), None, "coref"
+        holder = kb.holder(of, role, ctx.day)
+        if holder is not None:
+            return holder.entity("", role), holder, "kb"
+    return _unresolved(ctx, start, end, role, of), None, "kb"
+
+
+# ---------------------------------------------------------------------------------------------------- rules
+Result = tuple[list[Mention], int] | None
+
+
+def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    it = items[i]
+    first = i
+    if it.has("honorific") and i + 1 < len(items) and items[i + 1].has(*TITLE_TYPES) \
+            and _adjacent(ctx, it, items[i + 1]):
+        i += 1  # "فخامة الرئيس ..."
+        it = items[i]
+    titles = it.get(*TITLE_TYPES)
+    if not titles:
+        return None
+    h = titles[0]
+    role, of = str(h.ref), h.of
+    j, pos = i + 1, it.t1
+    if h.type == "title" and j < len(items) and _adjacent(ctx, pos, items[j]) and items[j].has("nationality"):
+        c = _country_hit(items[j])
+        of, pos, j = (c.iso3 if c else None), items[j].t1, j + 1
+    elif h.type == "title_construct":
+        if j < len(items) and items[j].has("country") and _adjacent(ctx, pos, items[j]):
+            c = _country_hit(items[j])
+            of, pos, j = (c.iso3 if c else None), items[j].t1, j + 1
+        elif j < len(items) and items[j].has("org") and _adjacent(ctx, pos, items[j]):
+            org = items[j].get("org")[0].ref
+            of, pos, j = org.id, items[j].t1, j + 1
+        elif j < len(items) and _adjacent(ctx, pos + 1, items[j]) and ctx.norm[pos] in _STATE_PREFIX \
+                and items[j].has("country"):
+            c = _country_hit(items[j])
+            of, pos, j = (c.iso3 if c else None), items[j].t1, j + 1
+        else:
+            return None  # "رئيس" on its own is not a title
+    j2, pos2 = _skip_honorifics(ctx, items, j, pos)
+    start = _start(ctx, items[first])
+    # a name right after the title
+    if j2 < len(items) and _adjacent(ctx, pos2, items[j2], allow_punct=True) and items[j2].has("person"):
+        cands = _actors(items[j2])
+        actor = _pick_actor(ctx, cands, role, of)
+        if actor is not None and (of is None or actor.country == of or any(o.of == of for o in actor.offices)):
+            ent = actor.entity("", _role_of(ctx, actor, role))
+            m = _mention(ctx, start, items[j2].end, "PERS", ent, "kb", role_text=role)
+            ctx.seen.append((it.t0, m.entity, actor))
+            return [m], j2 + 1
+    if j2 < len(items) and _adjacent(ctx, pos2, items[j2], allow_punct=True) and items[j2].ner_label == "PERS":
+        name = normalize(ctx.text[items[j2].start:items[j2].end])
+        ent = Entity(text="", name=name, name_ar=name, kind="person",
+                     country=of if of and len(of) == 3 and of.isupper() else None, role=role)
+        m = _mention(ctx, start, items[j2].end, "PERS", ent, "ner", role_text=role)
+        ctx.seen.append((it.t0, m.entity, None))
+        return [m], j2 + 1
+    if of is not None and len(of) == 3 and of.isupper():
+        guess = _guess_name(ctx, pos2, items, j2)
+        if guess is not None:
+            gs, ge = guess
+            name = normalize(ctx.text[ctx.toks[gs][0]:ctx.toks[ge - 1][1]])
+            ent = Entity(text="", name=name, name_ar=name, kind="person", country=of, role=role)
+            m = _mention(ctx, start, ctx.toks[ge - 1][1], "PERS", ent, "heuristic", role_text=role)
+            ctx.seen.append((it.t0, m.entity, None))
+            return [m], j2
+    end = ctx.toks[pos - 1][1]
+    if of is None:
+        if h.type != "title" or not _bare_title_ok(ctx, it):
+            return [], i + 1
+        # a bare title ("أكد الرئيس") refers back to the last person named with that office
+        for _, e, _a in reversed(ctx.seen):
+            if e.role == role:
+                m = _mention(ctx, start, end, "PERS", replace(e), "coref", role_text=role)
+                return [m], j
+        return [], i + 1
+    ent, actor, source = _office_entity(kb, ctx, role, of, start, end, it.t0)
+    m = _mention(ctx, start, end, "PERS", ent, source, role_text=role)
+    ctx.seen.append((it.t0, m.entity, actor))
+    return [m], j
+
+
+def _bare_title_ok(ctx: _Ctx, it: Item) -> bool:
+    """A bare title is only read back when the word is definite ("الرئيس") and not part of a longer noun phrase."""
+    return it.definite or ctx.norm[it.t0].startswith("ال")
+
+
+def _counterpart(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    it = items[i]
+    if not it.has("counterpart"):
+        return None
+    ante = next(((e, a) for _, e, a in reversed(ctx.seen) if e.kind == "person"), None)
+    role = ante[0].role if ante else None
+    out: list[Mention] = []
+    j, pos, start = i + 1, it.t1, _start(ctx, it)
+    while True:
+        country = None
+        if j < len(items) and _adjacent(ctx, pos, items[j], allow_punct=True) and items[j].has("nationality"):
+            c = _country_hit(items[j])
+            country = c.iso3 if c else None
+            pos, j = items[j].t1, j + 1
+        j2, pos2 = _skip_honorifics(ctx, items, j, pos)
+        named = j2 < len(items) and _adjacent(ctx, pos2, items[j2], allow_punct=True)
+        if named and items[j2].has("person"):
+            actor = _pick_actor(ctx, _actors(items[j2]), role, country)
+            assert actor is not None
+            ent = actor.entity("", _role_of(ctx, actor, role))
+            m = _mention(ctx, start, items[j2].end, "PERS", ent, "kb", counterpart=True)
+            ctx.seen.append((it.t0, m.entity, actor))
+            pos, j = items[j2].t1, j2 + 1
+        elif named and items[j2].ner_label == "PERS":
+            name = normalize(ctx.text[items[j2].start:items[j2].end])
+            ent = Entity("", name, name, "person", country, None, role)
+            m = _mention(ctx, start, items[j2].end, "PERS", ent, "ner", counterpart=True)
+            ctx.seen.append((it.t0, m.entity, None))
+            pos, j = items[j2].t1, j2 + 1
+        elif country is not None:
+            end = ctx.toks[pos - 1][1]
+            if role:
+                ent, actor, source = _office_entity(kb, ctx, role, country, start, end, it.t0)
+            else:
+                ent, actor, source = _unresolved(ctx, start, end, None, country), None, "kb"
+            m = _mention(ctx, start, end, "PERS", ent, "coref" if source == "kb" else source, counterpart=True)
+            ctx.seen.append((it.t0, m.entity, actor))
+        else:
+            return (out, j) if out else ([], i + 1)
+        out.append(m)
+        # "... والتركي رجب طيب أردوغان": another counterpart joined by و
+        if j < len(items) and _adjacent(ctx, pos, items[j], allow_punct=True) and items[j].has("nationality") \
+                and items[j].clitic.startswith("و"):
+            start = _start(ctx, items[j])
+            continue
+        return out, j
+
+
+def _person(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    first = i
+    it = items[i]
+    while it.has("honorific") and i + 1 < len(items) and _adjacent(ctx, it, items[i + 1]):
+        i += 1
+        it = items[i]
+    if not it.has("person"):
+        return None
+    actor = _pick_actor(ctx, _actors(it))
+    if actor is None:
+        return None
+    if _is_weak(it, actor) and not any(a is actor for _, _, a in ctx.seen):
+        return [], i + 1
+    ent = actor.entity("", _role_of(ctx, actor, None))
+    m = _mention(ctx, _start(ctx, items[first]), it.end, "PERS", ent)
+    ctx.seen.append((it.t0, m.entity, actor))
+    return [m], i + 1
+
+
+def _group(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    it = items[i]
+    if not it.has("group_head"):
+        return None
+    j, pos, countries = i + 1, it.t1, []
+    modified = False
+    while j < len(items) and _adjacent(ctx, pos, items[j]) and (items[j].has("group_modifier", "nationality")):
+        c = _country_hit(items[j]) if items[j].has("nationality") else None
+        if c:
+            countries.append(c.iso3)
+        modified = True
+        pos, j = items[j].t1, j + 1
+    if not modified:
+        return None
+    start, end = _start(ctx, it), ctx.toks[pos - 1][1]
+    name = normalize(ctx.text[start:end])
+    ent = Entity("", name, name, "group", countries[0] if countries else None, None, None)
+    return [_mention(ctx, start, end, "NORP" if countries else "ORG", ent, countries=countries)], j
+
+
+def _government(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    it = items[i]
+    if not it.has("government_head") or i + 1 >= len(items):
+        return None
+    nxt = items[i + 1]
+    if not (_adjacent(ctx, it, nxt) and nxt.has("nationality", "country")):
+        return None
+    c = _country_hit(nxt)
+    if c is None:
+        return None
+    start, end = _start(ctx, it), nxt.end
+    return [_mention(ctx, start, end, "GPE", c.entity(""), government=True)], i + 2
+
+
+def _plural(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    it = items[i]
+    if not it.has("plural"):
+        return None
+    return [_mention(ctx, _start(ctx, it), it.end, "TITLE", None, plural=True)], i + 1
+
+
+def _place_or_org(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    it = items[i]
+    orgs = it.get("org")
+    start = _start(ctx, it)
+    if orgs:
+        a = orgs[0].ref
+        return [_mention(ctx, start, it.end, "ORG", a.entity(""))], i + 1
+    hits = it.get("country", "capital", "metonym")
+    if not hits:
+        return None
+    h = hits[0]
+    c: Country = h.ref
+    prev = ctx.norm[it.t0 - 1] if it.t0 > 0 else ""
+    place_ctx = "ب" in it.clitic or prev in _PLACE_BEFORE
+    attrs: dict[str, Any] = {"kb_type": h.type}
+    if h.type in ("capital", "metonym"):
+        attrs["place"] = kb.place(c, ctx.text[start:it.end])
+        attrs["metonym"] = not place_ctx
+        label = "LOC" if place_ctx else "GPE"
+    else:
+        attrs["place"] = {"name": c.name, "name_ar": c.name_ar, "country": c.iso3}
+        attrs["place_reading"] = place_ctx
+        label = "GPE"
+    return [_mention(ctx, start, it.end, label, c.entity(""), **attrs)], i + 1
+
+
+def _nationality(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    it = items[i]
+    if not it.has("nationality"):
+        return None
+    c = _country_hit(it)
+    if c is None:
+        return None
+    return [_mention(ctx, _start(ctx, it), it.end, "NORP", c.entity(""), adjective=True)], i + 1
+
+
+# ---------------------------------------------------------------------------------------------------- NER, gazetteer
+def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, str]],
+             sents: list[tuple[int, int]]) -> list[Item]:
+    """Names NER finds that the KB does not cover become items (persons and organisations)."""
+    starts = {s: k for k, (s, _, _) in enumerate(toks)}
+    ends = {e: k for k, (_, e, _) in enumerate(toks)}
+    covered = [(it.start, it.end) for it in items if it.has("person", "org", "country", "capital", "metonym",
+                                                             "nationality", "title", "title_construct",
+                                                             "fixed_title")]
+    extra: list[Item] = []
+    for s, e in sents:
+        try:
+            spans = list(ner.spans(text, s, e))
+        except Exception:  # NER trouble must not lose the KB mentions
+            continue
+        for sp in spans:
+            label = getattr(sp, "label", None)
+            if label not in ("PERS", "PER", "ORG"):
+                continue
+            a, b = int(sp.start), int(sp.end)
+            if any(a < ce and cs < b for cs, ce in covered):
+                continue
+            if a not in starts or b not in ends:
+                continue
+            extra.append(Item(a, b, starts[a], ends[b] + 1, [], ner_label="PERS" if label != "ORG" else "ORG"))
+    if not extra:
+        return items
+    taken = {(it.t0, it.t1) for it in items}
+    kept = [it for it in items if not any(x.t0 < it.t1 and it.t0 < x.t1 for x in extra)
+            or it.has("title", "title_construct", "fixed_title", "honorific", "counterpart", "nationality")]
+    return kept + [x for x in extra if (x.t0, x.t1) not in taken]
+
+
+def _gazetteer_mentions(gazetteer: Any, text: str, have: list[Mention]) -> list[Mention]:
+    try:
+        found = list(gazetteer.find(text, 0, len(text)))
+    except Exception:  # the gazetteer is optional: its failure costs places, not actors
+        return []
+    return [m for m in found if not any(m.start < h.end and h.start < m.end for h in have)]
+
+
+# ---------------------------------------------------------------------------------------------------- step
+class EntityStep(MapStep):
+    """Sets ``article.mentions``; needs ``article.sentences`` (computed here when absent), NER spans optional."""
+
+    name = "entities"
+    requires = ("sentences",)
+    provides = ("mentions",)
+
+    def __init__(self, kb: ActorKB | None = None, ner: NER | None = None, gazetteer: Any = None,
+                 actors: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.kb = kb or ActorKB.load(actors)
+        self.ner = ner
+        self.gazetteer = gazetteer
+        if self.gazetteer is None:
+            self.gazetteer = _load_gazetteer()
+
+    def process(self, item: Article) -> Article:
+        if not item.sentences:
+            item.sentences = sentences(item.text)
+        item.mentions = resolve_article(item, self.kb, self.ner, self.gazetteer)
+        self.count("mentions", len(item.mentions))
+        self.count("resolved", sum(1 for m in item.mentions if m.entity is not None and m.entity.id))
+        return item
+
+
+def _load_gazetteer() -> Any:
+    """The place gazetteer, when that module is installed (built separately)."""
+    try:
+        from .gazetteer import Gazetteer  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    try:
+        return Gazetteer.load()
+    except Exception:
+        return None
