@@ -178,7 +178,7 @@ def lexicon() -> Lexicon:
         ("rel", rf"{L}{CL}(?:{DAYPART}\s+(?:يوم\s+)?)?(?P<rel>{REL}){R}(?:\s*[,،]?\s*(?:يوم\s+)?(?P<wd>{WD}){R})?"),
         # الاثنين | يوم الاثنين الماضي | ليلة الأربعاء | ليل الثلاثاء إلى الأربعاء
         ("wd", rf"{L}{CL}(?:{DAYPART}\s+)?(?P<yawm>يوم\s+)?(?P<wd>{WD}){R}"
-               rf"(?:\s*(?:الى|و|/|-)?\s*(?P<wd2>{WD}){R})?(?:\s+{DIR}{R})?"),
+               rf"(?:\s*(?:الي|و|/|-)?\s*(?P<wd2>{WD}){R})?(?:\s+{DIR}{R})?"),
         # الشهر الماضي | هذا العام | أوائل العام المقبل | الأسبوع الأول من العام المقبل | خلال الأسابيع المقبلة
         ("period", rf"{L}{CL}(?:(?:{PART}|(?P<wkp>الاسبوع\s+(?P<wk>الاول|الثاني|الثالث|الرابع|الاخير)\s+من))\s+)?"
                    rf"(?:{THIS}\s+{_alt(PERW, 'per')}|{_alt(PERW, 'per2')}\s+{DIR}){R}"),
@@ -194,13 +194,16 @@ def lexicon() -> Lexicon:
 
     # words just before a day-precision date that belong to it: "اليوم الاثنين 23 ...", "مساء الجمعة 16 ..."
     left_context = re.compile(
-        rf"{L}(?:(?:{DAYPART}\s+)?(?:(?P<rel>{REL})\s*[,،]?\s+)?(?:يوم\s+)?(?P<wd>{WD})\s*[,،]?\s*"
+        rf"{L}(?:(?:{DAYPART}\s+)?(?:(?P<rel>{REL})\s*[,،]?\s+)?(?:يوم\s+)?(?P<wd>{WD})\s*[,،]?\s*(?:الموافق\s*)?"
         rf"|(?:{DAYPART_N}\s+)?(?P<rel2>{REL})\s*[,،]?\s+(?:يوم\s+)?|(?:{DAYPART_N}\s+)?يوم\s+)$")
 
     cues = raw["cues"]
     cue_re = re.compile(
-        rf"{L}[وف]?(?:(?P<historical>{_alt(cues['historical'])})|(?P<hypothetical>{_alt(cues['hypothetical'])})"
-        rf"|(?P<negnot>{_alt(cues['negation_not'])})|(?P<negation>{_alt(cues['negation'])})|(?P<future>{_alt(cues['future'])})"
+        rf"{L}[وف]?(?:(?P<historical>{_alt(cues['historical'])})"
+        r"|(?P<histgap>كان(?:ت|ا|تا|وا)?(?:\s+[^\s.،,؛]+){1,3}?\s+قد)"
+        rf"|(?P<hypothetical>{_alt(cues['hypothetical'])})"
+        rf"|(?P<negnot>{_alt(cues['negation_not'])})|(?P<negation>{_alt(cues['negation'])})"
+        rf"|(?P<future>{_alt(cues['future'])})"
         rf"|(?P<past>{_alt(cues['past'])})|(?P<pastv>{_alt(cues['past_verbs'])})"
         rf"|(?P<sa>س[يتن][^\W\d_]{{2,}})){R}"
         rf"|(?:^|[.،,؛;:!?؟\n«\"“(])\s*[وف]?(?P<present>ي[^\W\d_]{{3,}}){R}")

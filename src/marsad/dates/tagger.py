@@ -28,11 +28,11 @@ from typing import Any
 
 from ..model import Timex
 from ..settings import section
-from .lexicon import Lexicon, fold, fold_word, lexicon
+from .lexicon import _DELETED_SET, Lexicon, fold, fold_word, lexicon
 
 _SENT_STOP = re.compile(r"[.!?؟\n]")
 _PREV_WORD = re.compile(r"(\w+)\W{0,3}$")
-_NEXT_WORD = re.compile(r"^\W{0,3}(\w+)")
+_NEXT_WORD = re.compile(r"\W{0,3}(\w+)")
 _CLITICS = ("وب", "وف", "فب", "ول", "و", "ف", "ب", "ل")
 _DAY_FAMILIES = frozenset({"dmy", "mdy", "ordm", "hijri", "iso", "ymd", "dmyn", "dcur"})
 _ABSOLUTE = frozenset({"dmy", "mdy", "ordm", "hijri", "iso", "ymd", "dmyn", "month", "year", "ybare"})
@@ -190,6 +190,11 @@ def find_cues(norm: str, lex: Lexicon, lo: int = 0, hi: int | None = None) -> li
         kind = m.lastgroup
         if kind is None or kind == "negnot":
             continue
+        if kind == "histgap":  # كان الرئيسان قد ...
+            kind = "historical"
+            s, e = m.span("histgap")
+            out.append((s, e, kind, m.group("histgap")))
+            continue
         s, e = m.span(kind)
         w = m.group(kind)
         if kind == "sa" and (w in lex.sa_stop_words or w.startswith(lex.sa_stop_prefixes)):
@@ -209,7 +214,7 @@ def _word_before(norm: str, s: int) -> str:
 
 
 def _word_after(norm: str, e: int) -> str:
-    m = _NEXT_WORD.search(norm, e, min(len(norm), e + 24))
+    m = _NEXT_WORD.match(norm, e, min(len(norm), e + 24))
     return m.group(1) if m else ""
 
 
@@ -272,6 +277,8 @@ def tag(text: str, anchor: str | date | None, start: int = 0, end: int | None = 
     for s, e, _prio, fam, m, extra in taken:
         os_ = lo + (omap[s] if omap is not None else s)
         oe = lo + (omap[e - 1] + 1 if omap is not None else e)
+        while oe < hi and text[oe] in _DELETED_SET:  # keep trailing diacritics with their word
+            oe += 1
         if os_ < start or oe > end:
             continue
         res = _resolve(fam, m, extra, a, ctx, s, e, lex)
