@@ -1,0 +1,311 @@
+"""Actor knowledge base and in-article actor resolution.
+
+The sentences here are written for these tests; the gold-gated tests read ../shared at run time only.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from marsad.arabic import normalize, normalize_with_map, sentences
+from marsad.entities.kb import ActorKB
+from marsad.entities.resolve import EntityStep, resolve_article, resolve_text
+from marsad.model import Article, Mention, Span
+
+
+@pytest.fixture(scope="module")
+def kb() -> ActorKB:
+    return ActorKB.load()
+
+
+def _find(ms: list[Mention], surface: str) -> Mention:
+    hits = [m for m in ms if m.text == surface]
+    assert hits, f"no mention {surface!r} in {[m.text for m in ms]}"
+    return hits[0]
+
+
+def _ids(ms: list[Mention]) -> list[str | None]:
+    return [m.entity.id if m.entity else None for m in ms]
+
+
+# ------------------------------------------------------------------------------------------------ knowledge base
+def test_kb_counts_and_versions(kb: ActorKB) -> None:
+    st = kb.stats()
+    assert st["persons"] > 400 and st["countries"] > 240 and st["organizations"] > 50
+    assert all(v != "?" for v in kb.versions.values())
+
+
+def test_holder_by_date(kb: ActorKB) -> None:
+    assert kb.holder("USA", "president", "2017-06-01").id == "trump_donald"
+    assert kb.holder("USA", "president", "2015-06-01").id == "obama_barack"
+    assert kb.holder("USA", "president", "2022-06-01").id == "biden_joe"
+    assert kb.holder("USA", "president", "2025-06-01").id == "trump_donald"
+    assert kb.holder("RUS", "president", "2010-01-01").id == "medvedev_dmitry"
+    assert kb.holder("RUS", "prime_minister", "2010-01-01").id == "putin_vladimir"
+    assert kb.holder("SYR", "president", "2017-11-22").id == "assad_bashar"
+    assert kb.holder("SYR", "president", "2025-06-01").id == "sharaa_ahmed"
+    assert kb.holder("un", "secretary_general", "2010-01-01").id == "ban_ki_moon"
+    assert kb.holder("arab_league", "secretary_general", "2020-01-01").id == "aboul_gheit_ahmed"
+    assert kb.holder("IRN", "foreign_minister", "2016-01-01").id == "zarif_mohammad_javad"
+    assert kb.holder("USA", "president", None) is None
+
+
+def test_lookups(kb: ActorKB) -> None:
+    assert kb.country("syr").name == "Syria"
+    for adj in ("السوري", "السورية", "السوريين", "السوريون", "سوري", "سورية"):
+        assert kb.nationality(adj).iso3 == "SYR", adj
+    assert kb.nationality("الأميركي").iso3 == "USA" and kb.nationality("الأمريكية").iso3 == "USA"
+    assert kb.nationality("الكورية الجنوبية").iso3 == "KOR"
+    for word, iso in (("موسكو", "RUS"), ("أنقرة", "TUR"), ("واشنطن", "USA"), ("دمشق", "SYR"), ("طهران", "IRN"),
+                      ("الرياض", "SAU"), ("الكرملين", "RUS"), ("البيت الأبيض", "USA"), ("الإليزيه", "FRA"),
+                      ("قصر الاتحادية", "EGY")):
+        assert kb.capital(word).iso3 == iso, word
+    assert kb.find_country("سورية").iso3 == "SYR" and kb.find_country("سوريا").iso3 == "SYR"
+
+
+def test_match_clitics_and_spellings(kb: ActorKB) -> None:
+    text = "شكر لبوتين وأردوغان وإردوغان بالرئيس ترمب فيما التقى طيب رجب أردوغان وعبدالفتاح السيسي"
+    ms = kb.match(text)
+    ids = [m.attrs["kb"][0] for m in ms]
+    assert ids.count("putin_vladimir") == 1 and ids.count("erdogan_recep_tayyip") == 3
+    assert "sisi_abdel_fattah" in ids and "trump_donald" in ids and "president" in ids
+
+
+# ------------------------------------------------------------------------------------------------ resolution
+def test_title_nationality_name_is_one_mention(kb: ActorKB) -> None:
+    text = "استقبل الرئيس الروسي فلاديمير بوتين في الكرملين ضيفه القادم من دمشق."
+    ms = resolve_text(text, kb, "2019-03-01")
+    m = _find(ms, "الرئيس الروسي فلاديمير بوتين")
+    e = m.entity
+    assert (e.name, e.id, e.role, e.country, e.kind) == ("Vladimir Putin", "putin_vladimir", "president", "RUS",
+                                                         "person")
+    assert e.text == m.text and e.name_ar == "فلاديمير بوتين"
+    assert _find(ms, "الكرملين").attrs["metonym"] is False  # a place after في
+
+
+def test_short_mentions_corefer(kb: ActorKB) -> None:
+    text = ("أجرى الرئيس السوري بشار الأسد محادثات في العاصمة. وقال الأسد إن الحل سياسي. "
+            "وأضاف الرئيس السوري أن بلاده مستعدة للحوار.")
+    ms = resolve_text(text, kb, None)  # no date: the earlier name still resolves the title
+    assert _find(ms, "الأسد").entity.id == "assad_bashar"
+    m = _find(ms, "الرئيس السوري")
+    assert m.entity.id == "assad_bashar" and m.entity.role == "president"
+
+
+def test_office_holder_by_article_date(kb: ActorKB) -> None:
+    text = "وقال الرئيس الأمريكي إن بلاده ستدرس العرض."
+    assert _find(resolve_text(text, kb, "2017-05-02"), "الرئيس الأمريكي").entity.id == "trump_donald"
+    assert _find(resolve_text(text, kb, "2015-05-02"), "الرئيس الأمريكي").entity.id == "obama_barack"
+    e = _find(resolve_text(text, kb, None), "الرئيس الأمريكي").entity  # no date: role + country only
+    assert e.id is None and e.role == "president" and e.country == "USA" and e.name == normalize("الرئيس الأمريكي")
+    alt = "أعلن الرئيس الأميركي أمس"
+    assert _find(resolve_text(alt, kb, "2010-07-01"), "الرئيس الأميركي").entity.id == "obama_barack"
+
+
+def test_counterpart_same_office(kb: ActorKB) -> None:
+    text = "بحث الرئيس الفرنسي إيمانويل ماكرون هاتفيا مع نظيره المصري الوضع في غزة."
+    m = _find(resolve_text(text, kb, "2023-10-20"), "نظيره المصري")
+    assert m.entity.id == "sisi_abdel_fattah" and m.entity.role == "president"
+    text = "التقى وزير الخارجية السعودي فيصل بن فرحان نظيره الإيراني في بكين."
+    m = _find(resolve_text(text, kb, "2023-04-06"), "نظيره الإيراني")
+    assert m.entity.id == "amir_abdollahian_hossein" and m.entity.role == "foreign_minister"
+
+
+def test_counterparts_named_and_joined(kb: ActorKB) -> None:
+    text = "يلتقي الرئيس الروسي ونظيريه الإيراني حسن روحاني والتركي طيب رجب أردوغان في سوتشي."
+    ms = resolve_text(text, kb, "2019-02-14")
+    assert _find(ms, "الرئيس الروسي").entity.id == "putin_vladimir"
+    assert _find(ms, "نظيريه الإيراني حسن روحاني").entity.id == "rouhani_hassan"
+    m = _find(ms, "التركي طيب رجب أردوغان")
+    assert m.entity.id == "erdogan_recep_tayyip" and m.entity.role == "president"
+    text = "اتصل رئيس الوزراء البريطاني بنظيره الكندي."
+    ms = resolve_text(text, kb, "2018-01-10")
+    assert _ids(ms) == ["may_theresa", "trudeau_justin"]
+
+
+def test_plurals_stay_unresolved(kb: ActorKB) -> None:
+    ms = resolve_text("وعقد الرئيسان قمة مغلقة، ثم اتفق الجانبان على متابعة الحوار.", kb, "2020-01-01")
+    assert [m.text for m in ms] == ["الرئيسان", "الجانبان"]
+    assert all(m.entity is None and m.attrs.get("plural") for m in ms)
+
+
+def test_metonyms_act_places_do_not(kb: ActorKB) -> None:
+    ms = resolve_text("وقال إن موسكو اتفقت مع أنقرة على تسوية، وأعلن البيت الأبيض ترحيبه.", kb, "2018-01-01")
+    for surface, iso in (("موسكو", "RUS"), ("أنقرة", "TUR"), ("البيت الأبيض", "USA")):
+        m = _find(ms, surface)
+        assert m.entity.kind == "country" and m.entity.country == iso and m.attrs["metonym"] is True
+    ms = resolve_text("وصل الوزير في زيارة إلى موسكو ثم توجه بعدها إلى طهران.", kb, "2018-01-01")
+    for surface in ("موسكو", "طهران"):
+        m = _find(ms, surface)
+        assert m.attrs["metonym"] is False and m.label == "LOC" and m.attrs["place"]["country"]
+
+
+def test_countries_orgs_groups(kb: ActorKB) -> None:
+    text = ("ودعت روسيا وسورية والأمم المتحدة وحلف الناتو وتنظيم داعش وقسد والحوثيين والمعارضة السورية "
+            "الشعب السوري إلى الحوار مع المتشددين الإسلاميين، فيما رحبت الحكومة العراقية.")
+    ms = resolve_text(text, kb, "2019-01-01")
+    assert _find(ms, "روسيا").entity.to_dict() == {"text": "روسيا", "name": "Russia", "name_ar": "روسيا",
+                                                   "kind": "country", "country": "RUS", "id": "RUS", "role": None}
+    assert _find(ms, "وسورية".removeprefix("و")).entity.country == "SYR"
+    for surface, eid, kind in (("الأمم المتحدة", "un", "organization"), ("حلف الناتو", "nato", "organization"),
+                               ("تنظيم داعش", "isis", "group"), ("قسد", "sdf", "group"),
+                               ("الحوثيين", "houthis", "group"), ("المعارضة السورية", "syrian_opposition", "group")):
+        e = _find(ms, surface).entity
+        assert (e.id, e.kind) == (eid, kind), surface
+    g = _find(ms, "الشعب السوري").entity
+    assert (g.kind, g.country, g.id) == ("group", "SYR", None)
+    assert _find(ms, "المتشددين الإسلاميين").entity.kind == "group"
+    gov = _find(ms, "الحكومة العراقية")
+    assert gov.entity.kind == "country" and gov.entity.country == "IRQ" and gov.attrs["government"]
+
+
+def test_unknown_minister_keeps_role_and_country(kb: ActorKB) -> None:
+    # a made-up minister: not in the KB, found by the title heuristic when no NER is given
+    text = "وقال وزير الخارجية الأردني سامر خليل النمري إن المحادثات مثمرة."
+    m = _find(resolve_text(text, kb, "2030-01-01"), "وزير الخارجية الأردني سامر خليل النمري")
+    e = m.entity
+    assert (e.kind, e.role, e.country, e.id) == ("person", "foreign_minister", "JOR", None)
+    assert e.name == normalize("سامر خليل النمري")
+    m = _find(resolve_text("التقى وزير خارجية مملكة إسبانيا في مدريد", kb, None), "وزير خارجية مملكة إسبانيا")
+    assert m.entity.role == "foreign_minister" and m.entity.country == "ESP" and m.entity.id is None
+
+
+class _FakeNER:
+    """The NER interface (``spans(text, start, end)``): marks one known name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def spans(self, text: str, start: int, end: int) -> list[Span]:
+        i = text.find(self.name, start, end)
+        return [Span(i, i + len(self.name), "PERS", self.name)] if i >= 0 else []
+
+
+def test_ner_names_and_step(kb: ActorKB) -> None:
+    text = "واستقبل رئيس الوزراء التشادي موديبو كيتا وفدا، ثم التقى الرئيس عبد الفتاح السيسي."
+    art = Article(id="a", source_path="/x", text=text, published="2016-03-01")
+    ms = resolve_article(art, kb, ner=_FakeNER("موديبو كيتا"))
+    m = _find(ms, "رئيس الوزراء التشادي موديبو كيتا")
+    assert (m.entity.name, m.entity.role, m.entity.country, m.source) == (normalize("موديبو كيتا"), "prime_minister",
+                                                                           "TCD", "ner")
+    assert _find(ms, "الرئيس عبد الفتاح السيسي").entity.id == "sisi_abdel_fattah"
+    step = EntityStep(kb=kb)
+    out = list(step([Article(id="b", source_path="/y", text=text, published="2016-03-01")]))
+    assert out[0].sentences and any(m.entity and m.entity.id == "sisi_abdel_fattah" for m in out[0].mentions)
+    assert step.stats.counters["resolved"] >= 1
+
+
+def test_weak_surname_needs_full_name_first(kb: ActorKB) -> None:
+    assert not any(m.entity and m.entity.id == "abe_shinzo" for m in resolve_text("قال ابي إن الطقس جميل", kb))
+    ms = resolve_text("زار رئيس الوزراء الياباني شينزو آبي طوكيو. وقال آبي إن الزيارة ناجحة.", kb, "2016-12-16")
+    assert [m.entity.id for m in ms if m.label == "PERS"] == ["abe_shinzo", "abe_shinzo"]
+
+
+# ------------------------------------------------------------------------------------------------ user actor files
+def test_user_yaml_and_csv_extend_the_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    y = tmp_path / "mine.yaml"
+    y.write_text(
+        "version: user-1\n"
+        "persons:\n"
+        "  - {id: nimri_samer, name: Samer Nimri, country: JOR, ar: [سامر خليل النمري], short: [النمري],\n"
+        "     offices: [[foreign_minister, 2029-01-01, null]]}\n"
+        "  - {id: putin_vladimir, ar: [فلاديمير فلاديميروفيتش]}\n", encoding="utf-8")
+    c = tmp_path / "mine.csv"
+    c.write_text("id,name,name_ar,variants,kind,country,role,start,end\n"
+                 "zahrani_ola,Ola Zahrani,علا الزهراني,الزهراني|علا عبد الله الزهراني,person,SAU,defence_minister,2031,\n"
+                 "green_front,Green Front,الجبهة الخضراء,,group,SDN,,,\n", encoding="utf-8")
+    kb2 = ActorKB.load([str(y), str(c)])
+    assert kb2.versions["mine.yaml"] == "user-1"
+    assert kb2.holder("JOR", "foreign_minister", "2030-01-01").id == "nimri_samer"
+    assert kb2.holder("SAU", "defence_minister", "2031-06-01").id == "zahrani_ola"
+    ms = resolve_text("التقى النمري والزهراني ممثلين عن الجبهة الخضراء وفلاديمير فلاديميروفيتش", kb2, "2031-06-01")
+    assert _ids(ms) == ["nimri_samer", "zahrani_ola", "green_front", "putin_vladimir"]
+    assert kb2.actor("putin_vladimir").name == "Vladimir Putin"  # extended, not replaced
+    assert ActorKB.load().actor("nimri_samer") is None  # the packaged KB is untouched
+    monkeypatch.setenv("MARSAD_ACTORS", str(c))
+    assert ActorKB.load().actor("zahrani_ola") is not None
+
+
+# ------------------------------------------------------------------------------------------------ gold participants
+def _score_module(shared: Path) -> Any:
+    spec = importlib.util.spec_from_file_location("marsad_shared_score", shared / "tools" / "score.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _locate(page: str, evidence: str) -> tuple[int, int] | None:
+    i = page.find(evidence)
+    if i >= 0:
+        return i, i + len(evidence)
+    norm, where = normalize_with_map(page)
+    ne = normalize(evidence)
+    i = norm.find(ne)
+    if i < 0:
+        return None
+    return where[i], where[i + len(ne) - 1] + 1
+
+
+def participant_rate(kb: ActorKB, gold_file: Path, page_dir: Path, pages_jsonl: Path | None = None
+                     ) -> tuple[int, int, list[str]]:
+    """For each gold event: resolve the page text around its evidence and check that every participant group
+    matches a mention in the evidence sentence or the sentences either side (score.py's entity_matches)."""
+    score = _score_module(gold_file.parents[1] if gold_file.parent.name == "seeds" else gold_file.parents[2])
+    by_url: dict[str, str] = {}
+    if pages_jsonl and pages_jsonl.exists():
+        for line in pages_jsonl.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                by_url[rec["url"]] = rec["text"]
+    hit = total = 0
+    misses: list[str] = []
+    for line in gold_file.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        doc = json.loads(line)
+        path = page_dir / doc["doc"]
+        page = path.read_text(encoding="utf-8") if path.exists() else by_url.get(doc.get("url") or "", "")
+        for ev in doc["events"]:
+            groups = list(ev.get("actors") or []) + list(ev.get("recipients") or [])
+            total += len(groups)
+            loc = _locate(page, ev["evidence"])
+            if loc is None:
+                misses += [f"{doc['doc']}: evidence not found: {ev['evidence'][:50]}"] * len(groups)
+                continue
+            w0, w1 = max(0, loc[0] - 6000), min(len(page), loc[1] + 1500)
+            window = page[w0:w1]
+            mentions = resolve_text(window, kb, doc.get("published"))
+            sents = sentences(window)
+            k = next((n for n, (s, e) in enumerate(sents) if s <= loc[0] - w0 < e), 0)
+            k2 = next((n for n, (s, e) in enumerate(sents) if s < loc[1] - w0 <= e), k)
+            lo, hi = sents[max(0, k - 1)][0], sents[min(len(sents) - 1, k2 + 1)][1]
+            near = [m.entity.to_dict() for m in mentions if m.entity and m.start < hi and m.end > lo]
+            for g in groups:
+                if any(score.entity_matches(e, g) for e in near):
+                    hit += 1
+                else:
+                    misses.append(f"{doc['doc']}: {g[0]} | {ev['evidence'][:60]}")
+    return hit, total, misses
+
+
+@pytest.mark.shared
+def test_seed_gold_participants_resolve(shared_dir: Path, kb: ActorKB) -> None:
+    hit, total, misses = participant_rate(kb, shared_dir / "seeds" / "gold.jsonl", shared_dir / "seeds")
+    print(f"\nseeds: {hit}/{total} gold participants resolved")
+    assert hit == total, "\n".join(misses)
+
+
+@pytest.mark.shared
+def test_news_dev_participant_rate(shared_dir: Path, kb: ActorKB) -> None:
+    dev = shared_dir / "data" / "news_dev"
+    hit, total, misses = participant_rate(kb, dev / "gold.jsonl", dev / "txt", dev / "pages.jsonl")
+    print(f"\nnews_dev: {hit}/{total} gold participants resolved ({hit / total:.3f})")
+    for m in misses:
+        print("  miss", m)
+    assert total > 0
