@@ -26,6 +26,14 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in uniq)
 
 
+_VARIANTS = {"ا": "[اأإآٱ]", "ه": "[هة]", "ي": "[يىئ]", "و": "[وؤ]"}
+
+
+def _variants(word: str) -> str:
+    """A regex matching ``word`` in any of its unnormalised spellings (hamza, ta marbuta, alef maqsura)."""
+    return "".join(_VARIANTS.get(ch, re.escape(ch)) for ch in word)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     cfg: dict[str, Any]
@@ -35,9 +43,13 @@ class Lexicon:
     ui_phrases: tuple[str, ...]
     ui_exact: frozenset[str]
     ui_patterns: re.Pattern[str]
+    long_line_hints: tuple[str, ...]
+    gap_hints: tuple[str, ...]
+    inline_hints: tuple[str, ...]
     related: tuple[str, ...]
     inline_related: re.Pattern[str]
     crumb_roots: tuple[str, ...]
+    crumb_hint: re.Pattern[str]
     crumb_separators: tuple[str, ...]
     dateline_line: re.Pattern[str]
     dateline_prefix: re.Pattern[str]
@@ -66,10 +78,15 @@ def lexicon() -> Lexicon:
         ui_phrases=tuple(normalize(p) for p in bp["ui"]["phrases"]),
         ui_exact=frozenset(normalize(p) for p in bp["ui"]["exact"]),
         ui_patterns=re.compile("|".join(f"(?:{p})" for p in bp["ui"]["patterns"]), re.I),
+        long_line_hints=tuple(bp["ui"]["long_line_hints"]),
+        gap_hints=tuple(bp["ticker"]["gap_hints"]),
+        inline_hints=tuple(bp["related"]["inline_hints"]),
         related=tuple(sorted({normalize(h).rstrip(":： ") for h in bp["related"]["headers"]}, key=len, reverse=True)),
         inline_related=re.compile(r"[.!?؟»”\"]\s*(?:و\s*)?(?:" + _alternation(bp["related"]["inline"]) + r")(?!\w)",
                                   re.I),
         crumb_roots=tuple(normalize(r) for r in bp["crumbs"]["roots"]),
+        crumb_hint=re.compile(r"\s*(?:" + "|".join(_variants(normalize(r)) for r in bp["crumbs"]["roots"]) + ")",
+                              re.I),
         crumb_separators=tuple(bp["crumbs"]["separators"]),
         dateline_line=re.compile(bp["dateline"]["line_pattern"]),
         dateline_prefix=re.compile(bp["dateline"]["prefix_pattern"]),

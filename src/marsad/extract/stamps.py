@@ -64,12 +64,15 @@ def has_time(text: str) -> bool:
     return bool(_TIME.search(normalize(text)))
 
 
-def stamp_date(line: str) -> tuple[str, str] | None:
+_DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
+
+
+def stamp_date(line: str, normalized: str | None = None) -> tuple[str, str] | None:
     """(date, residue) when ``line`` is a stamp: a short line that is mostly a date, time and stamp words."""
     lx = lexicon()
-    if len(line) > int(lx.cfg["stamp_max_chars"]):
+    if len(line) > int(lx.cfg["stamp_max_chars"]) or not _DIGIT.search(line):
         return None
-    s = normalize(line)
+    s = normalized if normalized is not None else normalize(line)
     found = find_date(s, normalized=True)
     if not found:
         return None

@@ -64,10 +64,14 @@ def _words(s: str) -> int:
     return len(s.split())
 
 
+def _any_in(s: str, needles: tuple[str, ...]) -> bool:
+    return any(x in s for x in needles)
+
+
 # -- line kinds ---------------------------------------------------------------------------------------------------
 def is_ticker(raw: str, lx: Lexicon) -> bool:
     c = lx.cfg
-    if len(raw) < int(c["ticker_min_chars"]):
+    if len(raw) < int(c["ticker_min_chars"]) or not _any_in(raw, lx.gap_hints):
         return False
     segs = [x for x in lx.ticker_split.split(raw) if x and x.strip()]
     if len(segs) < int(c["ticker_min_segments"]):
@@ -119,19 +123,24 @@ def classify(raw_line: str, lx: Lexicon) -> Line:
         return Line(BLANK, "")
     if is_ticker(raw_line, lx):
         return Line(TICKER, raw)
-    n = normalize(raw) if len(raw) <= 400 else ""
+    # Only short lines can be labels, stamps or UI: long paragraphs skip the (costly) normalisation.
+    short = len(raw) <= max(int(lx.cfg["ui_max_chars"]), int(lx.cfg["related_max_chars"]) + 80)
+    n = normalize(raw) if short or (len(raw) <= 300 and _any_in(raw.lower(), lx.long_line_hints)) else ""
     if n:
         rel, inline = _is_related(n, lx)
         if rel:
             return Line(UI if inline else RELATED, raw)
-        st = stamp_date(raw)
+        st = stamp_date(raw, n)
         if st:
             return Line(STAMP, raw, date=st[0], residue=st[1])
         if _is_crumb(n, raw, lx):
             return Line(CRUMB, raw)
         if _is_ui(n, raw, lx):
             return Line(UI, raw)
-    raw = cut_inline_related(raw, n, lx)
+    elif lx.crumb_hint.match(raw) and _is_crumb(normalize(raw[:40]), raw, lx):
+        return Line(CRUMB, raw)
+    if _any_in(raw, lx.inline_hints):
+        raw = cut_inline_related(raw, n, lx)
     line = Line(TEXT, raw)
     c = lx.cfg
     line.long = (len(raw) >= int(c["body_min_chars"]) and _words(raw) >= int(c["body_min_words"])) or (

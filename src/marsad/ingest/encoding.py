@@ -45,7 +45,7 @@ def declared_charset(raw: bytes, sniff: int = 65536) -> str | None:
 
 
 def control_ratio(text: str) -> float:
-    if not text:
+    if not text or not _CONTROL.search(text, 0, 20000):
         return 0.0
     return len(_CONTROL.findall(text[:20000])) / min(len(text), 20000)
 

@@ -60,6 +60,16 @@ def _too_big(n: int, limit: int) -> str:
     return f"{n:,} bytes is over the size limit of {limit:,} bytes (settings [ingest] max_bytes)"
 
 
+_TEXT_RUN = re.compile(r"<(?!script|style|noscript|template|svg|title)[a-z][^>]*>\s*[^<\s][^<]{%d,}", re.I)
+
+
+def _has_visible_text(html: str, n: int) -> bool:
+    """Fast path: some element (not a script or style) holds a run of ``n`` characters of text."""
+    if re.search(_TEXT_RUN.pattern % max(n - 1, 1), html, re.I):
+        return True
+    return _visible_text_len(html) >= n
+
+
 def _visible_text_len(html: str) -> int:
     body = _DROP.sub(" ", html)
     return len(_WS.sub(" ", _TAGS.sub(" ", body)).strip())
@@ -164,7 +174,7 @@ class Reader:
                 n = _visible_text_len(text)
                 if n < self.min_text:
                     return Failure(page.source_path, "HTML has no body (no <body> and no visible text)", rec)
-            if _visible_text_len(text) < self.min_text:
+            if not _has_visible_text(text, self.min_text):
                 return Failure(page.source_path, f"HTML has no body text (under {self.min_text} visible characters)",
                                rec)
         elif len(text.strip()) < self.min_text:
