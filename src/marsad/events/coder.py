@@ -24,6 +24,8 @@ _PLACE_PREP = ("في", "الي", "الى", "ب", "بمدينه", "بالعاصم
 _PREPS = {"مع", "ب", "ل", "الي", "من", "علي", "في", "بين", "عن", "لدي", "عند"}
 _PLURALS = {"الرئيسان", "الرئيسين", "الجانبان", "الجانبين", "الزعيمان", "الزعيمين", "الوزيران", "الوزيرين",
             "الطرفان", "الطرفين", "القائدان", "القائدين", "الملكان", "الرئيسيين", "رئيسا", "وزيرا", "الرجلان", "الرجلين", "المسؤولان", "المسؤولين", "الوزيرتان", "الوزيرتين", "رئيسي"}
+_DEMONSTRATIVES = {"هذا", "هذه", "تلك", "ذلك", "هذين", "هاتين", "وهذه", "وهذا", "وتلك", "بهذه", "بهذا", "لهذه",
+                   "لهذا", "بتلك", "تلكم", "ذاك"}
 _HEADS = ("president", "king", "emir", "sultan", "prime_minister", "chancellor", "supreme_leader")
 
 
@@ -199,6 +201,8 @@ class Coder:
         mentions = list(article.mentions)
         if not mentions and text:
             mentions = self.res.mentions_for(text, article.published, article.id)
+        elif text:
+            mentions = self._complement(text, mentions)
         self._persons_seen: list[tuple[int, Entity]] = []
         person_mentions = sorted(
             ((m.start, m.entity) for m in mentions if m.entity is not None and m.entity.kind == "person"),
@@ -215,12 +219,36 @@ class Coder:
                                               in_title=True)
         body = self._merge(cands)
         for tc in title_cands:
-            if any(_same_event(tc, b, loose=True) for b in body):
+            if any(_title_dup(tc, b) for b in body):
                 continue  # the body codes it: never an event from the title alone
             if len(tc.keys()) >= 2:
                 body.append(tc)
         body = self._merge(body)
         return [self._event(article, c) for c in body]
+
+    def _complement(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Add the fallback finder's named persons where the entities stage found nothing or only an unresolved
+        title ("نظيره المصري" with no entity): a title + name the KB does not know is still a participant."""
+        from .fallback import load_fallback
+
+        try:
+            own = load_fallback(self.lex)._find(text)
+        except Exception:
+            return mentions
+        out = list(mentions)
+        for m in own:
+            if m.label != "PERS" or m.entity is None or (m.attrs or {}).get("coref") is not None:
+                continue
+            over = [x for x in out if x.start < m.end and m.start < x.end]
+            if not over:
+                out.append(m)
+            elif all((x.entity is None or not x.entity.id) and x.label in ("PERS", "TITLE", "NORP") for x in over) \
+                    and (m.end - m.start) > max(x.end - x.start for x in over):
+                for x in over:
+                    out.remove(x)
+                out.append(m)
+        out.sort(key=lambda x: x.start)
+        return out
 
     # ----------------------------------------------------------------------------- sentence level
     def _code_sentence(self, article: Article, text: str, s: int, e: int, si: int, mentions: list[Mention],
@@ -229,18 +257,27 @@ class Coder:
         if not toks:
             return []
         norm = [normalize(t) for _, _, t in toks]
-        hits = self._hits(toks, norm)
-        if not hits:
-            return []
         args = self._args(text, toks, norm, s, e, mentions)
+        covered = {k for a in args for k in range(a.t0, a.t1) if not a.is_place}
+        hits = self._hits(toks, norm, covered)
         out = []
         for h in hits:
             c = self._candidate(article, text, toks, norm, args, h, s, e, si, in_title)
             if c is not None:
+                c.extra["kind"] = h.kind
                 out.append(c)
+        # a nominal trigger in a sentence already about a planned event is planned too ("يعقبها التوقيع")
+        future_seen = False
+        for c in sorted(out, key=lambda c: c.hit_start):
+            if c.status == "future":
+                future_seen = True
+            elif future_seen and c.status == "occurred" and c.extra.get("kind") in ("noun", "form"):
+                c.status = "future"
+                if c.type in SCORED_FAMILY:
+                    c.type, c.mode = "AGREE", None
         return out
 
-    def _hits(self, toks: list[tuple[int, int, str]], norm: list[str]) -> list[Hit]:
+    def _hits(self, toks: list[tuple[int, int, str]], norm: list[str], covered: set[int]) -> list[Hit]:
         out: list[Hit] = []
         i = 0
         while i < len(norm):
@@ -250,14 +287,19 @@ class Coder:
                 continue
             raw = strip_diacritics(toks[i][2])
             for fh in fhits:
-                if self._keep(fh, raw, norm, i, n):
+                if self._keep(fh, raw, norm, i, n, covered):
                     out.append(Hit(fh.trigger, fh.kind, i, n, pre, toks[i][0], toks[i + n - 1][1]))
             i += n
         return out
 
     @staticmethod
-    def _keep(fh: FormHit, raw: str, norm: list[str], i: int, n: int) -> bool:
+    def _keep(fh: FormHit, raw: str, norm: list[str], i: int, n: int, covered: set[int]) -> bool:
         t = fh.trigger
+        if covered and i not in covered:
+            # windows count words outside participant names: "ووقع الوزير فلان والوزيرة فلانة جملة من الاتفاقيات"
+            keep = [k for k in range(len(norm)) if k not in covered or i <= k < i + n]
+            norm = [norm[k] for k in keep]
+            i = keep.index(i)
         if t.exclude_raw and (raw in t.exclude_raw or raw[1:] in t.exclude_raw and raw[:1] in "وف"):
             return False
         if t.near:
@@ -309,7 +351,10 @@ class Coder:
             t0, t1 = tok_index(m.start), tok_index(m.end, end=True)
             ent = m.entity
             if label == "NORP":
-                continue  # a bare nationality adjective is not a participant
+                # a bare nationality adjective is not a participant, except as a trigger's object (see _candidate)
+                if ent is not None and ent.kind == "country":
+                    args.append(Arg(m.start, m.end, t0, t1, [ent], "NORP_OBJ"))
+                continue
             if ent is None:
                 if label == "LOC":
                     ent = None
@@ -359,13 +404,15 @@ class Coder:
     def _candidate(self, article: Article, text: str, toks: list[tuple[int, int, str]], norm: list[str],
                    args: list[Arg], h: Hit, s: int, e: int, si: int, in_title: bool) -> Candidate | None:
         t = h.trigger
+        if h.kind in ("noun", "form") and h.i > 0 and norm[h.i - 1] in _DEMONSTRATIVES:
+            return None  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
         lo = h.i
         while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP:
             lo -= 1
         hi = h.i + h.n
         while hi < len(norm) and hi - h.i < 28 and norm[hi] not in _STOP:
             hi += 1
-        parts = [a for a in args if not a.is_place]
+        parts = [a for a in args if not a.is_place and a.label != "NORP_OBJ"]
         places = [a for a in args if a.is_place]
         before = [a for a in parts if a.t1 <= h.i and a.t0 >= lo]
         after = [a for a in parts if a.t0 >= h.i + h.n and a.t1 <= hi]
@@ -381,54 +428,86 @@ class Coder:
             yfirst = normalize(text[y.start:y.end])[:1]
             return between in ("", "و", "، و", "او") or (between == "" and yfirst == "و") or between == "مع"
 
+        def prep(a: Arg) -> str:
+            """The preposition governing an argument: the word before it or a clitic glued to it (بالرئيس)."""
+            tok_start = toks[a.t0][0]
+            glued = normalize(text[tok_start:a.start])
+            if not glued:
+                w = norm[a.t0]
+                if w[:1] in "بل" and w[1:3] == "ال" or w[:2] in ("لل",):
+                    glued = w[:1]
+                elif w[:2] in ("وب", "ول") and w[2:4] == "ال":
+                    glued = w[1:2]
+            if glued.strip("و"):
+                return glued.strip("و")[-1:]
+            return norm[a.t0 - 1] if a.t0 > 0 else ""
+
+        topic = {"علي", "حول", "بشان", "عن", "في", "تجاه", "ازاء", "بخصوص", "لدي", "من", "منذ", "الي", "بعد", "قبل"}
+        partner_preps = {"مع", "بين", "ب"}
         subjects: list[Arg] = []
         objects: list[Arg] = []
-        rest = list(after)
+        rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من")]
+        before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
         if verbal:
-            if before and gap(before[-1].t1, h.i) <= 3:
+            if before_ok and before_ok[-1] is before[-1] and gap(before[-1].t1, h.i) <= 3:
                 subjects = [before[-1]]
                 k = len(before) - 2
                 while k >= 0 and coordinated(before[k], subjects[0]):
                     subjects.insert(0, before[k])
                     k -= 1
-            elif rest and gap(h.i + h.n, rest[0].t0) <= 6 and (rest[0].t0 == 0 or norm[rest[0].t0 - 1] not in _PREPS):
+            elif rest and gap(h.i + h.n, rest[0].t0) <= 6 and prep(rest[0]) not in _PREPS:
                 subjects = [rest.pop(0)]
+                while rest and coordinated(subjects[-1], rest[0]) and (t.roles == "symmetric" or self._dual(
+                        norm[h.i], h.kind)):
+                    subjects.append(rest.pop(0))
         else:
             first_after = rest[0] if rest else None
             genitive = (first_after is not None and gap(h.i + h.n, first_after.t0) <= 3
-                        and norm[first_after.t0 - 1] not in _PREPS
+                        and prep(first_after) not in _PREPS
                         and not any(norm[k] in ("بين", "مع") for k in range(h.i + h.n, first_after.t0)))
             if genitive and first_after is not None:
                 subjects = [rest.pop(0)]
-            elif before and (gap(before[-1].t1, h.i) <= 2 or (
-                    gap(before[-1].t1, h.i) <= 12 and self._light_verb(norm, max(lo, before[-1].t0 - 2), h.i))):
-                subjects = [before[-1]]
-                k = len(before) - 2
+            elif before_ok and (gap(before_ok[-1].t1, h.i) <= 2 or (
+                    gap(before_ok[-1].t1, h.i) <= 12 and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i))):
+                subjects = [before_ok[-1]]
+                k = before.index(before_ok[-1]) - 1
                 while k >= 0 and coordinated(before[k], subjects[0]):
                     subjects.insert(0, before[k])
                     k -= 1
         anchor = max([h.i + h.n] + [a.t1 for a in subjects if a.t0 > h.i])
         for a in rest:
+            if a in subjects:
+                continue
             if not objects:
-                if gap(anchor, a.t0) <= 10:
+                direct = prep(a) not in _PREPS or prep(a) in partner_preps or prep(a) == "ل"
+                if gap(anchor, a.t0) <= 10 and direct and (t.roles != "symmetric" or prep(a) in partner_preps
+                                                           or gap(anchor, a.t0) <= 3):
                     objects.append(a)
-                else:
+                elif gap(anchor, a.t0) > 10:
                     break
             elif coordinated(objects[-1], a):
                 objects.append(a)
             else:
                 break
-        # "مع X" later in the clause names the partner even after a long adverbial
+        # "مع X" anywhere in the clause names the partner, even before a nominal trigger ("سيجري مع X مباحثات")
         if not objects:
-            for a in rest:
-                if a.t0 > 0 and norm[a.t0 - 1] in ("مع", "بين") or normalize(a.text)[:2] == "مع":
+            for a in [x for x in before if x not in subjects] + rest:
+                if prep(a) == "مع" or (prep(a) == "بين" and not verbal):
+                    objects.append(a)
+                    break
+        # a nationality adjective right after a trigger's object noun names a country ("يبارك العدوان التركي")
+        if not objects and t.roles == "agent" and subjects:
+            for a in args:
+                if a.label == "NORP_OBJ" and h.i + h.n <= a.t0 <= h.i + h.n + 3:
                     objects.append(a)
                     break
 
         subj_e = self._expand(subjects, h.start)
         obj_e = self._expand(objects, h.start)
         sym_between = any(norm[k] == "بين" for k in range(h.i + h.n, min(hi, h.i + h.n + 4)))
-        dual = self._dual(norm[h.i], h.kind)
+        dual = self._dual(norm[h.i], h.kind) or (h.kind in ("noun", "form") and (
+            norm[h.i + h.n - 1].endswith("هما") or any(
+                self._dual_light(norm[k]) for k in range(max(lo, h.i - 3), min(hi, h.i + h.n + 3)) if k != h.i)))
         directional = True
         if reverse and t.type == "CONSULT":
             src = [a for a in after if a.t0 > 0 and norm[a.t0 - 1] == "من" or normalize(a.text).startswith("من")]
@@ -517,6 +596,19 @@ class Coder:
         """A support verb ("عقد/أجرى X مباحثات") links a subject before a nominal trigger to it."""
         return find_phrase(norm, self.lex.light_verbs, a, b, prefix=False) is not None
 
+    def _dual_light(self, tok: str) -> bool:
+        """A dual support verb ("عقدا", "عقداها", "يجريان"): the two parties already named."""
+        w = tok[1:] if tok[:1] in "وف" else tok
+        for suf in ("", "ها", "ه", "هما", "هم"):
+            if suf and not w.endswith(suf):
+                continue
+            x = w[: len(w) - len(suf)] if suf else w
+            if x.endswith("ان") and x[:1] in "يت" and self._light_verb([x[:-2].replace("ت", "ي", 1)], 0, 1):
+                return True
+            if x.endswith("ا") and len(x) > 3 and self._light_verb([x[:-1]], 0, 1):
+                return True
+        return False
+
     @staticmethod
     def _dual(tok: str, kind: str) -> bool:
         w = tok[1:] if tok[:1] in "وف" else tok
@@ -604,7 +696,10 @@ class Coder:
         if find_phrase(norm, cues.get("historical_before", []), near_lo, h.i, prefix=False) is not None \
                 and h.kind in ("past", "form", "noun"):
             return "historical"
-        if h.kind == "present" and not in_title:
+        if h.kind == "present" and in_title:
+            if any(w in ("اليوم", "غدا") for w in norm[h.i:]):
+                return "future"
+        elif h.kind == "present":
             # an imperfective meeting verb with a day word ("يستقبل ... الجمعة") is scheduled, not reported
             if self._day_word(article, toks, lo, hi):
                 return "future"
@@ -733,6 +828,15 @@ def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
     # same sentence, same type: one event told with two triggers ("أجرى اتصالا هاتفيا")
     return a.sent_index == b.sent_index and not a.in_title and not b.in_title and len(ka & kb) >= 1 and \
         a.type not in ("ASSAULT", "PROTEST")
+
+
+def _family(t: str) -> str:
+    return "MEET" if t in ("CONSULT", "AGREE") else t
+
+
+def _title_dup(tc: Candidate, b: Candidate) -> bool:
+    """A headline restates the body's main event: same type family and a shared participant."""
+    return _family(tc.type) == _family(b.type) and bool(tc.keys() & b.keys())
 
 
 def _absorb(keep: Candidate, other: Candidate) -> None:
