@@ -23,7 +23,7 @@ from ..arabic import normalize
 from ..model import Entity, Mention
 from ..settings import data_path
 
-PACKAGED = ("titles.yaml", "countries.yaml", "organizations.yaml")  # then every persons*.yaml, sorted
+PACKAGED = ("titles.yaml", "given_names.yaml", "countries.yaml", "organizations.yaml")  # then every persons*.yaml, sorted
 # Head of state before head of government before ministers: the office a bare name is given on a date.
 ROLE_RANK = {r: i for i, r in enumerate((
     "king", "emir", "sultan", "supreme_leader", "president", "chancellor", "prime_minister", "crown_prince",
@@ -39,7 +39,7 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
     """(start, end, token) triples for text[start:end], offsets into ``text``."""
     end = len(text) if end is None else end
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
-_PREP = "بلك"
+_PREP = "بل"  # not ك: كلامي would read as ك + لامي
 
 
 def _iso(v: Any, end: bool = False) -> str | None:
@@ -238,8 +238,9 @@ class ActorKB:
         for key in ("honorifics", "counterpart", "plural", "group_heads", "group_modifiers", "government_heads"):
             for form in doc.get(key) or []:
                 self._index(form, Hit(key.rstrip("s")))
-        if doc.get("stopwords"):
-            self.lists.setdefault("stopwords", set()).update(normalize(w) for w in doc["stopwords"])
+        for key in ("stopwords", "given_names"):
+            if doc.get(key):
+                self.lists.setdefault(key, set()).update(normalize(str(w)) for w in doc[key])
 
     def _load_csv(self, p: Path) -> None:
         """CSV: id,name,name_ar,variants,kind,country,role,start,end; one row per office, variants split on |."""
@@ -333,15 +334,20 @@ class ActorKB:
         i = 0
         while i < len(toks):
             best: RawMatch | None = None
-            for stem, cl, had_al in _first_forms(norm[i]):
-                for n in range(min(self.max_n, len(toks) - i), 0, -1):
-                    if best and n <= best.tok_end - best.tok_start:
-                        break
-                    key = " ".join([stem] + norm[i + 1:i + n])
-                    hits = self.lex.get(key)
-                    if hits:
-                        best = RawMatch(toks[i][0], toks[i + n - 1][1], i, i + n, hits, had_al, cl)
-                        break
+            forms = _first_forms(norm[i])
+            for n in range(min(self.max_n, len(toks) - i), 0, -1):
+                rest = norm[i + 1:i + n]
+                hits: list[Hit] = []
+                first: tuple[str, bool] | None = None
+                # every reading of the first word at this length: "السوداني" is a surname and an adjective
+                for stem, cl, had_al in forms:
+                    found = self.lex.get(" ".join([stem] + rest))
+                    if found:
+                        hits += [h for h in found if h not in hits]
+                        first = first or (cl, had_al)
+                if hits and first is not None:
+                    best = RawMatch(toks[i][0], toks[i + n - 1][1], i, i + n, hits, first[1], first[0])
+                    break
             if best:
                 out.append(best)
                 i = best.tok_end

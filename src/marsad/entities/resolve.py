@@ -68,6 +68,8 @@ class _Ctx:
     sent_of_tok: list[int]
     seen: list[tuple[int, Entity, Actor | None]] = field(default_factory=list)  # (token, entity, actor)
     stop: set[str] = field(default_factory=set)
+    given: set[str] = field(default_factory=set)
+    last_gov: tuple[int, Entity] | None = None  # the latest "government of X" mention, an antecedent too
 
 
 def resolve_article(article: Article, kb: ActorKB, ner: NER | None = None, gazetteer: Any = None) -> list[Mention]:
@@ -86,7 +88,7 @@ def resolve_text(text: str, kb: ActorKB, day: str | None = None, ner: NER | None
             si += 1
         sent_of_tok.append(si)
     ctx = _Ctx(text, (day or "")[:10] or None, toks, [normalize(t) for _, _, t in toks], sent_of_tok,
-               stop=kb.lists.get("stopwords", set()))
+               stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()))
     items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
     if ner is not None:
         items = _add_ner(items, ner, text, toks, sents)
@@ -221,6 +223,9 @@ def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int) -> tuple[int, in
         t += 1
     if len(words) < 2:
         return None
+    first = ctx.norm[words[0]]
+    if first not in ctx.given and " ".join(ctx.norm[w] for w in words[:2]) not in ctx.given:
+        return None
     return words[0], words[-1] + 1
 
 
@@ -331,8 +336,10 @@ def _counterpart(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     it = items[i]
     if not it.has("counterpart"):
         return None
-    ante = next(((e, a) for _, e, a in reversed(ctx.seen) if e.kind == "person"), None)
-    role = ante[0].role if ante else None
+    ante = next(((t, e) for t, e, _ in reversed(ctx.seen) if e.kind == "person"), None)
+    if ctx.last_gov is not None and (ante is None or ctx.last_gov[0] > ante[0]):
+        return _counterpart_country(ctx, items, i)  # "السلطات السورية ... بنظيرتها الروسية": a government
+    role = ante[1].role if ante else None
     out: list[Mention] = []
     j, pos, start = i + 1, it.t1, _start(ctx, it)
     while True:
@@ -375,6 +382,18 @@ def _counterpart(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         return out, j
 
 
+def _counterpart_country(ctx: _Ctx, items: list[Item], i: int) -> Result:
+    it = items[i]
+    j = i + 1
+    if j < len(items) and _adjacent(ctx, it, items[j], allow_punct=True) and items[j].has("nationality"):
+        c = _country_hit(items[j])
+        if c is not None:
+            m = _mention(ctx, _start(ctx, it), items[j].end, "GPE", c.entity(""), counterpart=True, government=True)
+            ctx.last_gov = (it.t0, c.entity(""))
+            return [m], j + 1
+    return [], i + 1
+
+
 def _person(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     first = i
     it = items[i]
@@ -386,8 +405,11 @@ def _person(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     actor = _pick_actor(ctx, _actors(it))
     if actor is None:
         return None
-    if _is_weak(it, actor) and not any(a is actor for _, _, a in ctx.seen):
+    known = any(a is actor for _, _, a in ctx.seen)
+    if _is_weak(it, actor) and not known:
         return [], i + 1
+    if it.has("nationality") and not known:
+        return None  # "السوداني": the adjective, unless the person was named in full before
     ent = actor.entity("", _role_of(ctx, actor, None))
     m = _mention(ctx, _start(ctx, items[first]), it.end, "PERS", ent)
     ctx.seen.append((it.t0, m.entity, actor))
@@ -425,6 +447,7 @@ def _government(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     if c is None:
         return None
     start, end = _start(ctx, it), nxt.end
+    ctx.last_gov = (it.t0, c.entity(""))
     return [_mention(ctx, start, end, "GPE", c.entity(""), government=True)], i + 2
 
 
