@@ -42,9 +42,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         actors.append(os.environ["MARSAD_ACTORS"])
     progress = sys.stderr.isatty() and not args.quiet
     report = ingest_paths(args.paths, _db(args), actors=actors, progress=progress)
+    # One line per bad file: a JSONL or WARC file with many bad records is summarised, not repeated.
+    by_file: dict[str, list[str]] = {}
     for f in report.failures:
-        where = f"{f.source_path}" + (f" (record {f.record})" if f.record is not None else "")
-        print(f"marsad: skipped {where}: {f.reason}", file=sys.stderr)
+        by_file.setdefault(f.source_path, []).append(f.reason)
+    for path, reasons in by_file.items():
+        more = f" (and {len(reasons) - 1} more records like it)" if len(reasons) > 1 else ""
+        print(f"marsad: skipped {path}: {reasons[0]}{more}", file=sys.stderr)
     if not args.quiet:
         print(report.summary(), file=sys.stderr)
         if args.stats:

@@ -122,9 +122,13 @@ class Timex:
 
 @dataclass
 class Evidence:
+    """The sentence an event was coded from; offsets index ``Article.text``, or ``Article.title`` when
+    ``field`` is "title" (a headline-only event)."""
+
     text: str
     start: int
     end: int
+    field: str = "text"
 
 
 @dataclass

@@ -143,12 +143,16 @@ def _progress(items: list[str], enabled: bool) -> Iterable[str]:
 
 
 def expand(paths: Iterable[str]) -> list[str]:
-    """Files under the given paths, recursively, in a stable order (folders walked sorted)."""
+    """Files under the given paths, recursively, in a stable order (folders walked sorted). Inside a folder only
+    readable kinds are kept (a README beside the pages is not an error); a file named explicitly is always kept,
+    so the reader can say why it cannot read it."""
+    from .ingest import kind_of
+
     out: list[str] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            out.extend(str(f) for f in sorted(path.rglob("*")) if f.is_file())
+            out.extend(str(f) for f in sorted(path.rglob("*")) if f.is_file() and kind_of(str(f)))
         else:
             out.append(str(path))
     return out

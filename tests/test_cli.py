@@ -1,0 +1,92 @@
+"""The `marsad` command end to end on the project's own samples (and a bad-input folder)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from marsad.cli import main
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    rc = main(list(args))
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory, samples_dir) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "s.db"
+    assert main(["ingest", str(samples_dir), "--db", str(db), "--quiet"]) == 0
+    return db
+
+
+def test_ingest_samples_gives_articles_events_and_stories(sample_db, capsys) -> None:
+    rc, out, _ = run(capsys, "articles", "--db", str(sample_db), "--format", "jsonl")
+    arts = [json.loads(x) for x in out.splitlines()]
+    assert rc == 0 and len(arts) >= 12
+    for a in arts:
+        assert set(a) >= {"id", "source_path", "url", "outlet", "title", "published", "dateline", "text", "lang",
+                          "duplicate_of"}
+        assert Path(a["source_path"]).is_absolute() and a["text"].strip()
+    rc, out, _ = run(capsys, "events", "--db", str(sample_db), "--format", "jsonl")
+    evs = [json.loads(x) for x in out.splitlines()]
+    assert evs, "the samples report meetings, calls and visits"
+    for e in evs:
+        ev = e["evidence"]
+        art = next(a for a in arts if a["id"] == e["article"]["id"])
+        source = art["title"] if ev.get("field") == "title" or ev["text"] == art["title"] else art["text"]
+        assert source[ev["start"]:ev["end"]] == ev["text"] or ev["text"] == art["title"]
+        assert e["story_id"]
+    rc, out, _ = run(capsys, "events", "--db", str(sample_db), "--format", "plover")
+    rec = json.loads(out.splitlines()[0])
+    assert {"id", "date", "actor", "recipient", "event", "mode", "context", "event_loc", "event_text", "text_info",
+            "cite_info", "coder"} <= set(rec)
+    rc, out, _ = run(capsys, "events", "--db", str(sample_db), "--format", "csv", "--type", "CONSULT")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and all(r["type"] == "CONSULT" for r in rows)
+    rc, out, _ = run(capsys, "stories", "--db", str(sample_db), "--format", "jsonl")
+    assert rc == 0 and out.strip()
+    rc, out, _ = run(capsys, "events", "--db", str(sample_db), "--format", "table")
+    assert rc == 0 and "TYPE" in out.splitlines()[0]
+
+
+def test_search_is_normalised(sample_db, capsys) -> None:
+    rc, out, _ = run(capsys, "search", "--db", str(sample_db), "الرئيس", "--format", "jsonl")
+    assert rc == 0 and out.strip()
+    rc2, out2, _ = run(capsys, "search", "--db", str(sample_db), "الرييس", "--format", "jsonl")
+    assert [json.loads(x)["id"] for x in out.splitlines()] == [json.loads(x)["id"] for x in out2.splitlines()]
+
+
+def test_second_ingest_adds_nothing(sample_db, samples_dir, capsys) -> None:
+    before = run(capsys, "articles", "--db", str(sample_db), "--format", "jsonl")[1]
+    rc, _, err = run(capsys, "ingest", str(samples_dir), "--db", str(sample_db))
+    assert rc == 0 and "articles stored: 0" in err
+    assert run(capsys, "articles", "--db", str(sample_db), "--format", "jsonl")[1] == before
+
+
+def test_bad_files_are_named_and_the_run_goes_on(tmp_path, samples_dir, capsys) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = sorted((samples_dir / "text").glob("*.txt"))[0]
+    shutil.copy(good, folder / good.name)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "junk.html").write_bytes(bytes(range(256)) * 40)
+    (folder / "bad.jsonl").write_text('{"url": "http://x", "nothing": 1}\n{not json\n')
+    rc, _, err = run(capsys, "ingest", str(folder), "--db", str(tmp_path / "d.db"))
+    assert rc == 0
+    for name in ("empty.txt", "junk.html", "bad.jsonl"):
+        lines = [x for x in err.splitlines() if name in x]
+        assert len(lines) == 1, (name, err)
+    assert "articles stored: 1" in err
+
+
+def test_nothing_readable_exits_non_zero(tmp_path, capsys) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    rc, _, err = run(capsys, "ingest", str(tmp_path), "--db", str(tmp_path / "d.db"))
+    assert rc == 1 and "empty.txt" in err
