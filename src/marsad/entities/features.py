@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from marsad.arabic import normalize
+from marsad.arabic import tokens as arabic_tokens
 from marsad.settings import data_path
 
 # Proclitic combinations, longest first: conjunction, preposition, article (لل is ل + ال with the alef dropped).
@@ -20,21 +21,42 @@ _SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "ها", "نا", "ه", "
 _LATIN = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"\d")
 _WINDOW = (-2, -1, 1, 2)
+# Arabic punctuation inside the U+0600 block, which marsad.arabic.tokens counts as word characters.
+_AR_PUNCT = re.compile("[\u060c\u060d\u061b\u061f\u066a-\u066d\u06d4]")
+
+
+def split_tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """marsad.arabic.tokens with Arabic comma, semicolon and question mark split off as tokens of their own."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, t in arabic_tokens(text, start, end):
+        if not _AR_PUNCT.search(t):
+            out.append((s, e, t))
+            continue
+        pos = 0
+        for m in _AR_PUNCT.finditer(t):
+            if m.start() > pos:
+                out.append((s + pos, s + m.start(), t[pos:m.start()]))
+            out.append((s + m.start(), s + m.end(), m.group()))
+            pos = m.end()
+        if pos < len(t):
+            out.append((s + pos, e, t[pos:]))
+    return out
+
+
+# One regex each instead of a loop of startswith: this runs once per distinct word and dominates cold tagging.
+_PREFIX_RE = re.compile("^(" + "|".join(_PREFIXES) + ")(?=..)")
+_SUFFIX_RE = re.compile("(?<=...)(" + "|".join(_SUFFIXES) + ")$")
 
 
 def strip_prefix(n: str) -> tuple[str, str]:
     """(clitic, rest) for a normalised word; the rest keeps at least two letters."""
-    for p in _PREFIXES:
-        if n.startswith(p) and len(n) - len(p) >= 2:
-            return p, n[len(p):]
-    return "", n
+    m = _PREFIX_RE.match(n)
+    return (m.group(1), n[m.end():]) if m else ("", n)
 
 
 def strip_suffix(n: str) -> str:
-    for s in _SUFFIXES:
-        if n.endswith(s) and len(n) - len(s) >= 3:
-            return n[: -len(s)]
-    return n
+    m = _SUFFIX_RE.search(n)
+    return n[: m.start()] if m else n
 
 
 def _read_list(name: str) -> frozenset[str]:
@@ -66,7 +88,11 @@ def _len_bucket(n: int) -> str:
 
 
 class FeatureExtractor:
-    """Per-word features, cached; ``sent`` builds the window features of a whole sentence."""
+    """Per-word features, cached; ``sent`` builds the window features of a whole sentence.
+
+    ``restrict`` (given the tagger's attribute set) drops features the model never weighted, so fewer strings
+    cross into CRFsuite per token: the largest single cost of tagging.
+    """
 
     def __init__(self, gazetteer: object | None = None, use_gazetteer: bool = True) -> None:
         if gazetteer is None and use_gazetteer:
@@ -74,25 +100,35 @@ class FeatureExtractor:
 
             gazetteer = default()
         self.gaz = gazetteer
-        self.lists = word_lists()
-        self.cache: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
+        # word -> its list flags ("gF", "gT", ...), one dict lookup per form instead of one per list.
+        self.flags: dict[str, list[str]] = {}
+        for tag, words in word_lists().items():
+            for w in words:
+                self.flags.setdefault(w, []).append("g" + tag)
+        self.allowed: frozenset[str] | None = None
+        # word -> (normalised form, own features, features seen from offsets -2, -1, +1, +2)
+        self.cache: dict[str, tuple[str, list[str], list[str], list[str], list[str], list[str]]] = {}
+
+    def restrict(self, attributes: set[str] | frozenset[str] | None) -> None:
+        self.allowed = frozenset(attributes) if attributes is not None else None
+        self.cache.clear()
 
     def _gaz_flags(self, n: str, rest: str, stem: str) -> list[str]:
-        out = []
-        for tag, words in self.lists.items():
-            if n in words or rest in words:
-                out.append("g" + tag)
+        out = list(self.flags.get(n, ()))
+        if rest != n:
+            out += [f for f in self.flags.get(rest, ()) if f not in out]
         g = self.gaz
         if g is not None:
-            if g.is_place_word(n):
+            places = g.place_word(n)
+            if places:
                 out.append("gP")
-                if any(p.kind == "country" for p in g.lookup(n)[:1]):
+                if places[0].kind == "country":
                     out.append("gC")
-            elif stem != rest and (stem.endswith("ي") or rest.endswith("يه")) and g.is_place_word(stem):
+            elif stem != rest and (stem.endswith("ي") or rest.endswith("يه")) and g.place_word(stem):
                 out.append("gN")  # nisba adjective of a place: فلسطيني, الروسية
         return out
 
-    def word(self, w: str) -> tuple[list[str], dict[int, list[str]]]:
+    def word(self, w: str) -> tuple[str, list[str], list[str], list[str], list[str], list[str]]:
         hit = self.cache.get(w)
         if hit is not None:
             return hit
@@ -116,30 +152,45 @@ class FeatureExtractor:
                 "rx2=" + rest[-2:], "rp2=" + rest[:2]]
         base += shape
         base += gaz
+        # Inner character trigrams: transliterated names share letter sequences (غو، يه، تش) with other names.
+        if len(rest) >= 5:
+            base += ["c3=" + rest[k:k + 3] for k in range(1, len(rest) - 3)]
         # Neighbours see a smaller set: identity, stem, clitic and gazetteer flags.
         ctx = ["w=" + n, "r=" + rest, "c=" + clitic, *shape, *gaz]
-        near = {o: [f"{o}:{f}" for f in ctx] for o in _WINDOW}
-        for o in (-1, 1):
-            near[o].append(f"{o}:x2={n[-2:]}")
-        hit = (base, near)
+        ctx1 = [*ctx, "x2=" + n[-2:], "st=" + stem]
+        ctx2 = ["w=" + n, *gaz]  # two words away only identity and lexicon flags still pay for their cost
+        lists = [base, ["-2:" + f for f in ctx2], ["-1:" + f for f in ctx1], ["1:" + f for f in ctx1],
+                 ["2:" + f for f in ctx2]]
+        if self.allowed is not None:
+            lists = [[f for f in fl if f in self.allowed] for fl in lists]
+        hit = (n, *lists)
         if len(self.cache) < 500_000:  # bound memory on endless streams
             self.cache[w] = hit
         return hit
 
     def sent(self, toks: list[str]) -> list[list[str]]:
-        per = [self.word(t) for t in toks]
-        n = len(toks)
+        cache = self.cache
+        per = [cache.get(t) or self.word(t) for t in toks]
+        last = len(toks) - 1
+        allowed = self.allowed
         out = []
-        for i in range(n):
-            f = list(per[i][0])
-            for o in _WINDOW:
-                j = i + o
-                if 0 <= j < n:
-                    f.extend(per[j][1][o])
-                elif o in (-1, 1):
-                    f.append("BOS" if o < 0 else "EOS")
-            # The word pair with its left neighbour: catches "عبد الله", "وزارة الخارجية".
-            if i > 0:
-                f.append("bg=" + per[i - 1][1][-1][0][5:] + "|" + per[i][0][1][2:])
+        for i, cur in enumerate(per):
+            f = cur[1] + per[i - 1][3] if i else cur[1] + ["BOS"]
+            if i > 1:
+                f += per[i - 2][2]
+            if i < last:
+                f += per[i + 1][4]
+                if i + 1 < last:
+                    f += per[i + 2][5]
+                # Word pairs: catch "عبد الله", "وزارة الخارجية".
+                bg = "bg+=" + cur[0] + "|" + per[i + 1][0]
+                if allowed is None or bg in allowed:
+                    f.append(bg)
+            else:
+                f.append("EOS")
+            if i:
+                bg = "bg=" + per[i - 1][0] + "|" + cur[0]
+                if allowed is None or bg in allowed:
+                    f.append(bg)
             out.append(f)
         return out

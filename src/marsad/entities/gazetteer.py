@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from marsad.arabic import normalize, normalize_with_map, strip_diacritics, tokens
+from marsad.arabic import normalize, normalize_with_map, strip_diacritics
 from marsad.model import Entity, Location, Mention
 from marsad.settings import data_path, section
 
@@ -301,12 +301,17 @@ class Gazetteer:
 
     def is_place_word(self, word: str) -> bool:
         """Whether a single token (clitics allowed) names a place: a feature for the NER tagger."""
-        k = key(word)
-        return bool(k) and bool(self._lookup_key(k, stop=True)[0])
+        return bool(self.place_word(key(word)))
+
+    def place_word(self, k: str) -> list[Place]:
+        """Places named by one already-normalised token (clitics allowed, stop words never)."""
+        return self._lookup_key(k, stop=True)[0] if k else []
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         """Place mentions in text[start:end], longest match first, offsets into ``text`` (clitics excluded)."""
-        toks = tokens(text, start, end)
+        from marsad.entities.features import split_tokens
+
+        toks = split_tokens(text, start, end)
         norms = [key(t) for _, _, t in toks]
         out: list[Mention] = []
         i = 0

@@ -7,8 +7,7 @@ from pathlib import Path
 import pycrfsuite
 
 from marsad.arabic import sentences
-from marsad.arabic import tokens as arabic_tokens
-from marsad.entities.features import FeatureExtractor
+from marsad.entities.features import FeatureExtractor, split_tokens
 from marsad.entities.ner_eval import chunks
 from marsad.model import Span
 from marsad.settings import data_path
@@ -30,7 +29,9 @@ class NerTagger:
             raise FileNotFoundError(f"NER model not found at {path}; build it with `make model`")
         t = pycrfsuite.Tagger()
         t.open(str(path))
-        return cls(t)
+        fx = FeatureExtractor()
+        fx.restrict({a for a, _ in t.info().state_features})
+        return cls(t, fx)
 
     def tag(self, toks: list[str]) -> list[str]:
         if not toks:
@@ -46,7 +47,7 @@ class NerTagger:
         end = len(text) if end is None else end
         out = []
         for s0, e0 in sentences(text[start:end]):
-            toks = arabic_tokens(text, start + s0, start + e0)
+            toks = split_tokens(text, start + s0, start + e0)
             if not toks:
                 continue
             tags = self.tag([t for _, _, t in toks])
