@@ -33,6 +33,7 @@ _PLACE_BEFORE = {normalize(w) for w in (
 _STATE_PREFIX = {normalize(w) for w in ("دولة", "مملكة", "جمهورية", "سلطنة", "إمارة", "المملكة", "الجمهورية")}
 _PUNCT_SKIP = {",", "،", "-", "–", "(", ")", ":", "\""}
 TITLE_TYPES = ("title", "title_construct", "fixed_title")
+HEADS = {"president", "prime_minister", "king", "emir", "sultan", "chancellor", "head_of_state"}
 
 
 class NER(Protocol):
@@ -248,6 +249,10 @@ def _office_entity(kb: ActorKB, ctx: _Ctx, role: str, of: str | None, start: int
         holder = kb.holder(of, role, ctx.day)
         if holder is not None:
             return holder.entity("", role), holder, "kb"
+        if role in HEADS:  # the press mixes up heads of state and government: "الرئيس الهندي" for Modi
+            for _, e, a in reversed(ctx.seen):
+                if a is not None and a.country == of and e.role in HEADS:
+                    return a.entity("", e.role), a, "coref"
     return _unresolved(ctx, start, end, role, of), None, "kb"
 
 
@@ -268,7 +273,8 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     h = titles[0]
     role, of = str(h.ref), h.of
     j, pos = i + 1, it.t1
-    if h.type == "title" and j < len(items) and _adjacent(ctx, pos, items[j]) and items[j].has("nationality"):
+    if h.type == "title" and j < len(items) and _adjacent(ctx, pos, items[j]) and items[j].has("nationality") \
+            and not items[j].clitic:  # "وزيرة الخارجية والبوركينابيين": و starts a new phrase
         c = _country_hit(items[j])
         of, pos, j = (c.iso3 if c else None), items[j].t1, j + 1
     elif h.type == "title_construct":
