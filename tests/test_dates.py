@@ -101,13 +101,19 @@ def test_weekday_mismatch_is_a_warning() -> None:
 
 
 def test_bounds_and_stamps_are_marked() -> None:
-    got = {t.text: t.attrs for t in tag("لم يغادر منذ أكتوبر سنة 2015 وحتى 5 مارس 2016 حسب بيان نشر في "
+    got = {t.text: t.attrs for t in tag("لم يغادر منذ أكتوبر سنة 2015 وحتى 5 مارس 2016 حسب البيان.\nنشر في "
                                         "الصحيفة يوم 22 - 11 - 2017", None)}
     assert got["أكتوبر سنة 2015"]["mod"] == "since"
     assert got["5 مارس 2016"]["mod"] == "until"
     assert got["يوم 22 - 11 - 2017"]["stamp"] is True
     (n,) = tag("على حدود العام 1967", None)
     assert n.attrs["mod"] == "nominal"
+    (v,) = tag("في شريط فيديو نشر على الإنترنت في 5 يونيو 2009", None)
+    assert "stamp" not in v.attrs  # "نشر" inside a sentence is an event, not a page stamp
+    (h,) = tag("تحطمت الطائرة 16 أغسطس 2025 04:12 صباحا", None)
+    assert h.attrs["stamp"] is True
+    (r,) = tag("قبل يومين من انتهاء المهلة", "2020-01-10")
+    assert r.value is None and r.attrs["relative_to"] == "event"
 
 
 def test_helpers() -> None:

@@ -99,6 +99,10 @@ class Lexicon:
     cue_re: re.Pattern[str]
     clause_break_re: re.Pattern[str]
     stamp_before_re: re.Pattern[str]
+    gates: dict[str, frozenset[str]]  # family → words one of which must occur for its regex to be worth running
+    hijri_ambiguous: frozenset[str]
+    general_after: frozenset[str]
+    ordinal_not_after: frozenset[str]
 
 
 def _words(d: dict[str, Any], *keys: str) -> list[str]:
@@ -143,6 +147,7 @@ def lexicon() -> Lexicon:
     THIS = _alt(dirs["this"], "this")
     YW = _alt(raw["year_words"]["words"])
     YSUF = _alt(_words(raw["year_suffix"], "gregorian", "hijri"), "ys")
+    HSUF = _alt(raw["year_suffix"]["hijri"], "hs")
     NUMW = _alt(raw["numbers"].keys())
     UNIT = _alt(unit.keys(), "unit")
     ORD = _alt(raw["ordinals"].keys(), "ord")
@@ -161,8 +166,9 @@ def lexicon() -> Lexicon:
         # الخامس من أكتوبر 2015
         ("ordm", rf"{L}{ORD}\s+من\s+(?:شهر\s+)?{MONC}(?:{YEAR_TAIL}|\s+{DIR}{R})?"),
         # 15 رمضان 1445 هـ | رمضان 1445 | 15 رمضان
-        ("hijri", rf"{L}(?:{DAY}\s*(?:من\s+)?(?:شهر\s+)?)?{HMON}{R}"
-                  rf"(?:\s*[,،]?\s*(?:من\s+)?(?:{YW}\s*)?(?P<y>\d{{4}})(?!\d)(?:\s*{YSUF}{R})?)?"),
+        ("hijri", rf"{L}(?:{DAY}\s*(?P<min>من\s+)?(?:شهر\s+)?)?{HMON}{R}"
+                  rf"(?:\s*[,،]?\s*(?:من\s+)?(?:{YW}\s*)?(?:(?P<y>\d{{4}})(?!\d)(?:\s*{YSUF}{R})?"
+                  rf"|(?P<y3>\d{{1,3}})\s*{HSUF}{R}))?"),
         # ISO date or datetime
         ("iso", r"(?<![\d/.\-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
                 r"(?:[Tt ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:[Zz]|[+\-]\d{2}:?\d{2})?)?(?![\d\-])"),
@@ -173,7 +179,10 @@ def lexicon() -> Lexicon:
         # 20 من الشهر الجاري | 20 الجاري | الـ 20 من هذا الشهر
         ("dcur", rf"{L}{DAY}\s+(?:من\s+)?(?:الشهر\s+{DIR}|(?P<this>هذا)\s+الشهر|(?P<dir2>الجاري|الماضي|المنصرم|المقبل|القادم)){R}"),
         # أوائل ديسمبر المقبل | شهر أكتوبر 2015 | في نوفمبر (a preceding context word is checked in code)
-        ("month", rf"{L}{CL}(?:{PART}\s+)?(?P<sh>شهر\s+)?{MONC}(?:{YEAR_TAIL}|\s+{DIR}{R})?"),
+        # from 8 to 19 December 2025
+        ("range", rf"{L}(?:من\s*)?(?P<d1>[0-3]?\d)\s*(?:الي|-|–|حتي|و)\s*{DAY}\s*(?:من\s+)?(?:شهر\s+)?{MONC}"
+                  rf"(?:{YEAR_TAIL}|\s+{DIR}{R})?"),
+        ("month", rf"{L}[وف]?(?:{PART}\s+)?(?P<sh>شهر\s+)?{MONC}(?:{YEAR_TAIL}|\s+{DIR}{R})?"),
         # أمس الاثنين | مساء اليوم الأربعاء | بعد غد | ليلة أمس
         ("rel", rf"{L}{CL}(?:{DAYPART}\s+(?:يوم\s+)?)?(?P<rel>{REL}){R}(?:\s*[,،]?\s*(?:يوم\s+)?(?P<wd>{WD}){R})?"),
         # الاثنين | يوم الاثنين الماضي | ليلة الأربعاء | ليل الثلاثاء إلى الأربعاء
@@ -212,6 +221,19 @@ def lexicon() -> Lexicon:
     def fs(ws: list[str]) -> frozenset[str]:
         return frozenset(fold_word(w) for w in ws)
 
+    def firsts(ws: Any) -> frozenset[str]:
+        return frozenset(fold_word(w).split()[0] for w in ws if w.strip())
+
+    month_keys = firsts([w for ws in months.values() for w in ws])
+    gates = {
+        "dmy": month_keys, "mdy": month_keys, "ordm": month_keys, "range": month_keys, "month": month_keys,
+        "hijri": firsts([w for ws in hijri.values() for w in ws]),
+        "rel": firsts(raw["relative_days"].keys()),
+        "wd": firsts([w for ws in wds.values() for w in ws]),
+        "period": firsts(PERW),
+        "year": firsts(raw["year_words"]["words"]),
+        "ago": frozenset({"منذ", "قبل", "بعد"}),
+    }
     direction = {fold_word(w): k for k in ("past", "future", "current") for w in dirs[k]}
     return Lexicon(
         raw=raw,
@@ -242,5 +264,9 @@ def lexicon() -> Lexicon:
         left_context=left_context,
         cue_re=cue_re,
         clause_break_re=clause_break_re,
-        stamp_before_re=re.compile(rf"{L}{_alt(raw['stamps']['before'])}(?:\s+[^\s\d]+){{0,3}}\s*[:|\-–]?\s*$"),
+        stamp_before_re=re.compile(rf"{L}{_alt(raw['stamps']['before'])}(?:\s+[^\s\d]+){{0,2}}\s*[:|\-–]?\s*$"),
+        gates=gates,
+        hijri_ambiguous=fs(raw["hijri_context"]["ambiguous"]),
+        general_after=fs(raw["period_context"]["general_after"]),
+        ordinal_not_after=fs(raw["ordinal_context"]["not_after"]),
     )

@@ -34,14 +34,18 @@ _SENT_STOP = re.compile(r"[.!?؟\n]")
 _PREV_WORD = re.compile(r"(\w+)\W{0,3}$")
 _NEXT_WORD = re.compile(r"\W{0,3}(\w+)")
 _CLITICS = ("وب", "وف", "فب", "ول", "و", "ف", "ب", "ل")
-_DAY_FAMILIES = frozenset({"dmy", "mdy", "ordm", "hijri", "iso", "ymd", "dmyn", "dcur"})
-_ABSOLUTE = frozenset({"dmy", "mdy", "ordm", "hijri", "iso", "ymd", "dmyn", "month", "year", "ybare"})
-_NOMINAL_OK = frozenset({"month", "year", "ybare"})  # families a preceding noun can turn into part of a name
+_DAY_FAMILIES = frozenset({"dmy", "mdy", "ordm", "hijri", "iso", "ymd", "dmyn", "dcur", "range"})
+_ABSOLUTE = frozenset({"dmy", "mdy", "ordm", "hijri", "iso", "ymd", "dmyn", "range", "month", "year", "ybare"})
+_NOMINAL_OK = _ABSOLUTE  # families a preceding noun can turn into part of a name ("حدود 4 يونيو 1967")
+_STAMP_OK = frozenset({"dmy", "mdy", "iso", "ymd", "dmyn"})  # what page stamps look like
+_NEEDS_DIGIT = frozenset({"dmy", "mdy", "hijri", "iso", "ymd", "dmyn", "dcur", "range", "year", "ybare"})
+_ADJ_FUTURE = frozenset({"المقبل", "المقبله", "القادم", "القادمه"})  # adjectives: weaker than verbs as tense cues
+_DIGIT = re.compile(r"\d")
 _CLOCK_AFTER = re.compile(r"\s*[-–,،]?\s*(?:الساعه\s*)?\d{1,2}:\d{2}")
 
 
 def _settings() -> dict[str, Any]:
-    s = {"context_chars": 300, "cue_max_cost": 160, "yearless_slack_days": 7, "weekday_fix_days": 3}
+    s = {"context_chars": 300, "cue_max_cost": 120, "yearless_slack_days": 7, "weekday_fix_days": 3}
     s.update(section("dates"))
     return s
 
@@ -160,11 +164,15 @@ class _Context:
                 continue
             if ce <= s:
                 lo, hi, cost = ce, s, float(s - ce)
+            elif kind == "present":
+                continue  # a clause-initial verb only governs what follows it
             else:
                 lo, hi, cost = e, cs, (cs - e) * 1.5 + 8
+            if word in _ADJ_FUTURE:
+                cost += 30
             if _SENT_STOP.search(self.norm, lo, hi) if hi > lo else False:
                 continue
-            cost += 40 * sum(1 for bs, be in self.breaks if lo <= bs and be <= hi)
+            cost += 60 * sum(1 for bs, be in self.breaks if lo <= bs and be <= hi)
             cost += 10 * (self.norm.count("،", lo, hi) + self.norm.count(",", lo, hi))
             if cost <= _SET["cue_max_cost"] and (best is None or cost < best[0]):
                 best = (cost, d)
@@ -258,7 +266,14 @@ def tag(text: str, anchor: str | date | None, start: int = 0, end: int | None = 
     ctx = _Context(norm, lex)
 
     cands: list[tuple[int, int, int, str, re.Match[str], dict[str, str | None]]] = []
+    has_digit = _DIGIT.search(norm) is not None
+    words = _words(norm)
     for prio, (fam, pat) in enumerate(lex.patterns):
+        if fam in _NEEDS_DIGIT and not has_digit:
+            continue  # most sentences have no digits: skip the numeric families
+        gate = lex.gates.get(fam)
+        if gate is not None and gate.isdisjoint(words):
+            continue  # none of the family's key words occurs: its regex cannot match
         for m in pat.finditer(norm):
             got = _accept(fam, m, norm, lex)
             if got is not None:
@@ -289,12 +304,36 @@ def tag(text: str, anchor: str | date | None, start: int = 0, end: int | None = 
         mod = lex.modifiers.get(prev) or (lex.modifiers.get(prev[1:]) if prev[:1] in ("و", "ف") else None)
         if mod and fam != "ago" and (mod != "nominal" or fam in _NOMINAL_OK):
             attrs["mod"] = mod
-        if fam in _ABSOLUTE and (":" in m.group() or _CLOCK_AFTER.match(norm, e)
-                                 or lex.stamp_before_re.search(norm, max(0, s - 40), s)):
+        if fam in _STAMP_OK and (fam == "mdy" or ":" in m.group() or _CLOCK_AFTER.match(norm, e)
+                                 or _stamp_before(norm, s, lex)):
             attrs["stamp"] = True  # "نشر في ... يوم 22 - 11 - 2017", "16 أغسطس 2025 04:12": when published
         out.append(Timex(start=os_, end=oe, text=text[os_:oe], value=value, precision=precision,
                          anchor=a.isoformat() if (relative and a is not None) else None,
                          relative=relative, attrs=attrs))
+    return out
+
+
+def _stamp_before(norm: str, s: int, lex: Lexicon) -> bool:
+    """A stamp word ("نشر في ...") right before s, itself at a line start or after punctuation or a run of spaces."""
+    m = lex.stamp_before_re.search(norm, max(0, s - 40), s)
+    if m is None:
+        return False
+    i = m.start()
+    return i == 0 or norm[i - 1] in "\n|•·:-–" or norm[max(0, i - 2):i] == "  "
+
+
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def _words(norm: str) -> set[str]:
+    """Letter runs of the folded text, with and without proclitics (وأمس → امس, بالأمس → الامس, لعام → عام)."""
+    out = set()
+    for w in _TOKEN.findall(norm):
+        out.add(w)
+        if len(w) > 3 and w[0] in "وفبل":
+            out.add(w[1:])
+            if w[1] in "بل":
+                out.add(w[2:])
     return out
 
 
@@ -310,15 +349,16 @@ def _accept(fam: str, m: re.Match[str], norm: str, lex: Lexicon) -> tuple[int, d
             extra = {"wd": lc.group("wd"), "rel": lc.group("rel") or lc.group("rel2"), "dp": lc.group("dp")}
     if fam == "month":
         if not (g.get("y") or g.get("dir") or g.get("part") or g.get("sh")):
-            prev = _word_before(norm, s)
-            clitic = norm[m.start():s]
-            if not (_strip_clitics(prev, lex.month_prefixes) or "ب" in clitic):
+            if not _strip_clitics(_word_before(norm, s), lex.month_prefixes):
                 return None
     elif fam == "ybare":
         if not _strip_clitics(_word_before(norm, s), lex.year_prefixes):
             return None
     elif fam == "hijri":
-        if g.get("d") is None and g.get("y") is None:
+        if g.get("d") is None and g.get("y") is None and g.get("y3") is None:
+            return None
+        if (fold_word(g["hm"]) in lex.hijri_ambiguous  # type: ignore[arg-type]
+                and g.get("y") is None and g.get("y3") is None and g.get("min") is None):
             return None
         if g.get("y") is not None:
             y = int(g["y"])
@@ -332,6 +372,14 @@ def _accept(fam: str, m: re.Match[str], norm: str, lex: Lexicon) -> tuple[int, d
                 return None
             if g.get("wd") is None and _word_after(norm, m.end()) in lex.today_not_before:
                 return None
+    elif fam == "ordm":
+        if _strip_clitics(_word_before(norm, s), lex.ordinal_not_after):
+            return None
+    elif fam == "period":
+        per = g.get("per") or g.get("per2") or ""
+        if fold_word(per) == "العام" and g.get("part") is None and g.get("this") is None \
+                and _word_before(norm, s) in lex.general_after:
+            return None
     elif fam == "wd":
         if _word_before(norm, s) in lex.weekday_not_after or _word_after(norm, m.end()) in lex.weekday_not_before:
             return None
@@ -350,7 +398,7 @@ def _year_of(g: dict[str, str | None], lex: Lexicon) -> tuple[int | None, bool]:
         return None, False
     y = int(g["y"])  # type: ignore[arg-type]
     ys = fold_word(g["ys"]) if g.get("ys") else None
-    hijri = ys in lex.hijri_suffix or (ys is None and 1300 <= y <= 1600)
+    hijri = ys in lex.hijri_suffix  # a bare 1445 is read as Gregorian: Hijri years are written with هـ
     return y, hijri
 
 
@@ -378,7 +426,9 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
     if part:
         attrs["part"] = lex.part[fold_word(part)]
 
-    if fam in ("dmy", "mdy", "ordm", "iso", "ymd", "dmyn"):
+    if fam == "range":
+        attrs["range_end_day"] = int(g["d"])  # type: ignore[arg-type]
+    if fam in ("dmy", "mdy", "ordm", "iso", "ymd", "dmyn", "range"):
         if fam in ("iso", "ymd", "dmyn"):
             d, mo, y = int(g["d"]), int(g["m"]), int(g["y"])  # type: ignore[arg-type]
             if fam == "dmyn" and mo > 12 and d <= 12:  # month/day order (rare in Arabic): swap
@@ -386,7 +436,8 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
                 attrs["swapped"] = True
             hijri = False
         else:
-            d = lex.ordinal[fold_word(g["ord"])] if fam == "ordm" else int(g["d"])  # type: ignore[arg-type]
+            d = (lex.ordinal[fold_word(g["ord"])] if fam == "ordm"  # type: ignore[arg-type]
+                 else int(g["d1"] if fam == "range" else g["d"]))  # type: ignore[arg-type]
             mo, nums = _months_of(g, lex)
             if len(set(nums)) > 1:
                 attrs["warning"] = "month_conflict"
@@ -502,8 +553,8 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
             attrs["night_of"] = v.isoformat()
             attrs["alt"] = [v.isoformat()]
             v = v - timedelta(days=1)
-        elif wd2 is not None:
-            attrs["alt"] = [(v + timedelta(days=1)).isoformat()]
+        elif wd2 is not None and wd2 == (wd + 1) % 7:
+            attrs["alt"] = [(v + timedelta(days=1)).isoformat()]  # ليل الثلاثاء إلى الأربعاء
         return v.isoformat(), "day", True, attrs
 
     if fam == "period":
@@ -540,7 +591,7 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
         if hijri:
             attrs["hijri_year"] = y
             return None, "none", False, attrs
-        if not 1800 <= y <= 2200:
+        if not 1000 <= y <= 2200:
             return None
         return f"{y:04d}", "year", False, attrs
 
@@ -551,6 +602,9 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
         n = (int(n_word) if n_word.isdigit() else lex.number.get(fold_word(n_word))) if n_word else implied
         sign = 1 if fold_word(g["mod"]) == "بعد" else -1  # type: ignore[arg-type]
         attrs.update(unit=unit, count=n, sign=sign)
+        if _word_after(ctx.norm, e) in ("من", "علي"):
+            attrs["relative_to"] = "event"  # "قبل يومين من انتهاء المهلة": counted from another event
+            return None, "none", True, attrs
         if n is None:
             attrs["vague"] = True
             return None, "none", True, attrs
@@ -582,7 +636,7 @@ def _resolve_hijri(g: dict[str, str | None], a: date | None, ctx: _Context, s: i
 
     hm = lex.hijri_month[fold_word(g["hm"])]  # type: ignore[arg-type]
     d = int(g["d"]) if g.get("d") else None
-    y = int(g["y"]) if g.get("y") else None
+    y = int(g["y"]) if g.get("y") else int(g["y3"]) if g.get("y3") else None  # type: ignore[arg-type]
     attrs["hijri"] = f"{y or 0:04d}-{hm:02d}" + (f"-{d:02d}" if d else "")
 
     def conv(hy: int, day: int) -> date | None:
