@@ -40,6 +40,32 @@ def test_kb_counts_and_versions(kb: ActorKB) -> None:
     assert all(v != "?" for v in kb.versions.values())
 
 
+def test_packaged_data_is_consistent(kb: ActorKB) -> None:
+    """Ids unique across files, dates ordered, countries known, and no office held by two people at once."""
+    import yaml
+
+    from marsad.settings import data_path
+
+    seen: dict[str, str] = {}
+    for f in sorted(data_path("actors").glob("persons*.yaml")):
+        for p in yaml.safe_load(f.read_text(encoding="utf-8"))["persons"]:
+            assert p["id"] not in seen, f"{p['id']} in {f.name} and {seen.get(p['id'])}"
+            seen[p["id"]] = f.name
+    problems = []
+    for a in kb.actors.values():
+        if a.country and a.country not in kb.countries:
+            problems.append(f"{a.id}: unknown country {a.country}")
+        for o in a.offices:
+            if o.start and o.end and o.start > o.end:
+                problems.append(f"{a.id}: {o.role} ends before it starts")
+    for (of, role), held in kb._holders.items():
+        held = sorted(held, key=lambda oa: oa[0].start or "")
+        for (o1, a1), (o2, a2) in zip(held, held[1:], strict=False):
+            if a1.id != a2.id and (o1.end is None or (o2.start and o2.start < o1.end)):
+                problems.append(f"{of} {role}: {a1.id} and {a2.id} overlap")
+    assert not problems, "\n".join(problems)
+
+
 def test_holder_by_date(kb: ActorKB) -> None:
     assert kb.holder("USA", "president", "2017-06-01").id == "trump_donald"
     assert kb.holder("USA", "president", "2015-06-01").id == "obama_barack"
