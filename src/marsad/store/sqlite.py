@@ -176,16 +176,9 @@ class Store:
     def events(self, type: str | None = None, actor: str | None = None, since: str | None = None,
                until: str | None = None, min_confidence: float = 0.0, article_id: str | None = None,
                story_id: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
-        where, args = ["confidence >= ?"], [min_confidence]
-        if type:
-            where.append("type = ?")
-            args.append(type.upper())
-        if since:
-            where.append("date IS NOT NULL AND substr(date || '-00-00', 1, 10) >= ?")
-            args.append(since)
-        if until:
-            where.append("date IS NOT NULL AND date <= ?")
-            args.append(until)
+        where, args = _date_type_filters(type, since, until)
+        where.append("confidence >= ?")
+        args.append(min_confidence)
         if article_id:
             where.append("article_id = ?")
             args.append(article_id)
@@ -205,16 +198,7 @@ class Store:
 
     def stories(self, type: str | None = None, actor: str | None = None, since: str | None = None,
                 until: str | None = None) -> Iterator[dict[str, Any]]:
-        where, args = ["1=1"], []
-        if type:
-            where.append("type = ?")
-            args.append(type.upper())
-        if since:
-            where.append("date IS NOT NULL AND date >= ?")
-            args.append(since)
-        if until:
-            where.append("date IS NOT NULL AND date <= ?")
-            args.append(until)
+        where, args = _date_type_filters(type, since, until)
         sql = f"SELECT record FROM stories WHERE {' AND '.join(where)} ORDER BY coalesce(date, '9999'), id"
         na = normalize(actor) if actor else None
         for row in self.db.execute(sql, args):
@@ -281,6 +265,23 @@ class Store:
             rec["_duplicate_of"] = row["duplicate_of"]
             out.append(rec)
         return out
+
+
+def _date_type_filters(type: str | None, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
+    """WHERE clauses shared by events and stories. A month or year date overlaps [since, until] when any of its
+    days does: '2017-11' is kept for since=2017-11-15 (its end, '2017-11-99', sorts after) and until=2017-11-03."""
+    where: list[str] = ["1=1"]
+    args: list[Any] = []
+    if type:
+        where.append("type = ?")
+        args.append(type.upper())
+    if since:
+        where.append("date IS NOT NULL AND substr(date || '-99-99', 1, 10) >= ?")
+        args.append(since)
+    if until:
+        where.append("date IS NOT NULL AND date <= ?")
+        args.append(until)
+    return where, args
 
 
 def _story_has_actor(rec: dict[str, Any], na: str, raw: str) -> bool:

@@ -56,7 +56,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
 
     def render(request: Request, template: str, data: dict[str, Any], as_json: bool) -> Response:
         if as_json:
-            return JSONResponse(data)
+            return JSONResponse({k: v for k, v in data.items() if not isinstance(v, Markup)})
         html = env.get_template(template).render(data=data, request=request, types=PLOVER, q=request.query_params)
         return HTMLResponse(html, headers={"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'"})
 
@@ -142,32 +142,37 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
         with store() as st:
             return st.network(min_confidence=conf(request), type=request.query_params.get("type") or None)
 
+    def item(request: Request, ident: str, load: Callable[[Store, str], dict[str, Any] | None],
+             template: str, what: str) -> Response:
+        """One article or story by id, as HTML or (with .json) JSON, with its events."""
+        as_json = ident.endswith(".json")
+        ident = ident.removesuffix(".json")
+        with store() as st:
+            data = load(st, ident)
+        if data is None:
+            raise HTTPException(404, f"no such {what}")
+        return render(request, template, data, as_json)
+
+    def load_article(st: Store, aid: str) -> dict[str, Any] | None:
+        rec = st.article(aid)
+        if rec is None:
+            return None
+        evs = list(st.events(article_id=aid, min_confidence=0.0))
+        spans = [(e["evidence"]["start"], e["evidence"]["end"], e["type"]) for e in evs
+                 if e.get("evidence") and e["evidence"].get("field", "text") == "text"]
+        return {"article": rec, "events": evs, "body": highlight(rec["text"], spans)}
+
+    def load_story(st: Store, sid: str) -> dict[str, Any] | None:
+        rec = st.story(sid)
+        return None if rec is None else {"story": rec, "events": list(st.events(story_id=sid, min_confidence=0.0))}
+
     @app.get("/articles/{aid}")
     def article(aid: str, request: Request) -> Response:
-        as_json = aid.endswith(".json")
-        aid = aid.removesuffix(".json")
-        with store() as st:
-            rec = st.article(aid)
-            if rec is None:
-                raise HTTPException(404, "no such article")
-            evs = list(st.events(article_id=aid, min_confidence=0.0))
-        data = {"article": rec, "events": evs}
-        if as_json:
-            return JSONResponse(data)
-        spans = [(e["evidence"]["start"], e["evidence"]["end"], e["type"]) for e in evs if e.get("evidence")]
-        data["body"] = highlight(rec["text"], spans)
-        return render(request, "article.html", data, False)
+        return item(request, aid, load_article, "article.html", "article")
 
     @app.get("/stories/{sid}")
     def story(sid: str, request: Request) -> Response:
-        as_json = sid.endswith(".json")
-        sid = sid.removesuffix(".json")
-        with store() as st:
-            rec = st.story(sid)
-            if rec is None:
-                raise HTTPException(404, "no such story")
-            evs = list(st.events(story_id=sid, min_confidence=0.0))
-        return render(request, "story.html", {"story": rec, "events": evs}, as_json)
+        return item(request, sid, load_story, "story.html", "story")
 
     @app.post("/ingest")
     async def ingest(request: Request) -> dict[str, Any]:
