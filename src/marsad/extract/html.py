@@ -214,7 +214,7 @@ def _clean_lines(text: str, lx: Lexicon, title: str | None) -> tuple[list[str], 
             continue
         if ln.kind != TEXT:
             continue
-        if nt and not out and normalize(ln.text) == nt:
+        if nt and not out and abs(len(ln.text) - len(nt)) <= 5 + len(nt) // 5 and normalize(ln.text) == nt:
             continue  # the headline repeated at the top of the body
         out.append(ln.text)
     while out and not out[-1].rstrip(" \"'”»)").endswith((".", "!", "?", "؟")) and len(out[-1].split()) < 5:

@@ -48,6 +48,7 @@ class Lexicon:
     inline_hints: tuple[str, ...]
     related: tuple[str, ...]
     inline_related: re.Pattern[str]
+    inline_raw: re.Pattern[str]
     crumb_roots: tuple[str, ...]
     crumb_hint: re.Pattern[str]
     crumb_separators: tuple[str, ...]
@@ -57,6 +58,8 @@ class Lexicon:
     stamp_words_re: re.Pattern[str]
     stamp_outlet: re.Pattern[str]
     ticker_split: re.Pattern[str]
+    title_templates: tuple[re.Pattern[str], ...]
+    inline_headers: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +85,8 @@ def lexicon() -> Lexicon:
         gap_hints=tuple(bp["ticker"]["gap_hints"]),
         inline_hints=tuple(bp["related"]["inline_hints"]),
         related=tuple(sorted({normalize(h).rstrip(":： ") for h in bp["related"]["headers"]}, key=len, reverse=True)),
+        inline_raw=re.compile(r"[.!?؟»”\"]\s*(?:و\s*)?(?:" + "|".join(
+            _variants(normalize(h)) for h in sorted(bp["related"]["inline"], key=len, reverse=True)) + r")(?!\w)", re.I),
         inline_related=re.compile(r"[.!?؟»”\"]\s*(?:و\s*)?(?:" + _alternation(bp["related"]["inline"]) + r")(?!\w)",
                                   re.I),
         crumb_roots=tuple(normalize(r) for r in bp["crumbs"]["roots"]),
@@ -94,4 +99,6 @@ def lexicon() -> Lexicon:
         stamp_words_re=re.compile(r"(?<!\w)(?:" + _alternation(bp["stamps"]["words"]) + r")(?!\w)", re.I),
         stamp_outlet=re.compile(bp["stamps"]["outlet_pattern"]),
         ticker_split=re.compile(ticker),
+        title_templates=tuple(re.compile(p) for p in bp.get("title", {}).get("patterns", [])),
+        inline_headers=tuple(normalize(h) for h in bp["related"]["inline"]),
     )

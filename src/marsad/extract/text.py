@@ -131,7 +131,7 @@ def classify(raw_line: str, lx: Lexicon) -> Line:
         if rel:
             return Line(UI if inline else RELATED, raw)
         st = stamp_date(raw, n)
-        if st:
+        if st and not (st[1] and _ends_sentence(raw)):  # "وفي 12 مايو 2024 وقع الطرفان..." is a sentence
             return Line(STAMP, raw, date=st[0], residue=st[1])
         if _is_crumb(n, raw, lx):
             return Line(CRUMB, raw)
@@ -150,8 +150,11 @@ def classify(raw_line: str, lx: Lexicon) -> Line:
 
 def cut_inline_related(raw: str, n: str, lx: Lexicon) -> str:
     """'... آخر جملة. وقد يهمك أيضا : عنوان خبر آخر' → '... آخر جملة.'"""
+    m = lx.inline_raw.search(raw)  # the usual spellings, found on the raw text without normalising it
+    if m:
+        return raw[: m.start() + 1].rstrip()
     if not n:
-        n = normalize(raw)
+        return raw  # long paragraph with diacritics inside the header: rare, not worth a normalisation pass
     m = lx.inline_related.search(n)
     if not m:
         return raw
@@ -259,6 +262,9 @@ def _inline_dateline(first: str, lx: Lexicon) -> str | None:
     head = m.group(1).strip()
     sep = first[m.end() - 2:m.end()].strip() or first[m.end() - 1]
     nh = normalize(head)
+    m_at = re.match(r"^(.{2,40}?[-–—].{2,30}?)\s+في\s+", first)
+    if m_at and find_date(first[m_at.end():m_at.end() + 60]) and _words(m_at.group(1)) <= 6:
+        return m_at.group(1).strip()  # "شهد محمد - ابوظبي في السبت 16 أغسطس 2025 ..."
     if m.group(2):  # "موسكو (رويترز) -"
         return first[:m.end()].strip(" -–—:")
     if _words(head) > 3 or nh[:1] in ("و", "ف") and _words(head) == 1 and len(nh) > 4 and sep == ":":
@@ -326,6 +332,12 @@ def _take_tail_title(block: Block, lx: Lexicon) -> tuple[list[str], int]:
 def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
     lx = lx or lexicon()
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for i, x in enumerate(raw_lines[:12]):
+        for rx in lx.title_templates:
+            m = rx.match(x.strip())
+            if m:
+                raw_lines[i] = m.group("title")  # "انتم الان تتابعون خبر X من قسم ..." → X
+                break
     lines = reflow([classify(x, lx) for x in raw_lines], lx)
     # A bare date on the first line of a page is the site header's "today", unless it says it is a publication.
     for ln in lines:
@@ -342,6 +354,8 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
         if block.long_chars() < min_chars:
             continue
         if block.before and block.before[-1].kind == RELATED:
+            if arts and _see_also_continuation(block, block.before[-1], lx):
+                arts[-1].paragraphs.extend(_body(_skip_teasers(block.lines), lx))
             continue  # the list under a "related" / "most read" header
         stamp = block.before[-1] if block.before and block.before[-1].kind == STAMP else None
         first = next(i for i, x in enumerate(block.lines) if x.kind == TEXT and x.long)
@@ -395,11 +409,30 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             m = lx.stamp_outlet.search(stamp.text + " ")
             if m:
                 part.outlet = m.group(1).strip()
-        if arts and stamp is None and title is None:
-            arts[-1].paragraphs.extend(part.paragraphs)  # an unanchored continuation of the article above
+        if arts and title is None:
+            arts[-1].paragraphs.extend(part.paragraphs)  # an untitled continuation of the article above
             continue
         arts.append(part)
     return arts
+
+
+def _see_also_continuation(block: Block, header: Line, lx: Lexicon) -> bool:
+    """'اقرأ أيضا' + one or two teaser headlines, then the article goes on: the text after them is body."""
+    nh = normalize(header.text).strip(" :：-–—.…")
+    if not any(nh == h or nh.startswith(h) for h in lx.inline_headers):
+        return False
+    rest = _skip_teasers(block.lines)
+    if len(block.lines) - len(rest) > 4 or not rest or not rest[0].long:
+        return False
+    return sum(len(x.text) for x in rest if x.kind == TEXT and x.long) >= int(lx.cfg["article_min_chars"])
+
+
+def _skip_teasers(lines: list[Line]) -> list[Line]:
+    i, short = 0, 0
+    while i < len(lines) and short <= 2 and not (lines[i].kind == TEXT and lines[i].long):
+        short += lines[i].kind == TEXT
+        i += 1
+    return lines[i:]
 
 
 def _headline_first(block: Block, first: int, lx: Lexicon) -> bool:
