@@ -41,6 +41,7 @@ _STAMP_OK = frozenset({"dmy", "mdy", "iso", "ymd", "dmyn"})  # what page stamps 
 _NEEDS_DIGIT = frozenset({"dmy", "mdy", "hijri", "iso", "ymd", "dmyn", "dcur", "range", "year", "ybare"})
 _ADJ_FUTURE = frozenset({"المقبل", "المقبله", "القادم", "القادمه"})  # adjectives: weaker than verbs as tense cues
 _DIGIT = re.compile(r"\d")
+_BC_AFTER = re.compile(r"\s*(?:ق\s*\.?\s*م(?!\w)|قبل\s+الميلاد)")  # "عام 2000 ق.م." is not a modern year
 _CLOCK_AFTER = re.compile(r"\s*[-–,،]?\s*(?:الساعه\s*)?\d{1,2}:\d{2}")
 
 
@@ -296,6 +297,8 @@ def tag(text: str, anchor: str | date | None, start: int = 0, end: int | None = 
             oe += 1
         if os_ < start or oe > end:
             continue
+        if fam in _ABSOLUTE and _BC_AFTER.match(norm, e):
+            continue
         res = _resolve(fam, m, extra, a, ctx, s, e, lex)
         if res is None:
             continue
@@ -537,9 +540,17 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
         wd2 = lex.weekday[fold_word(g["wd2"])] if g.get("wd2") else None
         if wd2 is not None:
             attrs["weekday2"] = wd2
+        wk_dir = lex.direction.get(fold_word(g["wkdir"])) if g.get("wkdir") else None
+        if wk_dir:
+            attrs["week"] = wk_dir
         if a is None or wd is None:
             return None, "none", True, attrs
-        if direction == "past":
+        if wk_dir:
+            # "الأربعاء من الأسبوع الماضي": that weekday in the previous (next) Saturday-to-Friday week
+            week_start = a - timedelta(days=(a.weekday() - 5) % 7)
+            shift = {"past": -7, "future": 7}.get(wk_dir, 0)
+            v = week_start + timedelta(days=shift + (wd - 5) % 7)
+        elif direction == "past":
             v = weekday_date(a, wd, "before")
         elif direction == "future":
             v = weekday_date(a, wd, "after")
