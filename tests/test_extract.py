@@ -188,3 +188,32 @@ def test_samples_all_extract_with_title_and_body(samples_dir: Path) -> None:
             assert a.title and len(a.text) >= 100, (page.source_path, page.record, a.title)
             assert a.lang == "ar" and a.id and a.source_path == page.source_path
     assert n >= 15
+
+
+def test_aggregator_title_template_and_intext_stamp_dateline() -> None:
+    text = ("انتم الان تتابعون خبر ماكرون يستقبل بن سلمان في باريس من قسم اخبار العالم والان نترككم مع التفاصيل "
+            f"الكاملة\n\nمراسلنا - باريس في الثلاثاء 12 مارس 2024 09:30 مساءً - {P1}\n\n{P2}\n")
+    (a,) = extract_articles(_text_page(text))
+    assert a.title == "ماكرون يستقبل بن سلمان في باريس"
+    assert a.published == "2024-03-12" and a.dateline == "مراسلنا - باريس"
+
+
+def test_see_also_teaser_inside_article_keeps_the_rest() -> None:
+    text = (f"ماكرون يستقبل بن سلمان في باريس\n\n{P1}\n\nاقرأ أيضا:\n\nعنوان خبر آخر عن الرياضة\n\n"
+            f"وكان ماكرون {P2}\n\nمقالات ذات صلة\n\nخبر جانبي طويل جدا عن موضوع لا علاقة له بالمقال الأساسي "
+            "على الإطلاق وهو هنا للاختبار فقط\n")
+    (a,) = extract_articles(_text_page(text))
+    assert a.text.split("\n") == [P1, f"وكان ماكرون {P2}"]
+
+
+def test_short_dated_sentence_is_body_not_a_stamp() -> None:
+    text = f"ماكرون يستقبل بن سلمان في باريس\n\n{P1}\nوفي 12 مايو 2024 وقع الطرفان الاتفاق.\n{P2}\n"
+    (a,) = extract_articles(_text_page(text))
+    assert "وفي 12 مايو 2024 وقع الطرفان الاتفاق." in a.text and a.published is None
+
+
+def test_scraper_published_hint_is_used() -> None:
+    page = _text_page(f"ماكرون يستقبل بن سلمان في باريس\n\n{P1}\n{P2}")
+    page.published_hint = "2024-03-20T08:30:00+00:00"
+    (a,) = extract_articles(page)
+    assert a.published == "2024-03-20"

@@ -119,3 +119,17 @@ def test_samples_all_read(samples_dir: Path) -> None:
     assert {".txt", ".html", ".gz", ".jsonl"} <= kinds
     cp = [p for p in out if "cp1256" in p.source_path]
     assert cp and cp[0].encoding == "cp1256" and "خادم الحرمين" in (cp[0].text or "")
+
+
+def test_explicit_unsupported_file_is_a_failure(tmp_path: Path) -> None:
+    f = tmp_path / "page.pdf"
+    f.write_bytes(b"%PDF-1.4")
+    (x,) = list(read_paths([str(f)]))
+    assert isinstance(x, Failure) and "unsupported" in x.reason
+
+
+def test_cp1256_html_without_charset_declaration(tmp_path: Path) -> None:
+    f = tmp_path / "legacy.html"
+    f.write_bytes(f"<html><body><h1>خبر</h1><p>{AR}</p></body></html>".encode("cp1256"))
+    (page,) = list(read_paths([str(f)]))
+    assert isinstance(page, Page) and page.encoding == "cp1256" and AR in (page.text or "")
