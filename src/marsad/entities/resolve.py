@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from ..arabic import normalize, sentences
 from ..model import Article, Entity, Mention
 from ..pipeline import MapStep
+from ..settings import section
 from .kb import Actor, ActorKB, Country, Hit, tokens
 
 # Words before a capital or country that make it a place, not an actor ("زيارة إلى موسكو", "في أنقرة").
@@ -74,13 +75,26 @@ class _Ctx:
 
 
 def resolve_article(article: Article, kb: ActorKB, ner: NER | None = None, gazetteer: Any = None) -> list[Mention]:
-    """Actor mentions of ``article.text``, offsets into it, in text order."""
-    return resolve_text(article.text, kb, article.published, ner=ner, gazetteer=gazetteer,
-                        sents=article.sentences or None)
+    """Actor mentions of ``article.text``, offsets into it, in text order. People named in the title are
+    antecedents for the body ("الرئيس السوري" after a title naming Assad) but give no mentions (offsets are into
+    the body)."""
+    seed: list[tuple[int, Entity, Actor | None]] = []
+    if article.title:
+        _, tctx = _resolve(article.title, kb, article.published, None, None, None, [])
+        seed = [(-1, e, a) for _, e, a in tctx.seen]
+    mentions, _ = _resolve(article.text, kb, article.published, ner, gazetteer, article.sentences or None, seed)
+    return mentions
 
 
 def resolve_text(text: str, kb: ActorKB, day: str | None = None, ner: NER | None = None, gazetteer: Any = None,
                  sents: list[tuple[int, int]] | None = None) -> list[Mention]:
+    """Actor mentions of a text resolved on its own (``day``: the publication date, ISO)."""
+    return _resolve(text, kb, day, ner, gazetteer, sents, [])[0]
+
+
+def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer: Any,
+             sents: list[tuple[int, int]] | None, seed: list[tuple[int, Entity, Actor | None]]
+             ) -> tuple[list[Mention], _Ctx]:
     toks = tokens(text)
     sents = sents or sentences(text)
     sent_of_tok, si = [], 0
@@ -89,15 +103,17 @@ def resolve_text(text: str, kb: ActorKB, day: str | None = None, ner: NER | None
             si += 1
         sent_of_tok.append(si)
     ctx = _Ctx(text, (day or "")[:10] or None, toks, [normalize(t) for _, _, t in toks], sent_of_tok,
-               stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()))
+               seen=list(seed), stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()))
     items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
     if ner is not None:
         items = _add_ner(items, ner, text, toks, sents)
     items.sort(key=lambda it: it.t0)
     out: list[Mention] = []
     i = 0
+    rules = (_title_phrase, _counterpart, _person, _group, _government, _plural, _place_or_org, _nationality,
+             _ner_name)
     while i < len(items):
-        for rule in (_title_phrase, _counterpart, _person, _group, _government, _plural, _place_or_org, _nationality):
+        for rule in rules:
             res = rule(kb, ctx, items, i)
             if res is not None:
                 mentions, i = res
@@ -108,7 +124,7 @@ def resolve_text(text: str, kb: ActorKB, day: str | None = None, ner: NER | None
     if gazetteer is not None:
         out.extend(_gazetteer_mentions(gazetteer, text, out))
     out.sort(key=lambda m: m.start)
-    return out
+    return out, ctx
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -500,6 +516,20 @@ def _nationality(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     return [_mention(ctx, _start(ctx, it), it.end, "NORP", c.entity(""), adjective=True)], i + 1
 
 
+def _ner_name(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    """A name NER found and nothing above explained: an unknown person or organisation, named in Arabic."""
+    it = items[i]
+    if it.ner_label is None:
+        return None
+    name = normalize(ctx.text[it.start:it.end])
+    kind, label = ("person", "PERS") if it.ner_label == "PERS" else ("organization", "ORG")
+    ent = Entity("", name, name, kind, None, None, None)
+    m = _mention(ctx, it.start, it.end, label, ent, "ner")
+    if kind == "person":
+        ctx.seen.append((it.t0, m.entity, None))
+    return [m], i + 1
+
+
 # ---------------------------------------------------------------------------------------------------- NER, gazetteer
 def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, str]],
              sents: list[tuple[int, int]]) -> list[Item]:
@@ -549,14 +579,15 @@ class EntityStep(MapStep):
     requires = ("sentences",)
     provides = ("mentions",)
 
-    def __init__(self, kb: ActorKB | None = None, ner: NER | None = None, gazetteer: Any = None,
+    def __init__(self, kb: ActorKB | None = None, ner: NER | None | str = "auto", gazetteer: Any = "auto",
                  actors: Iterable[str] = ()) -> None:
         super().__init__()
         self.kb = kb or ActorKB.load(actors)
-        self.ner = ner
-        self.gazetteer = gazetteer
-        if self.gazetteer is None:
-            self.gazetteer = _load_gazetteer()
+        opts = section("entities")
+        # "auto": use the NER tagger and place gazetteer when they are installed and the settings allow it
+        self.ner = _load_ner() if ner == "auto" and opts.get("ner", True) else (None if ner == "auto" else ner)
+        self.gazetteer = (_load_gazetteer() if gazetteer == "auto" and opts.get("gazetteer", True)
+                          else (None if gazetteer == "auto" else gazetteer))
 
     def process(self, item: Article) -> Article:
         if not item.sentences:
@@ -565,6 +596,16 @@ class EntityStep(MapStep):
         self.count("mentions", len(item.mentions))
         self.count("resolved", sum(1 for m in item.mentions if m.entity is not None and m.entity.id))
         return item
+
+
+def _load_ner() -> Any:
+    """The CRF NER tagger, when its module and model are installed (built separately)."""
+    try:
+        from .ner import NerTagger  # type: ignore[attr-defined]
+
+        return NerTagger.load()
+    except Exception:
+        return None
 
 
 def _load_gazetteer() -> Any:
