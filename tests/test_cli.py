@@ -90,3 +90,17 @@ def test_nothing_readable_exits_non_zero(tmp_path, capsys) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     rc, _, err = run(capsys, "ingest", str(tmp_path), "--db", str(tmp_path / "d.db"))
     assert rc == 1 and "empty.txt" in err
+
+
+def test_parallel_ingest_stores_the_same_as_serial(tmp_path, samples_dir, capsys) -> None:
+    a, b = tmp_path / "serial.db", tmp_path / "parallel.db"
+    assert main(["ingest", str(samples_dir), "--db", str(a), "--quiet"]) == 0
+    assert main(["ingest", str(samples_dir), "--db", str(b), "--quiet", "--workers", "2"]) == 0
+    capsys.readouterr()
+
+    def dump(db: Path, what: str) -> list[str]:
+        main([what, "--db", str(db), "--format", "jsonl"])
+        return sorted(json.loads(x)["id"] for x in capsys.readouterr().out.splitlines())
+
+    assert dump(a, "articles") == dump(b, "articles")
+    assert dump(a, "events") == dump(b, "events")

@@ -41,7 +41,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if os.environ.get("MARSAD_ACTORS"):
         actors.append(os.environ["MARSAD_ACTORS"])
     progress = sys.stderr.isatty() and not args.quiet
-    report = ingest_paths(args.paths, _db(args), actors=actors, progress=progress)
+    report = ingest_paths(args.paths, _db(args), actors=actors, progress=progress, workers=args.workers)
     # One line per bad file: a JSONL or WARC file with many bad records is summarised, not repeated.
     by_file: dict[str, list[str]] = {}
     for f in report.failures:
@@ -153,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", parents=[common], help="read pages and run the whole pipeline")
     s.add_argument("paths", nargs="+")
     s.add_argument("--actors", action="append", help="extra actors file (YAML or CSV); repeatable")
+    s.add_argument("--workers", type=int, default=1, help="processes for the per-document steps (default 1)")
     s.add_argument("--quiet", action="store_true")
     s.add_argument("--stats", action="store_true", help="print per-step counters and timings")
     s.set_defaults(func=cmd_ingest)

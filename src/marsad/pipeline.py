@@ -7,9 +7,11 @@ failures with the file that caused them) and the time spent in its own code, exc
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,3 +145,58 @@ class LocalExecutor:
         for _ in self.pipeline.iterate(items):
             pass
         return self.pipeline.stats()
+
+
+# Per-worker steps, built once by the pool initializer: each worker process owns its own copy.
+_WORKER_STEPS: list[Step] = []
+
+
+def _init_worker(make_steps: Callable[[], Sequence[Step]]) -> None:
+    _WORKER_STEPS[:] = list(make_steps())
+
+
+def _run_shard(shard: Sequence[Any]) -> tuple[list[Any], list[StepStats]]:
+    for step in _WORKER_STEPS:
+        step.stats = StepStats(step.name)  # report this shard's counters only
+    pipeline = Pipeline(_WORKER_STEPS)
+    return list(pipeline.iterate(shard)), pipeline.stats()
+
+
+class ParallelExecutor:
+    """Runs the per-document steps in worker processes over shards of the input, and the sink steps (the store,
+    which must see every document) in this process, in shard order. Steps are the same objects as for the local
+    executor: only the executor knows about workers (a Ray executor would map ``_run_shard`` the same way)."""
+
+    def __init__(self, make_steps: Callable[[], Sequence[Step]], sink: Sequence[Step], workers: int = 2,
+                 shard_size: int = 8) -> None:
+        self.make_steps = make_steps
+        self.sink = Pipeline(sink)
+        self.workers = workers
+        self.shard_size = shard_size
+        self.worker_stats: dict[str, StepStats] = {}
+
+    def _merge(self, stats: list[StepStats]) -> None:
+        for st in stats:
+            self.worker_stats.setdefault(st.name, StepStats(st.name)).merge(st)
+
+    def run(self, items: Sequence[Any]) -> list[StepStats]:
+        items = list(items)
+        shards = [items[i:i + self.shard_size] for i in range(0, len(items), self.shard_size)]
+        ctx = multiprocessing.get_context("fork")  # workers inherit loaded lexicons and models
+
+        def produced(pool: ProcessPoolExecutor) -> Iterator[Any]:
+            for outs, stats in pool.map(_run_shard, shards):
+                self._merge(stats)
+                yield from outs
+
+        with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(self.make_steps,)) as pool:
+            for _ in self.sink.iterate(produced(pool)):
+                pass
+        return self.stats()
+
+    def stats(self) -> list[StepStats]:
+        return list(self.worker_stats.values()) + self.sink.stats()
+
+    def failures(self) -> list[Failure]:
+        return [f for s in self.stats() for f in s.failures]

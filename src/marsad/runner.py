@@ -10,34 +10,36 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .arabic import sentences
 from .merge import NearDuplicates, build_stories
 from .model import Article, Failure, Page
-from .pipeline import LocalExecutor, MapStep, Pipeline, Step, StepStats
+from .pipeline import LocalExecutor, MapStep, ParallelExecutor, Pipeline, Step, StepStats
 from .settings import section
 from .store import Store
 
 
 class SkipSeenStep(Step):
-    """Drop pages whose content is already stored (idempotent ingest, and a fast re-run)."""
+    """Drop pages whose content is already stored (idempotent ingest, and a fast re-run).
+
+    Takes the stored page ids as a set, not the store, so it can run in worker processes."""
 
     name = "seen"
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, known: set[str]) -> None:
         super().__init__()
-        self.store = store
-        self.run_ids: set[str] = set()
+        self.known = set(known)
 
     def run(self, items: Iterable[Page]) -> Iterator[Page]:
         for page in items:
             pid = page.id
-            if pid in self.run_ids or self.store.has_page(pid):
+            if pid in self.known:
                 self.drop("already stored")
                 continue
-            self.run_ids.add(pid)
+            self.known.add(pid)
             yield page
 
 
@@ -111,13 +113,15 @@ class RunReport:
         return "\n".join(lines)
 
 
-def build_steps(store: Store, actors: Sequence[str] = (), stages: Sequence[str] | None = None) -> list[Step]:
-    """The standard pipeline. ``stages`` limits the annotation stages (e.g. for benchmarks of extraction alone)."""
+def document_steps(known_pages: set[str], actors: Sequence[str] = (), stages: Sequence[str] | None = None
+                   ) -> list[Step]:
+    """The per-document steps: each page independently of the others, so they can run in any worker.
+    ``stages`` limits the annotation stages (e.g. for benchmarks of extraction alone)."""
     from .extract import ExtractStep
     from .ingest import ReadStep
 
     want = set(stages) if stages is not None else {"dates", "entities", "events"}
-    steps: list[Step] = [ReadStep(), SkipSeenStep(store), ExtractStep(), SentenceStep()]
+    steps: list[Step] = [ReadStep(), SkipSeenStep(known_pages), ExtractStep(), SentenceStep()]
     if "dates" in want:
         from .dates import DateStep
 
@@ -130,7 +134,6 @@ def build_steps(store: Store, actors: Sequence[str] = (), stages: Sequence[str] 
         from .events import EventStep
 
         steps.append(EventStep())
-    steps.append(StoreStep(store))
     return steps
 
 
@@ -159,22 +162,29 @@ def expand(paths: Iterable[str]) -> list[str]:
 
 
 def ingest_paths(paths: Sequence[str], db_path: str | Path, actors: Sequence[str] = (), progress: bool = False,
-                 stages: Sequence[str] | None = None) -> RunReport:
+                 stages: Sequence[str] | None = None, workers: int = 1) -> RunReport:
+    """Run the pipeline over files and folders into the store at ``db_path``; ``workers`` > 1 runs the
+    per-document steps in that many processes (the store stays in this one)."""
     t0 = time.perf_counter()
     with Store(db_path) as store:
-        steps = build_steps(store, actors, stages)
-        pipeline = Pipeline(steps)
+        known = store.page_ids()
         files = expand(paths)
-        LocalExecutor(pipeline).run(_progress(files, progress))
+        if workers > 1 and len(files) > 1:
+            executor = ParallelExecutor(partial(document_steps, known, actors, stages), [StoreStep(store)], workers)
+            executor.run(list(_progress(files, progress)))
+            stats, failures = executor.stats(), executor.failures()
+        else:
+            pipeline = Pipeline(document_steps(known, actors, stages) + [StoreStep(store)])
+            LocalExecutor(pipeline).run(_progress(files, progress))
+            stats, failures = pipeline.stats(), pipeline.failures()
         stories, assignment = build_stories(store.all_events_for_merge(), section("stories").get("max_day_gap", 3))
         store.replace_stories(stories, assignment)
         counts = store.counts()
-    stats = pipeline.stats()
     by = {s.name: s for s in stats}
     read = by.get("read")
     skipped = {k: v for s in stats for k, v in s.dropped.items() if k != "failed"}
     return RunReport(
-        stats=stats, failures=pipeline.failures(), counts=counts, seconds=time.perf_counter() - t0,
+        stats=stats, failures=failures, counts=counts, seconds=time.perf_counter() - t0,
         pages_read=read.n_out if read else 0,
         articles_stored=by["store"].n_out, duplicates=by["store"].counters.get("duplicates", 0),
         events=by["store"].counters.get("events", 0), skipped=skipped,

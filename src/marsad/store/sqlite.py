@@ -89,6 +89,9 @@ class Store:
         self.close()
 
     # -- writes -------------------------------------------------------------------------------------------------
+    def page_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT id FROM pages")}
+
     def has_page(self, content_hash: str) -> bool:
         return self.db.execute("SELECT 1 FROM pages WHERE content_hash=? LIMIT 1", (content_hash,)).fetchone() is not None
 
