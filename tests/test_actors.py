@@ -102,6 +102,27 @@ def test_match_clitics_and_spellings(kb: ActorKB) -> None:
     assert "sisi_abdel_fattah" in ids and "trump_donald" in ids and "president" in ids
 
 
+@pytest.mark.parametrize("text,actor_id", [
+    ("أكد إيمانويل ماكرون", "macron_emmanuel"), ("أكد ايمانويل ماكرون", "macron_emmanuel"),
+    ("قال فلاديمير بوتين", "putin_vladimir"), ("قال دونالد ترمب", "trump_donald"),
+    ("استقبل الرئيس عبد الفتاح السيسي", "sisi_abdel_fattah"), ("استقبل محمد بن سلمان", "mohammed_bin_salman"),
+    ("واستقبل بن سلمان", "mohammed_bin_salman"), ("قال الرئيس عبد المجيد تبون", "tebboune_abdelmadjid"),
+    ("صرح تبون", "tebboune_abdelmadjid"), ("التقى رجب طيب إردوغان", "erdogan_recep_tayyip"),
+    ("التقى اردوغان", "erdogan_recep_tayyip"), ("زار العاهل الأردني الملك عبدالله الثاني", "abdullah_ii"),
+    ("بحث أمير قطر الشيخ تميم بن حمد آل ثاني", "tamim_bin_hamad"),
+    ("قال ولي العهد السعودي الأمير محمد بن سلمان", "mohammed_bin_salman"),
+    ("وجه خادم الحرمين الشريفين الملك سلمان بن عبد العزيز", "salman_bin_abdulaziz"),
+    ("قال الأمين العام للأمم المتحدة أنطونيو غوتيريش", "guterres_antonio"),
+    ("أعلن رئيس الوزراء الهندي ناريندرا مودي", "modi_narendra"),
+    ("قال الرئيس الأوكراني فولوديمير زيلينسكي", "zelensky_volodymyr"),
+    ("وصل الرئيس الكازاخستاني قاسم جومارت توكاييف", "tokayev_kassym_jomart"),
+])
+def test_spellings_resolve(kb: ActorKB, text: str, actor_id: str) -> None:
+    ms = [m for m in resolve_text(text, kb, "2023-05-01") if m.label == "PERS"]
+    assert ms and ms[-1].entity.id == actor_id, [(m.text, m.entity) for m in ms]
+    assert ms[-1].end == len(text)  # the mention runs to the end of the name
+
+
 # ------------------------------------------------------------------------------------------------ resolution
 def test_title_nationality_name_is_one_mention(kb: ActorKB) -> None:
     text = "استقبل الرئيس الروسي فلاديمير بوتين في الكرملين ضيفه القادم من دمشق."
