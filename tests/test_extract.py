@@ -217,3 +217,13 @@ def test_scraper_published_hint_is_used() -> None:
     page.published_hint = "2024-03-20T08:30:00+00:00"
     (a,) = extract_articles(page)
     assert a.published == "2024-03-20"
+
+
+def test_byline_is_not_the_title_and_relative_time_is_ui() -> None:
+    text = (f"اليوم السابع\nالرئيسية\nأخبار عاجلة\nالسيسي يستقبل رئيس وزراء اليونان بقصر الاتحادية\n"
+            f"الإثنين، 15 مايو 2023 01:30 م\nكتب محمد أحمد\n{P1}\n{P2}\nمنذ 3 ساعات\nA A A\nالأكثر قراءة\n"
+            "خبر أول عن الدوري\nخبر ثان عن الطقس\n")
+    (a,) = extract_articles(_text_page(text))
+    assert a.title == "السيسي يستقبل رئيس وزراء اليونان بقصر الاتحادية"
+    assert a.published == "2023-05-15" and a.dateline == "كتب محمد أحمد"
+    assert a.text == f"{P1}\n{P2}"

@@ -59,6 +59,8 @@ class Lexicon:
     stamp_outlet: re.Pattern[str]
     ticker_split: re.Pattern[str]
     title_templates: tuple[re.Pattern[str], ...]
+    byline: re.Pattern[str]
+    byline_max_words: int
     inline_headers: tuple[str, ...]
 
 
@@ -99,6 +101,9 @@ def lexicon() -> Lexicon:
         stamp_words_re=re.compile(r"(?<!\w)(?:" + _alternation(bp["stamps"]["words"]) + r")(?!\w)", re.I),
         stamp_outlet=re.compile(bp["stamps"]["outlet_pattern"]),
         ticker_split=re.compile(ticker),
+        byline=re.compile(r"^\W*(?:" + "|".join(_variants(normalize(w.rstrip(":"))) for w in bp["byline"]["prefixes"])
+                          + r")(?:\s*:|\s)", re.I),
+        byline_max_words=int(bp["byline"]["max_words"]),
         title_templates=tuple(re.compile(p) for p in bp.get("title", {}).get("patterns", [])),
-        inline_headers=tuple(normalize(h) for h in bp["related"]["inline"]),
+        inline_headers=tuple(normalize(h) for h in bp["related"]["see_also"]),
     )

@@ -252,6 +252,8 @@ def _title_ok(s: str, lx: Lexicon) -> bool:
 
 
 def _dateline_line(s: str, lx: Lexicon) -> bool:
+    if _words(s) <= lx.byline_max_words and lx.byline.match(s):
+        return True  # "كتب محمد أحمد": a byline is kept with the dateline, never taken for the title
     return _words(s) <= 6 and bool(lx.dateline_line.match(s)) and not _ends_sentence(s)
 
 
@@ -351,12 +353,12 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
     min_chars = int(lx.cfg["article_min_chars"])
     arts: list[Parts] = []
     for bi, block in enumerate(blocks):
-        if block.long_chars() < min_chars:
-            continue
         if block.before and block.before[-1].kind == RELATED:
             if arts and _see_also_continuation(block, block.before[-1], lx):
                 arts[-1].paragraphs.extend(_body(_skip_teasers(block.lines), lx))
             continue  # the list under a "related" / "most read" header
+        if block.long_chars() < min_chars:
+            continue
         stamp = block.before[-1] if block.before and block.before[-1].kind == STAMP else None
         first = next(i for i, x in enumerate(block.lines) if x.kind == TEXT and x.long)
         head = [x.text for x in block.lines[:first] if x.kind == TEXT]
@@ -424,7 +426,7 @@ def _see_also_continuation(block: Block, header: Line, lx: Lexicon) -> bool:
     rest = _skip_teasers(block.lines)
     if len(block.lines) - len(rest) > 4 or not rest or not rest[0].long:
         return False
-    return sum(len(x.text) for x in rest if x.kind == TEXT and x.long) >= int(lx.cfg["article_min_chars"])
+    return sum(len(x.text) for x in rest if x.kind == TEXT and x.long) >= int(lx.cfg["body_min_chars"])
 
 
 def _skip_teasers(lines: list[Line]) -> list[Line]:
