@@ -227,3 +227,22 @@ def test_byline_is_not_the_title_and_relative_time_is_ui() -> None:
     assert a.title == "السيسي يستقبل رئيس وزراء اليونان بقصر الاتحادية"
     assert a.published == "2023-05-15" and a.dateline == "كتب محمد أحمد"
     assert a.text == f"{P1}\n{P2}"
+
+
+LEGACY = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256">
+<title>جريدة المثال - الصفحة الأولى</title></head><body><table><tr><td class="menu"><a href="/">الرئيسية</a> |
+<a href="/a">محليات</a> | <a href="/b">عربي ودولي</a></td></tr><tr><td><font size="4"><b>الملك عبدالله يبحث مع الرئيس
+الفلسطيني تطورات الأوضاع في الضفة</b></font><br><font size="2">عمان - بترا</font><br><br><font size="3">{p1}<br><br>{p2}
+</font></td><td><b>الأكثر قراءة</b><br><a href="/x">ارتفاع أسعار الخضار في السوق المركزي</a><br>
+<a href="/y">الأمن العام يحذر من المنخفض الجوي</a></td></tr><tr><td>جميع الحقوق محفوظة لجريدة المثال 2009</td></tr>
+</table></body></html>"""
+
+
+def test_legacy_table_layout_cp1256_page(tmp_path: Path) -> None:
+    f = tmp_path / "legacy.html"
+    f.write_bytes(LEGACY.format(p1=P1, p2=P2).encode("cp1256"))
+    (page,) = list(read_paths([str(f)]))
+    assert isinstance(page, Page) and page.encoding == "cp1256"
+    (a,) = extract_articles(page)
+    assert a.title and a.title.startswith("الملك عبدالله يبحث") and a.dateline == "عمان - بترا"
+    assert a.text == f"{P1}\n{P2}"

@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborNode as Node
 from ..arabic import normalize
 from .lexicon import Lexicon, lexicon
 from .stamps import find_date
-from .text import RELATED, STAMP, TEXT, Parts, _dateline_line, _inline_dateline, _intext_stamp, classify
+from .text import RELATED, STAMP, TEXT, Parts, _dateline_line, _inline_dateline, _intext_stamp, classify, extract_parts
 
 _DATE_KEYS = (
     "article:published_time", "og:published_time", "article:published", "published_time", "datepublished",
@@ -262,6 +262,15 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
         if parts:
             return parts, {**md, "url": page_url, "extractor": "articles"}
     text, how = _main_text(html, tree, page_url, lx)
+    if how in ("baseline", "density") or not (md.get("title") or md.get("h1")):
+        # a rough extraction (menus and all) or no headline in the markup: read it as page text
+        found = extract_parts(text, lx)
+        if found:
+            for p in found:
+                p.title = p.title or title
+                p.published = md.get("published") or p.published
+                p.outlet = md.get("outlet") or p.outlet or host
+            return found, {**md, "url": page_url, "extractor": how + "+text"}
     body, stamp = _clean_lines(text, lx, title)
     dateline = None
     if len(body) > 1 and _dateline_line(body[0], lx):
