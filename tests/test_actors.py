@@ -175,6 +175,29 @@ def test_counterparts_named_and_joined(kb: ActorKB) -> None:
     assert _ids(ms) == ["may_theresa", "trudeau_justin"]
 
 
+def test_office_before_name_and_bare_titles(kb: ActorKB) -> None:
+    # a headline names the office, the body the person; no date
+    text = "أمير قطر يستقبل ضيفه. واستقبل أمير قطر الشيخ تميم بن حمد آل ثاني الوفد. وقال أمير البلاد إن اللقاء مثمر."
+    ms = resolve_text(text, kb, None)
+    assert [m.entity.id for m in ms if m.label == "PERS"] == ["tamim_bin_hamad"] * 3
+    # a title after the name is part of its mention
+    m = _find(resolve_text("التقى أيمن الصفدي، وزير الخارجية، الوفد", kb, None), "أيمن الصفدي، وزير الخارجية")
+    assert m.entity.id == "safadi_ayman" and m.entity.role == "foreign_minister"
+    # two foreign ministers in the article: a bare "وزير الخارجية" is left alone
+    text = ("بحث وزير الخارجية الأردني أيمن الصفدي مع وزير الخارجية المصري سامح شكري الأزمة. "
+            "وقال وزير الخارجية إن الحل سياسي.")
+    ms = resolve_text(text, kb, "2020-01-01")
+    assert not any(m.text == "وزير الخارجية" for m in ms)
+    # a long title tail before a comma and the name
+    text = "ووقع وزير الشؤون الخارجية والتعاون الأفريقي والمغاربة المقيمين في الخارج، ناصر بوريطة، الاتفاق"
+    m = [m for m in resolve_text(text, kb, None) if m.label == "PERS"][0]
+    assert m.entity.id == "bourita_nasser" and m.text.endswith("ناصر بوريطة")
+    # a counterpart after a bare title takes its office
+    m = _find(resolve_text("وزير الخارجية يبحث مع نظيره المغربي ناصر بوريطة التعاون", kb, None),
+              "نظيره المغربي ناصر بوريطة")
+    assert m.entity.role == "foreign_minister"
+
+
 def test_plurals_stay_unresolved(kb: ActorKB) -> None:
     ms = resolve_text("وعقد الرئيسان قمة مغلقة، ثم اتفق الجانبان على متابعة الحوار.", kb, "2020-01-01")
     assert [m.text for m in ms] == ["الرئيسان", "الجانبان"]

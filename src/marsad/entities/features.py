@@ -94,7 +94,8 @@ class FeatureExtractor:
     cross into CRFsuite per token: the largest single cost of tagging.
     """
 
-    def __init__(self, gazetteer: object | None = None, use_gazetteer: bool = True) -> None:
+    def __init__(self, gazetteer: object | None = None, use_gazetteer: bool = True,
+                 vocab: frozenset[str] | None = None) -> None:
         if gazetteer is None and use_gazetteer:
             from marsad.entities.gazetteer import default
 
@@ -106,8 +107,13 @@ class FeatureExtractor:
             for w in words:
                 self.flags.setdefault(w, []).append("g" + tag)
         self.allowed: frozenset[str] | None = None
-        # word -> (normalised form, own features, features seen from offsets -2, -1, +1, +2)
-        self.cache: dict[str, tuple[str, list[str], list[str], list[str], list[str], list[str]]] = {}
+        # Words seen at least twice in training: a word outside it behaves like the hapaxes the model learnt
+        # from, which are names far more often than frequent words are.
+        self.vocab = vocab if vocab is not None else _read_list("vocab.txt")
+        # Multi-word place names ("الضفة الغربية", "سانت بطرسبرغ"), matched over token pairs and triples.
+        self.multi: frozenset[str] = getattr(gazetteer, "multi", frozenset())
+        # word -> (normalised form, own features, features seen from offsets -2, -1, +1, +2, form without و/ب/ل)
+        self.cache: dict[str, tuple[str, list[str], list[str], list[str], list[str], list[str], str]] = {}
 
     def restrict(self, attributes: set[str] | frozenset[str] | None) -> None:
         self.allowed = frozenset(attributes) if attributes is not None else None
@@ -128,7 +134,7 @@ class FeatureExtractor:
                 out.append("gN")  # nisba adjective of a place: فلسطيني, الروسية
         return out
 
-    def word(self, w: str) -> tuple[str, list[str], list[str], list[str], list[str], list[str]]:
+    def word(self, w: str) -> tuple[str, list[str], list[str], list[str], list[str], list[str], str]:
         hit = self.cache.get(w)
         if hit is not None:
             return hit
@@ -152,18 +158,21 @@ class FeatureExtractor:
                 "rx2=" + rest[-2:], "rp2=" + rest[:2]]
         base += shape
         base += gaz
+        rare = ["rare"] if self.vocab and n not in self.vocab and n[0].isalpha() else []
+        base += rare
         # Inner character trigrams: transliterated names share letter sequences (غو، يه، تش) with other names.
         if len(rest) >= 5:
             base += ["c3=" + rest[k:k + 3] for k in range(1, len(rest) - 3)]
         # Neighbours see a smaller set: identity, stem, clitic and gazetteer flags.
         ctx = ["w=" + n, "r=" + rest, "c=" + clitic, *shape, *gaz]
-        ctx1 = [*ctx, "x2=" + n[-2:], "st=" + stem]
+        ctx1 = [*ctx, "x2=" + n[-2:], "st=" + stem, *rare]
         ctx2 = ["w=" + n, *gaz]  # two words away only identity and lexicon flags still pay for their cost
         lists = [base, ["-2:" + f for f in ctx2], ["-1:" + f for f in ctx1], ["1:" + f for f in ctx1],
                  ["2:" + f for f in ctx2]]
         if self.allowed is not None:
             lists = [[f for f in fl if f in self.allowed] for fl in lists]
-        hit = (n, *lists)
+        bare = "ال" + rest if clitic.endswith("ال") or clitic.endswith("لل") else rest
+        hit = (n, *lists, bare)
         if len(self.cache) < 500_000:  # bound memory on endless streams
             self.cache[w] = hit
         return hit
@@ -173,6 +182,7 @@ class FeatureExtractor:
         per = [cache.get(t) or self.word(t) for t in toks]
         last = len(toks) - 1
         allowed = self.allowed
+        inside = self._multi(per) if self.multi and last > 0 else None
         out = []
         for i, cur in enumerate(per):
             f = cur[1] + per[i - 1][3] if i else cur[1] + ["BOS"]
@@ -188,9 +198,34 @@ class FeatureExtractor:
                     f.append(bg)
             else:
                 f.append("EOS")
+            if inside and i in inside:
+                f.append(inside[i])
             if i:
                 bg = "bg=" + per[i - 1][0] + "|" + cur[0]
                 if allowed is None or bg in allowed:
                     f.append(bg)
             out.append(f)
+        return out
+
+    def _multi(self, per: list[tuple]) -> dict[int, str]:
+        """Token positions inside a multi-word place name: {i: "gm=B" | "gm=I"}, longest match first."""
+        multi = self.multi
+        out: dict[int, str] = {}
+        n = len(per)
+        i = 0
+        while i < n - 1:
+            first = per[i][6]
+            two = first + " " + per[i + 1][0]
+            j = 0
+            if i + 2 < n and two + " " + per[i + 2][0] in multi:
+                j = 3
+            elif two in multi or (first != per[i][0] and per[i][0] + " " + per[i + 1][0] in multi):
+                j = 2
+            if j:
+                out[i] = "gm=B"
+                for k in range(i + 1, i + j):
+                    out[k] = "gm=I"
+                i += j
+            else:
+                i += 1
         return out

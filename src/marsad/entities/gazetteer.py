@@ -234,6 +234,8 @@ class Gazetteer:
             seen: set[tuple[str, str | None]] = set()
             self.index[k] = [p for p in ps if not ((p.name, p.country) in seen or seen.add((p.name, p.country)))]
         self.max_words = max((k.count(" ") + 1 for k in self.index), default=1)
+        # Multi-word names (stop-listed words never start one), for the NER tagger's "inside a place name" flag.
+        self.multi = frozenset(k for k in self.index if " " in k)
         # Single words that are common Arabic words (from ANERcorp train, mostly not places), skipped by find().
         self.stop = stop if stop is not None else _load_stop()
         self.load_seconds = 0.0

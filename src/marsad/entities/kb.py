@@ -343,6 +343,9 @@ class ActorKB:
                 # every reading of the first word at this length: "السوداني" is a surname and an adjective
                 for stem, cl, had_al in forms:
                     found = self.lex.get(" ".join([stem] + rest))
+                    if found and had_al and not stem.startswith("ال"):
+                        # the article was stripped to find it: only adjectives read so (السورية is not سورية)
+                        found = [h for h in found if h.type == "nationality"]
                     if found:
                         hits += [h for h in found if h not in hits]
                         first = first or (cl, had_al)

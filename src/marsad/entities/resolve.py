@@ -72,6 +72,7 @@ class _Ctx:
     stop: set[str] = field(default_factory=set)
     given: set[str] = field(default_factory=set)
     last_gov: tuple[int, Entity] | None = None  # the latest "government of X" mention, an antecedent too
+    last_title: tuple[int, str] | None = None  # the latest bare title's role ("وزير الخارجية يبحث مع نظيره")
 
 
 def resolve_article(article: Article, kb: ActorKB, ner: NER | None = None, gazetteer: Any = None) -> list[Mention]:
@@ -121,10 +122,25 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
                 break
         else:
             i += 1
+    _cataphora(out, ctx)
     if gazetteer is not None:
         out.extend(_gazetteer_mentions(gazetteer, text, out))
     out.sort(key=lambda m: m.start)
     return out, ctx
+
+
+def _cataphora(out: list[Mention], ctx: _Ctx) -> None:
+    """An office named before its holder ("أمير قطر يبارك ..." in a headline, the name in the body): when exactly
+    one person named in the article fits the role and country, the early mention is that person."""
+    for k, m in enumerate(out):
+        e = m.entity
+        if e is None or e.id or e.kind != "person" or not e.country or not e.role:
+            continue
+        fits = {a.id: a for _, x, a in ctx.seen if a is not None and a.country == e.country
+                and (x.role == e.role or a.held(e.role, ctx.day))}
+        if len(fits) == 1:
+            a = next(iter(fits.values()))
+            out[k] = replace(m, entity=a.entity(m.text, e.role), source="coref")
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -335,13 +351,24 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
             return [m], j2
     end = ctx.toks[pos - 1][1]
     if of is None:
+        ctx.last_title = (it.t0, role)
         if h.type != "title" or not _bare_title_ok(ctx, it):
             return [], i + 1
-        # a bare title ("أكد الرئيس") refers back to the last person named with that office
-        for _, e, _a in reversed(ctx.seen):
-            if e.role == role:
-                m = _mention(ctx, start, end, "PERS", replace(e), "coref", role_text=role)
-                return [m], j
+        app = _apposition(ctx, items, j, pos)
+        if app is not None:  # "وزير الشؤون الخارجية والتعاون الأفريقي والمغاربة المقيمين في الخارج، ناصر بوريطة"
+            k, actor = app
+            ent = actor.entity("", _role_of(ctx, actor, role))
+            m = _mention(ctx, start, items[k].end, "PERS", ent, "kb", role_text=role)
+            ctx.seen.append((it.t0, m.entity, actor))
+            return [m], k + 1
+        # a bare title ("أكد الرئيس") refers back to the person named before with that office, when that is
+        # unambiguous: one such person so far, named in an earlier sentence ("بحث وزير ... مع وزير ..." is two)
+        same = [(t, e) for t, e, _a in ctx.seen if e.role == role]
+        keys = {(e.country, role) if e.country else (e.id or e.name) for _, e in same}
+        if len(keys) == 1 and (same[-1][0] < 0 or ctx.sent_of_tok[same[-1][0]] < ctx.sent_of_tok[it.t0]):
+            best = next((e for _, e in reversed(same) if e.id), same[-1][1])
+            m = _mention(ctx, start, end, "PERS", replace(best), "coref", role_text=role)
+            return [m], j
         return [], i + 1
     ent, actor, source = _office_entity(kb, ctx, role, of, start, end, it.t0)
     m = _mention(ctx, start, end, "PERS", ent, source, role_text=role)
@@ -349,9 +376,24 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     return [m], j
 
 
+def _apposition(ctx: _Ctx, items: list[Item], j: int, pos: int) -> tuple[int, Actor] | None:
+    """A title whose long tail ends in a comma and a KB name within the same sentence, with nothing that
+    names another actor in between: the item index of the name and its actor."""
+    if j >= len(items) or not items[j].has("person") or items[j].t0 - pos > 8:
+        return None
+    if ctx.sent_of_tok[items[j].t0] != ctx.sent_of_tok[pos - 1]:
+        return None
+    if ctx.toks[items[j].t0 - 1][2] not in (",", "،"):
+        return None
+    if any(ctx.toks[t][2] in ".:؛;" for t in range(pos, items[j].t0)):
+        return None
+    actor = _pick_actor(ctx, _actors(items[j]))
+    return (j, actor) if actor is not None else None
+
+
 def _bare_title_ok(ctx: _Ctx, it: Item) -> bool:
-    """A bare title is only read back when the word is definite ("الرئيس") and not part of a longer noun phrase."""
-    return it.definite or ctx.norm[it.t0].startswith("ال")
+    """A bare title is only read back when it is definite: "الرئيس", "أمير البلاد", "رئيس الدولة"."""
+    return it.definite or any(ctx.norm[t].startswith("ال") for t in range(it.t0, it.t1))
 
 
 def _counterpart(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
@@ -362,6 +404,8 @@ def _counterpart(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     if ctx.last_gov is not None and (ante is None or ctx.last_gov[0] > ante[0]):
         return _counterpart_country(ctx, items, i)  # "السلطات السورية ... بنظيرتها الروسية": a government
     role = ante[1].role if ante else None
+    if ctx.last_title is not None and (ante is None or ctx.last_title[0] > ante[0]):
+        role = ctx.last_title[1]
     out: list[Mention] = []
     j, pos, start = i + 1, it.t1, _start(ctx, it)
     while True:
@@ -432,10 +476,19 @@ def _person(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         return [], i + 1
     if it.has("nationality") and not known:
         return None  # "السوداني": the adjective, unless the person was named in full before
-    ent = actor.entity("", _role_of(ctx, actor, None))
-    m = _mention(ctx, _start(ctx, items[first]), it.end, "PERS", ent)
+    end, nxt, role = it.end, i + 1, None
+    # a title in apposition after the name ("فيصل بن فرحان وزير الخارجية") belongs to this mention
+    if nxt < len(items) and _adjacent(ctx, it, items[nxt], allow_punct=True) and items[nxt].has("title") \
+            and not items[nxt].clitic:
+        t_role = str(items[nxt].get("title")[0].ref)
+        after = items[nxt + 1] if nxt + 1 < len(items) else None
+        own_country = after is not None and _adjacent(ctx, items[nxt], after) and after.has("nationality", "country")
+        if actor.held(t_role, None) and not own_country:
+            end, nxt, role = items[nxt].end, nxt + 1, t_role
+    ent = actor.entity("", _role_of(ctx, actor, role))
+    m = _mention(ctx, _start(ctx, items[first]), end, "PERS", ent)
     ctx.seen.append((it.t0, m.entity, actor))
-    return [m], i + 1
+    return [m], nxt
 
 
 def _group(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
