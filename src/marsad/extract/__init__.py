@@ -60,21 +60,19 @@ def extract_articles(page: Page) -> list[Article]:
     hint = _hint_date(page.published_hint)
     host = _host(url)
     out: list[Article] = []
-    for i, p in enumerate(parts):
+    for p in parts:
         body = p.text.strip()
         if not body:
             continue
         outlet = p.outlet or host
+        # the scraper's date describes the page: it holds for a single article, or fills a gap in a multi-article page
         published = hint if hint and (len(parts) == 1 or not p.published) else p.published
         art = Article(
             id=Article.make_id(outlet, p.title, body), source_path=page.source_path, text=body, url=url,
             outlet=outlet, title=p.title, published=published, dateline=p.dateline,
             lang=_lang(body, lang_hint), crawl_date=page.crawl_date, page_id=page.id,
         )
-        if len(parts) > 1:
-            art.page_id = page.id  # same page, several articles: ids differ by title/text
-        out.append(art)
-        del i
+        out.append(art)  # several articles from one page share page_id; their ids differ by title and text
     return out
 
 

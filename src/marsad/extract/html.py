@@ -6,6 +6,7 @@ extracted text; trafilatura's own date guessing is not used, because it can pick
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -45,8 +46,6 @@ def _valid(iso: str) -> str | None:
     lx = lexicon()
     try:
         y = int(iso[:4])
-        import datetime as dt
-
         dt.date.fromisoformat(iso)
     except ValueError:
         return None
@@ -138,8 +137,10 @@ def _strip_site(title: str, site: str | None, host: str | None) -> str:
         if sep in title:
             head, _, tail = title.rpartition(sep)
             nt = normalize(tail)
-            if (site and (nt == normalize(site) or normalize(site) in nt)) or (host and host.split(".")[0] in nt) \
-                    or len(tail.split()) <= 3 < len(head.split()):
+            if (site and (nt == normalize(site) or normalize(site) in nt)) or (host and host.split(".")[0] in nt):
+                return head.strip()
+            # a short tail after a pipe is the site's name; after a dash it may be part of the headline
+            if sep in (" | ", " :: ") and len(tail.split()) <= 3 < len(head.split()):
                 return head.strip()
     return title
 
