@@ -186,6 +186,17 @@ def test_date_step_sets_timexes() -> None:
     assert out.timexes[0].value is None
 
 
+def test_bench_runs() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_dates", Path(__file__).parents[1] / "bench" / "bench_dates.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = mod.main(n=300)
+    assert out["sentences"] == 300 and out["sentences_per_s"] > 0 and out["resolved"] > 0
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # gold event dates of ../shared
 

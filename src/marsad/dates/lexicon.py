@@ -87,6 +87,7 @@ class Lexicon:
     year_prefixes: frozenset[str]
     modifiers: dict[str, str]  # folded word → since | until | before | after
     today_not_after: frozenset[str]
+    rel_not_before: frozenset[str]
     today_not_before: frozenset[str]
     weekday_not_after: frozenset[str]
     weekday_not_before: frozenset[str]
@@ -157,14 +158,17 @@ def lexicon() -> Lexicon:
             rf"(?:\s*[/\\\-–]?\s*\(?\s*(?P<m2>{MON}){R}(?:\s*\))?)?")
     YEAR_TAIL = (rf"\s*[,،]?\s*(?:من\s+)?(?:{YW}\s*)?(?P<y>\d{{4}})(?!\d)(?:\s*{YSUF}{R})?")
     DAY = r"(?:ال\s*)?(?P<d>[0-3]?\d)(?!\d)"
+    # "مايو من العام الماضي", "يناير من هذا العام": the year relative to the anchor
+    YREL = (rf"\s+(?:من|في)\s+(?:(?:العام|السنه)\s+{_alt(_words(dirs, 'past', 'future', 'current'), 'ydir')}"
+            rf"|(?P<ythis>هذا\s+العام|هذه\s+السنه|العام\s+الحالي)){R}")
 
     fam: list[tuple[str, str]] = [
         # 16 ديسمبر/كانون الأول 2016 | 28 نوفمبر الجاري | 30 سبتمبر أيلول
-        ("dmy", rf"{L}{DAY}\s*(?:من\s+)?(?:شهر\s+)?{MONC}(?:{YEAR_TAIL}|\s+{DIR}{R})?"),
+        ("dmy", rf"{L}{DAY}\s*(?:من\s+)?(?:شهر\s+)?{MONC}(?:{YEAR_TAIL}|\s+{DIR}{R}|{YREL})?"),
         # header style: يناير 21, 2025
         ("mdy", rf"{L}(?P<m1>{MON})\s+(?P<d>[0-3]?\d)\s*[,،]\s*(?P<y>\d{{4}})(?!\d)"),
         # الخامس من أكتوبر 2015
-        ("ordm", rf"{L}{ORD}\s+من\s+(?:شهر\s+)?{MONC}(?:{YEAR_TAIL}|\s+{DIR}{R})?"),
+        ("ordm", rf"{L}{ORD}\s+من\s+(?:شهر\s+)?{MONC}(?:{YEAR_TAIL}|\s+{DIR}{R}|{YREL})?"),
         # 15 رمضان 1445 هـ | رمضان 1445 | 15 رمضان
         ("hijri", rf"{L}(?:{DAY}\s*(?P<min>من\s+)?(?:شهر\s+)?)?{HMON}{R}"
                   rf"(?:\s*[,،]?\s*(?:من\s+)?(?:{YW}\s*)?(?:(?P<y>\d{{4}})(?!\d)(?:\s*{YSUF}{R})?"
@@ -181,8 +185,8 @@ def lexicon() -> Lexicon:
         # أوائل ديسمبر المقبل | شهر أكتوبر 2015 | في نوفمبر (a preceding context word is checked in code)
         # from 8 to 19 December 2025
         ("range", rf"{L}(?:من\s*)?(?P<d1>[0-3]?\d)\s*(?:الي|-|–|حتي|و)\s*{DAY}\s*(?:من\s+)?(?:شهر\s+)?{MONC}"
-                  rf"(?:{YEAR_TAIL}|\s+{DIR}{R})?"),
-        ("month", rf"{L}[وف]?(?:{PART}\s+)?(?P<sh>شهر\s+)?{MONC}(?:{YEAR_TAIL}|\s+{DIR}{R})?"),
+                  rf"(?:{YEAR_TAIL}|\s+{DIR}{R}|{YREL})?"),
+        ("month", rf"{L}[وف]?(?:{PART}\s+)?(?P<sh>شهر\s+)?{MONC}(?:{YEAR_TAIL}|\s+{DIR}{R}|{YREL})?"),
         # أمس الاثنين | مساء اليوم الأربعاء | بعد غد | ليلة أمس
         ("rel", rf"{L}{CL}(?:{DAYPART}\s+(?:يوم\s+)?)?(?P<rel>{REL}){R}(?:\s*[,،]?\s*(?:يوم\s+)?(?P<wd>{WD}){R})?"),
         # الاثنين | يوم الاثنين الماضي | ليلة الأربعاء | ليل الثلاثاء إلى الأربعاء
@@ -255,6 +259,7 @@ def lexicon() -> Lexicon:
         year_prefixes=fs(raw["year_words"]["prefixes"] + raw["year_words"]["words"]),
         modifiers={fold_word(w): k for k, ws in raw["modifiers"].items() for w in ws},
         today_not_after=fs(raw["today_context"]["not_after"]),
+        rel_not_before=fs(raw["relative_context"]["not_before"]),
         today_not_before=fs(raw["today_context"]["not_before"]),
         weekday_not_after=fs(raw["weekday_context"]["not_after"]),
         weekday_not_before=fs(raw["weekday_context"]["not_before"]),

@@ -171,6 +171,8 @@ class _Context:
                 lo, hi, cost = e, cs, (cs - e) * 1.5 + 8
             if word in _ADJ_FUTURE:
                 cost += 30
+            if cost > _SET["cue_max_cost"]:
+                continue
             if _SENT_STOP.search(self.norm, lo, hi) if hi > lo else False:
                 continue
             cost += 60 * sum(1 for bs, be in self.breaks if lo <= bs and be <= hi)
@@ -370,6 +372,8 @@ def _accept(fam: str, m: re.Match[str], norm: str, lex: Lexicon) -> tuple[int, d
                 return None
     elif fam == "rel":
         rel = fold_word(g["rel"])
+        if g.get("wd") is None and _word_after(norm, m.end()) in lex.rel_not_before:
+            return None
         if lex.rel_day.get(rel) == 0 and rel == "اليوم":
             if _strip_clitics(_word_before(norm, s), lex.today_not_after):
                 return None
@@ -456,6 +460,16 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
             _check_day(v, wd, rel_off, a, attrs)
             return v.isoformat(), "day", False, attrs
         attrs.update(month=mo, day=d)
+        yoff = _year_offset(g, lex)
+        if yoff is not None:
+            attrs["year_offset"] = yoff
+            if a is None:
+                return None, "none", True, attrs
+            v = _valid(a.year + yoff, mo, d)
+            if v is None:
+                return None
+            _check_day(v, wd, rel_off, a, attrs)
+            return v.isoformat(), "day", True, attrs
         if a is None:
             return None, "none", True, attrs
         years = (a.year - 1, a.year, a.year + 1)
@@ -501,6 +515,12 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
                 return None
             return f"{y:04d}-{mo:02d}", "month", False, attrs
         attrs["month"] = mo
+        yoff = _year_offset(g, lex)
+        if yoff is not None:
+            attrs["year_offset"] = yoff
+            if a is None:
+                return None, "none", True, attrs
+            return f"{a.year + yoff:04d}-{mo:02d}", "month", True, attrs
         if a is None:
             return None, "none", True, attrs
         here = a.year * 12 + a.month - 1
@@ -630,6 +650,15 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
             y, mo = shift_month(a.year, a.month, sign * n)
             return f"{y:04d}-{mo:02d}", "month", True, attrs
         return f"{a.year + sign * n:04d}", "year", True, attrs
+    return None
+
+
+def _year_offset(g: dict[str, str | None], lex: Lexicon) -> int | None:
+    """-1/0/+1 from "من العام الماضي/هذا العام/من العام المقبل" after a month, else None."""
+    if g.get("ythis"):
+        return 0
+    if g.get("ydir"):
+        return {"past": -1, "future": 1}.get(lex.direction.get(fold_word(g["ydir"]), ""), 0)  # type: ignore[arg-type]
     return None
 
 
