@@ -23,6 +23,7 @@ A date right after منذ/حتى/قبل/بعد is a bound, not the time of an ev
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,7 +31,6 @@ from ..model import Timex
 from ..settings import section
 from .lexicon import _DELETED_SET, Lexicon, fold, fold_word, lexicon
 
-_SENT_STOP = re.compile(r"[.!?؟\n]")
 _PREV_WORD = re.compile(r"(\w+)\W{0,3}$")
 _NEXT_WORD = re.compile(r"\W{0,3}(\w+)")
 _CLITICS = ("وب", "وف", "فب", "ول", "و", "ف", "ب", "ل")
@@ -134,30 +134,31 @@ def _pick(cands: list[date], anchor: date, direction: str | None, slack: int) ->
 # clause cues: direction of bare weekdays and year-less dates
 
 class _Context:
-    """The folded window around the tagged span, with cues found lazily once per call."""
+    """The folded window around the tagged span, cut into sentences; cues are found lazily per sentence."""
 
     def __init__(self, norm: str, lex: Lexicon) -> None:
         self.norm = norm
         self.lex = lex
-        self._cues: list[tuple[int, int, str, str]] | None = None
-        self._breaks: list[tuple[int, int]] | None = None
+        self.chunks = _chunks(norm)
+        self._starts = [c[0] for c in self.chunks]
+        self._cues: dict[int, tuple[list[tuple[int, int, str, str]], list[tuple[int, int]]]] = {}
 
-    @property
-    def cues(self) -> list[tuple[int, int, str, str]]:
-        if self._cues is None:
-            self._cues = find_cues(self.norm, self.lex)
-        return self._cues
-
-    @property
-    def breaks(self) -> list[tuple[int, int]]:
-        if self._breaks is None:
-            self._breaks = [(m.start(), m.end()) for m in self.lex.clause_break_re.finditer(self.norm)]
-        return self._breaks
+    def _sentence(self, s: int) -> tuple[list[tuple[int, int, str, str]], list[tuple[int, int]]]:
+        i = max(0, bisect_right(self._starts, s) - 1)
+        got = self._cues.get(i)
+        if got is None:
+            lo, hi = self.chunks[i]
+            # from the stop before the sentence, so a sentence-initial verb counts as clause-initial
+            cues = find_cues(self.norm, self.lex, max(0, lo - 1), hi)
+            breaks = [(m.start(), m.end()) for m in self.lex.clause_break_re.finditer(self.norm, lo, hi)]
+            got = self._cues[i] = (cues, breaks)
+        return got
 
     def direction(self, s: int, e: int) -> str | None:
         """past | future | None from the nearest tense cue in the same sentence (verbs usually come first)."""
         best: tuple[float, str] | None = None
-        for cs, ce, kind, word in self.cues:
+        cues, breaks = self._sentence(s)
+        for cs, ce, kind, word in cues:
             if cs < e and ce > s:
                 continue  # inside the expression itself
             d = _direction_of(kind, word)
@@ -173,9 +174,7 @@ class _Context:
                 cost += 30
             if cost > _SET["cue_max_cost"]:
                 continue
-            if _SENT_STOP.search(self.norm, lo, hi) if hi > lo else False:
-                continue
-            cost += 60 * sum(1 for bs, be in self.breaks if lo <= bs and be <= hi)
+            cost += 60 * sum(1 for bs, be in breaks if lo <= bs and be <= hi)
             cost += 10 * (self.norm.count("،", lo, hi) + self.norm.count(",", lo, hi))
             if cost <= _SET["cue_max_cost"] and (best is None or cost < best[0]):
                 best = (cost, d)
@@ -269,18 +268,23 @@ def tag(text: str, anchor: str | date | None, start: int = 0, end: int | None = 
     ctx = _Context(norm, lex)
 
     cands: list[tuple[int, int, int, str, re.Match[str], dict[str, str | None]]] = []
-    has_digit = _DIGIT.search(norm) is not None
-    words = _words(norm)
-    for prio, (fam, pat) in enumerate(lex.patterns):
-        if fam in _NEEDS_DIGIT and not has_digit:
-            continue  # most sentences have no digits: skip the numeric families
-        gate = lex.gates.get(fam)
-        if gate is not None and gate.isdisjoint(words):
-            continue  # none of the family's key words occurs: its regex cannot match
-        for m in pat.finditer(norm):
-            got = _accept(fam, m, norm, lex)
-            if got is not None:
-                cands.append((got[0], m.end(), prio, fam, m, got[1]))
+    n0, n1 = _fold_offset(omap, start - lo), _fold_offset(omap, end - lo)
+    for clo, chi in ctx.chunks:
+        if chi <= n0 or clo >= n1:
+            continue
+        # per sentence, run only the families whose key words occur (and numeric ones only with digits)
+        has_digit = _DIGIT.search(norm, clo, chi) is not None
+        words = _words(norm[clo:chi])
+        for prio, (fam, pat) in enumerate(lex.patterns):
+            if fam in _NEEDS_DIGIT and not has_digit:
+                continue
+            gate = lex.gates.get(fam)
+            if gate is not None and gate.isdisjoint(words):
+                continue
+            for m in pat.finditer(norm, clo, chi):
+                got = _accept(fam, m, norm, lex)
+                if got is not None:
+                    cands.append((got[0], m.end(), prio, fam, m, got[1]))
     if not cands:
         return []
     # longest expression wins an overlap; then the earlier one; then the family order above
@@ -325,6 +329,27 @@ def _stamp_before(norm: str, s: int, lex: Lexicon) -> bool:
         return False
     i = m.start()
     return i == 0 or norm[i - 1] in "\n|•·:-–" or norm[max(0, i - 2):i] == "  "
+
+
+_CHUNK_END = re.compile(r"[.!?؟](?=\s|$)|\n")  # a dot inside "14.5.2024" or "ق.م" does not end a sentence
+
+
+def _chunks(norm: str) -> list[tuple[int, int]]:
+    """Sentence-like pieces of the folded text, as (start, end); no expression crosses their ends."""
+    out = []
+    pos = 0
+    for m in _CHUNK_END.finditer(norm):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(norm):
+        out.append((pos, len(norm)))
+    return out or [(0, len(norm))]
+
+
+def _fold_offset(omap: list[int] | None, i: int) -> int:
+    """Folded offset of original offset i (within the window)."""
+    return i if omap is None else bisect_left(omap, i)
 
 
 _TOKEN = re.compile(r"[^\W\d_]+")
