@@ -20,12 +20,18 @@ DYADIC = {"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID", "ACCUSE", "REJECT",
 PARTICIPANT_LABELS = {"PERS", "ORG", "GPE", "NORP"}
 _STOP = {".", "؛", ";", "؟", "?", "!", ":"}
 _PLACE_PREP = ("في", "الي", "الى", "ب", "بمدينه", "بالعاصمه", "بمنتجع", "بمقر", "مدينه", "العاصمه", "منتجع", "بقصر",
-               "قصر", "داخل", "لدي", "من")
-_PREPS = {"مع", "ب", "ل", "الي", "من", "علي", "في", "بين", "عن", "لدي", "عند"}
+               "قصر", "داخل", "لدي", "من", "بضواحي", "ضواحي", "قرب", "بالقرب", "شمال", "جنوب", "شرق", "غرب", "وسط",
+               "بمنطقه", "منطقه", "بولايه", "ولايه", "بمحافظه", "محافظه", "مطار", "بمطار", "انحاء", "ارجاء", "حدود")
+_PREPS = {"مع", "ب", "ل", "الي", "من", "علي", "في", "بين", "عن", "لدي", "عند", "امام", "خلف", "ضد", "لصالح", "بسبب",
+          "جراء", "تجاه", "ازاء", "حول", "بشان", "نحو", "عبر", "منذ", "دون", "بدون", "مثل", "لدى"}
+# for conflict and pressure types, "على X"/"ضد X" names the target
+_TARGET_TYPES = {"ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT"}
 _PLURALS = {"الرئيسان", "الرئيسين", "الجانبان", "الجانبين", "الزعيمان", "الزعيمين", "الوزيران", "الوزيرين",
             "الطرفان", "الطرفين", "القائدان", "القائدين", "الملكان", "الرئيسيين", "رئيسا", "وزيرا", "الرجلان", "الرجلين", "المسؤولان", "المسؤولين", "الوزيرتان", "الوزيرتين", "رئيسي"}
+_NOT_PAIR = {"المتنازعين", "المتنازعان", "المتحاربين", "المتحاربان", "المعنيين", "المعنيان", "الاخرين", "الاخيرين"}
 _DEMONSTRATIVES = {"هذا", "هذه", "تلك", "ذلك", "هذين", "هاتين", "وهذه", "وهذا", "وتلك", "بهذه", "بهذا", "لهذه",
                    "لهذا", "بتلك", "تلكم", "ذاك"}
+_PLURALS = {normalize(w) for w in _PLURALS}
 _HEADS = ("president", "king", "emir", "sultan", "prime_minister", "chancellor", "supreme_leader")
 
 
@@ -208,6 +214,8 @@ class Coder:
             ((m.start, m.entity) for m in mentions if m.entity is not None and m.entity.kind == "person"),
             key=lambda x: x[0])
         self._person_mentions = person_mentions
+        self._last_in_sentence: tuple[tuple[int, int], tuple[list[Entity], list[Entity]]] | None = None
+        self._event_persons: list[Entity] = []
         self._article_mentions = mentions
         cands: list[Candidate] = []
         for si, (s, e) in enumerate(sents):
@@ -266,6 +274,8 @@ class Coder:
             if c is not None:
                 c.extra["kind"] = h.kind
                 out.append(c)
+                if not in_title and c.type in ("CONSULT", "AGREE", "SUPPORT") and c.status != "negated":
+                    self._event_persons.extend(x for x in c.actors + c.recipients if x.kind == "person")
         # a nominal trigger in a sentence already about a planned event is planned too ("يعقبها التوقيع")
         future_seen = False
         for c in sorted(out, key=lambda c: c.hit_start):
@@ -382,7 +392,8 @@ class Coder:
                 continue
             w = norm[k]
             bare = w[1:] if w[:1] in "وف" and len(w) > 4 else w
-            if bare in _PLURALS or w in _PLURALS:
+            nxt = norm[k + 1] if k + 1 < len(norm) else ""
+            if (bare in _PLURALS or w in _PLURALS) and nxt not in _NOT_PAIR:
                 args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [], "PLURAL", plural=True))
                 k += 1
                 continue
@@ -404,7 +415,8 @@ class Coder:
     def _candidate(self, article: Article, text: str, toks: list[tuple[int, int, str]], norm: list[str],
                    args: list[Arg], h: Hit, s: int, e: int, si: int, in_title: bool) -> Candidate | None:
         t = h.trigger
-        if h.kind in ("noun", "form") and h.i > 0 and norm[h.i - 1] in _DEMONSTRATIVES:
+        if h.kind in ("noun", "form") and h.i > 0 and (norm[h.i - 1] in _DEMONSTRATIVES or (
+                h.i > 1 and norm[h.i - 2] in _DEMONSTRATIVES and norm[h.i - 1] in ("اول", "اخر", "ثاني", "ثالث"))):
             return None  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
         lo = h.i
         while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP:
@@ -443,9 +455,11 @@ class Coder:
             return norm[a.t0 - 1] if a.t0 > 0 else ""
 
         topic = {"علي", "حول", "بشان", "عن", "في", "تجاه", "ازاء", "بخصوص", "لدي", "من", "منذ", "الي", "بعد", "قبل"}
-        partner_preps = {"مع", "بين", "ب"}
+        partner_preps = {"مع", "ب"} if verbal else {"مع", "بين", "ب"}
         subjects: list[Arg] = []
         objects: list[Arg] = []
+        if t.type in _TARGET_TYPES:
+            topic = topic - {"علي"}
         rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من")]
         before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
         if verbal:
@@ -465,18 +479,36 @@ class Coder:
             genitive = (first_after is not None and gap(h.i + h.n, first_after.t0) <= 3
                         and prep(first_after) not in _PREPS
                         and not any(norm[k] in ("بين", "مع") for k in range(h.i + h.n, first_after.t0)))
+            lv = self._light_verb_index(norm, lo, h.i)
+            between = [a for a in before if lv is not None and a.t0 > lv]
             if genitive and first_after is not None:
                 subjects = [rest.pop(0)]
-            elif before_ok and (gap(before_ok[-1].t1, h.i) <= 2 or (
+            elif between and prep(between[0]) not in _PREPS and prep(between[0]) != "ل":
+                # VSO with a support verb: "أعرب الأسد لبوتين عن امتنانه" — the first bare noun after the verb
+                subjects = [between[0]]
+                k = before.index(between[0]) + 1
+                while k < len(before) and before[k].t1 <= h.i and coordinated(subjects[-1], before[k]):
+                    subjects.append(before[k])
+                    k += 1
+                objects = [a for a in between if a not in subjects and prep(a) in ("ل", "مع", "ب")][:1]
+            elif before_ok and ((gap(before_ok[-1].t1, h.i) <= 1 and not any(
+                    norm[k] in _PREPS or norm[k] in ("ان", "بان", "انه") for k in range(before_ok[-1].t1, h.i))) or (
                     gap(before_ok[-1].t1, h.i) <= 12 and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i))):
                 subjects = [before_ok[-1]]
                 k = before.index(before_ok[-1]) - 1
                 while k >= 0 and coordinated(before[k], subjects[0]):
                     subjects.insert(0, before[k])
                     k -= 1
+        if not subjects and verbal and lo > 0 and norm[lo - 1] in (":",) or (
+                not subjects and verbal and any(norm[k] in ('"', "«", "“") for k in range(max(0, lo - 1), h.i))):
+            # "وذكر الرئيس الروسي: اتفقت مع ..." — a first-person verb in a quote: the speaker is the subject
+            speaker = [a for a in parts if a.t1 <= lo and a.entities and a.entities[0].kind == "person"]
+            if speaker and self._first_person(norm[h.i]):
+                subjects = [speaker[-1]]
         anchor = max([h.i + h.n] + [a.t1 for a in subjects if a.t0 > h.i])
+        preset = bool(objects)
         for a in rest:
-            if a in subjects:
+            if a in subjects or preset:
                 continue
             if not objects:
                 direct = prep(a) not in _PREPS or prep(a) in partner_preps or prep(a) == "ل"
@@ -495,6 +527,13 @@ class Coder:
                 if prep(a) == "مع" or (prep(a) == "بين" and not verbal):
                     objects.append(a)
                     break
+        # "قال X ... في مؤتمر صحفي مشترك مع Y": with a partner and no subject, the sentence's earlier person is the
+        # other party
+        if objects and not subjects and t.roles in ("symmetric", "agent") and any(prep(a) == "مع" for a in objects):
+            earlier = [a for a in parts if a.t1 <= h.i and a not in objects and prep(a) not in topic
+                       and a.entities and a.entities[0].kind in ("person", "country", "organization")]
+            if earlier:
+                subjects = [earlier[-1]]
         # a nationality adjective right after a trigger's object noun names a country ("يبارك العدوان التركي")
         if not objects and t.roles == "agent" and subjects:
             for a in args:
@@ -504,6 +543,11 @@ class Coder:
 
         subj_e = self._expand(subjects, h.start)
         obj_e = self._expand(objects, h.start)
+        pron = h.i + h.n < len(norm) and norm[h.i + h.n] in ("به", "بها", "بهم", "بهما", "له", "لها", "لهم", "اليه")
+        if pron and not obj_e and self._last_in_sentence is not None and self._last_in_sentence[0] == (s, e):
+            prev_subj, prev_obj = self._last_in_sentence[1]
+            subj_e = prev_subj or subj_e  # "ورحب به": the same subject, the pronoun is the other party
+            obj_e = [x for x in prev_obj if entity_key(x) not in {entity_key(y) for y in subj_e}] or prev_obj
         sym_between = any(norm[k] == "بين" for k in range(h.i + h.n, min(hi, h.i + h.n + 4)))
         dual = self._dual(norm[h.i], h.kind) or (h.kind in ("noun", "form") and (
             norm[h.i + h.n - 1].endswith("هما") or any(
@@ -545,13 +589,16 @@ class Coder:
             if not any((x.country == host_iso) for x in recipients) and not any(
                     x.country == host_iso for x in actors):
                 recipients.append(self.res.country_entity(host_iso, location.text))
-                leader = self._host_leader(host_iso, h.start)
+                leader = self._host_leader(host_iso, h.start, s, e)
                 if leader is not None and entity_key(leader) not in {entity_key(a) for a in actors}:
                     recipients.insert(0, leader)
 
         n_parts = len({entity_key(x) for x in actors + recipients})
         if n_parts == 0:
             return None
+        # grammatical subject/object of this trigger, for a pronoun in the next one ("استقبل X Y ... ورحب به")
+        host_first = t.roles == "host"
+        self._last_in_sentence = ((s, e), (recipients if host_first else actors, actors if host_first else recipients))
         if t.type in DYADIC and n_parts < 2:
             return None
 
@@ -577,6 +624,7 @@ class Coder:
                     mode = "third-party"
 
         status = self._status(article, text, toks, norm, h, lo, hi, in_title)
+        phone = mode == "phone"
         typ = t.type
         if status == "future" and typ in SCORED_FAMILY:
             typ, mode = "AGREE", None
@@ -589,12 +637,25 @@ class Coder:
         timex = None if in_title else self._date(article, s, e, h)
         ev = Evidence(text[s:e], s if not in_title else 0, e if not in_title else 0)
         return Candidate(typ, t, si, ev, actors, recipients, mode, status, location, timex, contexts, in_title,
-                         directional and bool(recipients), h.start, h.end)
+                         directional and bool(recipients), h.start, h.end, extra={"phone": phone})
 
     # ----------------------------------------------------------------------------- helpers
+    def _light_verb_index(self, norm: list[str], lo: int, i: int) -> int | None:
+        """The nearest support verb before a nominal trigger, within 10 words."""
+        for k in range(i - 1, max(lo, i - 10) - 1, -1):
+            if self._light_verb(norm, k, k + 1) or find_phrase(norm, self.lex.light_verbs_future, k, k + 1,
+                                                               prefix=False) is not None:
+                return k
+        return None
+
     def _light_verb(self, norm: list[str], a: int, b: int) -> bool:
         """A support verb ("عقد/أجرى X مباحثات") links a subject before a nominal trigger to it."""
         return find_phrase(norm, self.lex.light_verbs, a, b, prefix=False) is not None
+
+    @staticmethod
+    def _first_person(tok: str) -> bool:
+        w = tok[1:] if tok[:1] in "وف" else tok
+        return w.endswith(("ت", "نا")) or w[:1] in ("ا", "ن") and len(w) > 3
 
     def _dual_light(self, tok: str) -> bool:
         """A dual support verb ("عقدا", "عقداها", "يجريان"): the two parties already named."""
@@ -631,6 +692,14 @@ class Coder:
         """The two persons most recently named before ``pos``: what "الرئيسان"/"الجانبان" refer to."""
         seen: list[Entity] = []
         keys: set[str] = set()
+        for ent in reversed(self._event_persons):
+            k = entity_key(ent)
+            if k and k not in keys:
+                keys.add(k)
+                seen.append(ent)
+            if len(seen) == 2:
+                return list(reversed(seen))
+        seen, keys = [], set()
         for start, ent in reversed(self._person_mentions):
             if start >= pos:
                 continue
@@ -651,11 +720,11 @@ class Coder:
                     break
         return list(reversed(seen)) if len(seen) == 2 else []
 
-    def _host_leader(self, iso: str, pos: int) -> Entity | None:
-        """The host country's leader when the article names one (nearest mention, heads of state first)."""
+    def _host_leader(self, iso: str, pos: int, lo: int = -1, hi: int = -1) -> Entity | None:
+        """The host country's leader when the sentence names one (heads of state first, then nearest)."""
         best: tuple[int, int, Entity] | None = None
         for start, ent in self._person_mentions:
-            if ent.country != iso:
+            if ent.country != iso or (lo >= 0 and not lo <= start < hi):
                 continue
             rank = 0 if (ent.role or "") in _HEADS else 1
             score = (rank, abs(start - pos))
@@ -674,6 +743,10 @@ class Coder:
             return "negated"
         if "س" in h.pre and h.kind in ("present", "form"):
             return "future"
+        if h.kind in ("noun", "form"):
+            gov = find_phrase(norm, self.lex.light_verbs_future, max(lo, h.i - 8), h.i, prefix=False)
+            if gov is not None:
+                return "future"
         if find_phrase(norm, cues.get("hypothetical_before", []), max(lo, h.i - 4), h.i, prefix=False) is not None \
                 and h.kind == "present":
             return "hypothetical"
@@ -741,7 +814,7 @@ class Coder:
         # calls with several partners are several calls: "يتحادث X هاتفيا مع A وB وC"
         final: list[Candidate] = []
         for c in out:
-            if c.mode == "phone" or (c.type == "AGREE" and c.trigger.mode == "phone"):
+            if c.mode == "phone" or c.extra.get("phone"):
                 parts = c.actors + c.recipients
                 if len(parts) >= 3 and c.merged == 1:
                     lead = parts[0]
@@ -815,6 +888,10 @@ def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
         return False
     if (a.status == "negated") != (b.status == "negated"):
         return False
+    if a.mode != b.mode and "phone" in (a.mode, b.mode) and a.mode and b.mode:
+        return False  # a call is not the visit
+    if (a.status == "historical") != (b.status == "historical") and a.sent_index != b.sent_index:
+        return False  # a meeting recalled from the past is not today's meeting
     ka, kb = a.keys(), b.keys()
     if not ka or not kb:
         return False
@@ -823,11 +900,33 @@ def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
     small, big = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
     if small <= big and (len(small) >= 2 or a.sent_index == b.sent_index):
         return True
+    sc, bc = (a, b) if len(ka) <= len(kb) else (b, a)
+    if len(small) >= 2 and _covered(sc.actors + sc.recipients, bc.actors + bc.recipients):
+        return True  # "زيارة إلى روسيا" and the meeting with Putin: a country stands for its leader
     if loose and len(ka & kb) >= min(2, len(small)):
         return True
     # same sentence, same type: one event told with two triggers ("أجرى اتصالا هاتفيا")
     return a.sent_index == b.sent_index and not a.in_title and not b.in_title and len(ka & kb) >= 1 and \
         a.type not in ("ASSAULT", "PROTEST")
+
+
+def _covered(small: list[Entity], big: list[Entity]) -> bool:
+    """Every participant of ``small`` is in ``big``, a country matching a person of that country and back."""
+    for x in small:
+        kx = entity_key(x)
+        ok = False
+        for y in big:
+            if entity_key(y) == kx:
+                ok = True
+            elif x.kind == "country" and y.kind == "person" and x.country and y.country == x.country:
+                ok = True
+            elif y.kind == "country" and x.kind == "person" and y.country and x.country == y.country:
+                ok = True
+            if ok:
+                break
+        if not ok:
+            return False
+    return True
 
 
 def _family(t: str) -> str:
@@ -839,17 +938,29 @@ def _title_dup(tc: Candidate, b: Candidate) -> bool:
     return _family(tc.type) == _family(b.type) and bool(tc.keys() & b.keys())
 
 
+def _adopt_roles(keep: Candidate, other: Candidate) -> None:
+    """Take the visitor/host reading of ``other`` without losing ``keep``'s participants; a named leader replaces
+    his country among the recipients."""
+    actors = list(other.actors)
+    recipients = list(other.recipients)
+    for x in keep.actors + keep.recipients:
+        if not _covered([x], actors) and not any(entity_key(x) == entity_key(y) for y in recipients):
+            recipients.append(x)
+    people = {y.country for y in recipients if y.kind == "person" and y.country}
+    recipients = [y for y in recipients if not (y.kind == "country" and y.country in people)]
+    keep.actors, keep.recipients, keep.directional = actors, recipients, True
+
+
 def _absorb(keep: Candidate, other: Candidate) -> None:
     keep.merged += 1
     if keep.type == "CONSULT":
         rank = {"visit": 3, "phone": 3, "third-party": 2, "multilateral": 1, None: 0}
-        if rank.get(other.mode, 0) > rank.get(keep.mode, 0) and not (keep.mode == "phone" or other.mode == "phone"
-                                                                    and keep.mode == "visit"):
+        if rank.get(other.mode, 0) > rank.get(keep.mode, 0):
             keep.mode = other.mode
             if other.directional and not keep.directional:
-                keep.actors, keep.recipients, keep.directional = other.actors, other.recipients, True
+                _adopt_roles(keep, other)
     if not keep.directional and other.directional and keep.sent_index == other.sent_index:
-        keep.actors, keep.recipients, keep.directional = other.actors, other.recipients, True
+        _adopt_roles(keep, other)
     known = {entity_key(e) for e in keep.actors + keep.recipients}
     for e in other.actors:
         if entity_key(e) not in known and keep.sent_index == other.sent_index:

@@ -155,8 +155,9 @@ class FallbackActors:
                        and not self._title(norm, k) and not self._adj_iso(norm[k])
                        and not any(c in self.counterpart or c in self.stop for c, _ in _candidates(norm[k]))
                        and not self._phrase(self.country, norm, k)[0] and not self._is_trigger(norm, k)
-                       and not norm[k].isdigit()):
-                    k += 1
+                       and not norm[k].isdigit()
+                       and not (k == j and norm[k].startswith(("ال", "وال", "بال", "لل")))):
+                    k += 1  # a name does not start with the article: "وزير الشؤون الخارجية" is an office
                 a, b = toks[i][0], toks[max(k, j) - 1][1]
                 if k > j:
                     name_ar = text[toks[j][0]:toks[k - 1][1]]

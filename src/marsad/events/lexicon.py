@@ -158,6 +158,9 @@ class Lexicon:
         self.reverse = {normalize(w) for w in mods.get("reverse", [])}
         self.multilateral = [norm_phrase(w) for w in mods.get("multilateral", [])]
         self.third_party = [norm_phrase(w) for w in mods.get("third_party", [])]
+        # سـ + a present support verb ("سيجري اتصالا", "ستعقد قمة") puts a nominal trigger in the future
+        self.light_verbs_future = [("س" + c,) for w in mods.get("light_verbs", []) if w[:1] == "ي"
+                                   for c in _present_forms(normalize(w))]
         self.light_verbs = [(c,) for w in mods.get("light_verbs", []) for c in
                             {*_past_forms(normalize(w))} | ({*_present_forms(normalize(w))} if w[:1] == "ي" else set())]
         cues = data.get("status_cues") or {}
@@ -200,7 +203,13 @@ class Lexicon:
                 forms.setdefault(ph, "noun")
         for f in e.get("forms") or []:
             ph = norm_phrase(f)
-            kind = "present" if len(ph) == 1 and ph[0][:1] in "يت" and len(ph[0]) > 3 else "form"
+            w = ph[0]
+            if len(ph) == 1 and len(w) > 3 and (w[:1] == "ي" or (w[:1] in "تن" and w.endswith(("ان", "ون")))):
+                kind = "present"
+            elif len(ph) == 1 and verb and not w.startswith("ال"):
+                kind = "past"  # an irregular or synonym perfect listed beside the generated ones (تحادثا, هنأ)
+            else:
+                kind = "form"
             forms.setdefault(ph, kind)
         for ph, kind in forms.items():
             bucket = self.index.setdefault(ph[0], [])
