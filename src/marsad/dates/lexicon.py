@@ -181,7 +181,7 @@ def lexicon() -> Lexicon:
         # 22 - 11 - 2017 | 21/07/2018 | 14.5.2024
         ("dmyn", r"(?<![\d/.\-])(?P<d>\d{1,2})\s*(?P<s>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<y>\d{4})(?![\d/.\-])"),
         # 20 من الشهر الجاري | 20 الجاري | الـ 20 من هذا الشهر
-        ("dcur", rf"{L}{DAY}\s+(?:من\s+)?(?:الشهر\s+{DIR}|(?P<this>هذا)\s+الشهر|(?P<dir2>الجاري|الماضي|المنصرم|المقبل|القادم)){R}"),
+        ("dcur", rf"{L}(?:{DAY}|{ORD})\s+(?:من\s+)?(?:الشهر\s+{DIR}|(?P<this>هذا)\s+الشهر|(?P<dir2>الجاري|الماضي|المنصرم|المقبل|القادم)){R}"),
         # أوائل ديسمبر المقبل | شهر أكتوبر 2015 | في نوفمبر (a preceding context word is checked in code)
         # from 8 to 19 December 2025
         ("range", rf"{L}(?:من\s*)?(?P<d1>[0-3]?\d)\s*(?:الي|-|–|حتي|و)\s*{DAY}\s*(?:من\s+)?(?:شهر\s+)?{MONC}"
@@ -238,6 +238,7 @@ def lexicon() -> Lexicon:
         "period": firsts(PERW),
         "year": firsts(raw["year_words"]["words"]),
         "ago": frozenset({"منذ", "قبل", "بعد"}),
+        "dcur": frozenset({"الشهر", "الجاري", "الماضي", "المنصرم", "المقبل", "القادم"}),
     }
     direction = {fold_word(w): k for k in ("past", "future", "current") for w in dirs[k]}
     return Lexicon(

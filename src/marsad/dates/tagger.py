@@ -38,7 +38,7 @@ _DAY_FAMILIES = frozenset({"dmy", "mdy", "ordm", "hijri", "iso", "ymd", "dmyn", 
 _ABSOLUTE = frozenset({"dmy", "mdy", "ordm", "hijri", "iso", "ymd", "dmyn", "range", "month", "year", "ybare"})
 _NOMINAL_OK = _ABSOLUTE  # families a preceding noun can turn into part of a name ("حدود 4 يونيو 1967")
 _STAMP_OK = frozenset({"dmy", "mdy", "iso", "ymd", "dmyn"})  # what page stamps look like
-_NEEDS_DIGIT = frozenset({"dmy", "mdy", "hijri", "iso", "ymd", "dmyn", "dcur", "range", "year", "ybare"})
+_NEEDS_DIGIT = frozenset({"dmy", "mdy", "hijri", "iso", "ymd", "dmyn", "range", "year", "ybare"})
 _ADJ_FUTURE = frozenset({"المقبل", "المقبله", "القادم", "القادمه"})  # adjectives: weaker than verbs as tense cues
 _DIGIT = re.compile(r"\d")
 _BC_AFTER = re.compile(r"\s*(?:ق\s*\.?\s*م(?!\w)|قبل\s+الميلاد)")  # "عام 2000 ق.م." is not a modern year
@@ -404,7 +404,7 @@ def _accept(fam: str, m: re.Match[str], norm: str, lex: Lexicon) -> tuple[int, d
                 return None
             if g.get("wd") is None and _word_after(norm, m.end()) in lex.today_not_before:
                 return None
-    elif fam == "ordm":
+    elif fam in ("ordm", "dcur") and g.get("ord"):
         if _strip_clitics(_word_before(norm, s), lex.ordinal_not_after):
             return None
     elif fam == "period":
@@ -518,7 +518,7 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
         return _resolve_hijri(g, a, ctx, s, e, lex, attrs, wd)
 
     if fam == "dcur":
-        d = int(g["d"])  # type: ignore[arg-type]
+        d = lex.ordinal[fold_word(g["ord"])] if g.get("ord") else int(g["d"])  # type: ignore[arg-type]
         off = {"past": -1, "future": 1}.get(direction or "", 0)
         attrs.update(day=d, month_offset=off)
         if a is None:
