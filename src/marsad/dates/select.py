@@ -79,6 +79,8 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
             a, b, cost = ev_end, t.start, float(t.start - ev_end)
         if not inside and cost > st["max_event_distance"]:
             continue
+        if trigger is not None and cost > 2 * st["max_event_distance"]:
+            continue  # even inside a long evidence sentence, a far expression belongs to another clause
         cost += 40 * sum(1 for p in breaks if a <= p < b)
         key = (0 if inside else 1, cost, t.start)
         if best is None or key < best:
