@@ -15,7 +15,7 @@ unresolved). ``attrs`` keys the events stage may read:
 
 =================  ==============================================================================================
 kind               pattern family: dmy, mdy, ordm, hijri, iso, ymd, dmyn, dcur, range, month, rel, wd, period,
-                   year, ybare, ago
+                   partper, year, ybare, ago
 mod                since | until | before | after (a bound: منذ/حتى/قبل/بعد) | nominal (part of a name: "حدود
                    العام 1967"); select_event_date skips these
 stamp              True for publication stamps ("نشر في ... يوم 22 - 11 - 2017", a date with a clock time)

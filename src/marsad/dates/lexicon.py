@@ -196,6 +196,8 @@ def lexicon() -> Lexicon:
         # الشهر الماضي | هذا العام | أوائل العام المقبل | الأسبوع الأول من العام المقبل | خلال الأسابيع المقبلة
         ("period", rf"{L}{CL}(?:(?:{PART}|(?P<wkp>الاسبوع\s+(?P<wk>الاول|الثاني|الثالث|الرابع|الاخير)\s+من))\s+)?"
                    rf"(?:{THIS}\s+{_alt(PERW, 'per')}|{_alt(PERW, 'per2')}\s+{DIR}){R}"),
+        # نهاية العام | مطلع الشهر: a part of a period with no direction word is the current one
+        ("partper", rf"{L}{CL}{PART}\s+{_alt(_words(periods, 'month', 'year', 'week'), 'per')}{R}"),
         # عام 2011 | سنة 2015 | مطلع عام 2020
         ("year", rf"{L}{CL}(?:{PART}\s+)?(?P<yw>{YW})\s*(?P<y>\d{{4}})(?!\d)(?:\s*{YSUF}{R})?"),
         # في 2011 (a preceding context word is checked in code)
@@ -236,6 +238,7 @@ def lexicon() -> Lexicon:
         "rel": firsts(raw["relative_days"].keys()),
         "wd": firsts([w for ws in wds.values() for w in ws]),
         "period": firsts(PERW),
+        "partper": firsts(PERW),
         "year": firsts(raw["year_words"]["words"]),
         "ago": frozenset({"منذ", "قبل", "بعد"}),
         "dcur": frozenset({"الشهر", "الجاري", "الماضي", "المنصرم", "المقبل", "القادم"}),

@@ -103,7 +103,7 @@ def _breaks(text: str, lo: int, hi: int) -> list[int]:
 
 def _text_reference(article: Article, t: Timex, window: int) -> Timex | None:
     """Resolve a year/month period against the latest explicit full date before it (the narrative's 'now')."""
-    if t.attrs.get("kind") != "period" or t.attrs.get("period") not in ("year", "month"):
+    if t.attrs.get("kind") not in ("period", "partper") or t.attrs.get("period") not in ("year", "month"):
         return None
     lo = max(0, t.start - window)
     if article.timexes:

@@ -613,7 +613,9 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
             attrs["alt"] = [(v + timedelta(days=1)).isoformat()]  # ليل الثلاثاء إلى الأربعاء
         return v.isoformat(), "day", True, attrs
 
-    if fam == "period":
+    if fam in ("period", "partper"):
+        if fam == "partper":
+            attrs["implied_current"] = True  # "قبل نهاية العام" = the end of this year
         per = fold_word(g.get("per") or g.get("per2") or "")
         kind = lex.period.get(per, "vague")
         off = {"past": -1, "future": 1}.get(direction or "", 0)
