@@ -138,6 +138,13 @@ def test_clause_cues() -> None:
     assert clause_cues("نفى المتحدث أن يكون الرئيس قد التقى", 0, 35)["status"] == "negated"
     assert clause_cues("لم يستبعد الكرملين أن يتم تنظيم لقاء", 0, 36)["negation"] == []
     assert clause_cues("تتحدث السياسة عن سيادة الدولة", 0, 29)["future"] == []
+    for text, kind in [("سبق أن زار الوزير دمشق", "historical"), ("التقى الوفدان في وقت سابق", "historical"),
+                       ("ما زال لم يصل الوفد", "negation"), ("لو حضر الرئيس", "hypothetical"),
+                       ("في حال وافقت الحكومة", "hypothetical"), ("القمة المرتقبة بين الزعيمين", "future"),
+                       ("سيتم توقيع الاتفاق", "future"), ("يعتزم الرئيس زيارة", "future"),
+                       ("لن يشارك الوفد", "negation")]:
+        assert clause_cues(text, 0, len(text))[kind], (text, kind)
+    assert clause_cues("ما زال لم يصل الوفد", 0, 19)["negation"] == ["ما زال لم"]
     cue = clause_cues("xx سوف يصل", 3, 10)["cues"][0]
     assert (cue["start"], cue["end"], cue["text"]) == (3, 6, "سوف")
 

@@ -399,7 +399,7 @@ def _accept(fam: str, m: re.Match[str], norm: str, lex: Lexicon) -> tuple[int, d
         rel = fold_word(g["rel"])
         if g.get("wd") is None and _word_after(norm, m.end()) in lex.rel_not_before:
             return None
-        if lex.rel_day.get(rel) == 0 and rel == "اليوم":
+        if rel == "اليوم":
             if _strip_clitics(_word_before(norm, s), lex.today_not_after):
                 return None
             if g.get("wd") is None and _word_after(norm, m.end()) in lex.today_not_before:
