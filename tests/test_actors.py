@@ -61,7 +61,8 @@ def test_packaged_data_is_consistent(kb: ActorKB) -> None:
     for (of, role), held in kb._holders.items():
         held = sorted(held, key=lambda oa: oa[0].start or "")
         for (o1, a1), (o2, a2) in zip(held, held[1:], strict=False):
-            if a1.id != a2.id and (o1.end is None or (o2.start and o2.start < o1.end)):
+            shared = "concurrent" in (o1.note or "") + (o2.note or "")  # e.g. the UAE's two vice presidents
+            if a1.id != a2.id and not shared and (o1.end is None or (o2.start and o2.start < o1.end)):
                 problems.append(f"{of} {role}: {a1.id} and {a2.id} overlap")
     assert not problems, "\n".join(problems)
 
