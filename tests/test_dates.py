@@ -182,6 +182,18 @@ def test_select_event_date_text_reference_without_publication_date() -> None:
     assert select_event_date(art, s, s + 20).value == "2024-05-14"  # type: ignore[union-attr]
 
 
+def test_select_event_date_uses_the_texts_stated_today() -> None:
+    text = "يجري الرئيس اليوم الاثنين 23 جانفي 2017 اتصالا. وكان الرئيسان قد تحادثا الشهر الماضي. ووصل الوفد أمس."
+    art = Article(id="a", source_path="x", text=text, published=None)
+    s = text.index("وكان")
+    t = select_event_date(art, s, text.index(".", s))
+    assert t is not None and t.value == "2016-12" and t.attrs["anchor_source"] == "stated_today"
+    s = text.index("ووصل")
+    assert select_event_date(art, s, len(text)).value == "2017-01-22"  # type: ignore[union-attr]
+    plain = Article(id="b", source_path="y", text="ووصل الوفد أمس.", published=None)
+    assert select_event_date(plain, 0, 15).value is None  # type: ignore[union-attr]
+
+
 def test_date_step_sets_timexes() -> None:
     art = Article(id="a", source_path="x", text="وصل الوفد أمس. ويغادر غدا.", published="2020-01-01")
     step = DateStep()

@@ -46,9 +46,9 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
     date: None means the text gives no date for this event (the events stage decides about 'اليوم'-style dating).
 
     A returned Timex may have value None (e.g. "أمس الاثنين" in an article without a publication date): the event is
-    then undated but ``date_text`` can still be the expression's text. With no publication date, a year- or
-    month-level period ("العام المقبل") is resolved against the nearest explicit full date earlier in the text when
-    ``[dates] text_reference`` is on (``attrs["anchor_source"] = "text"``).
+    then undated but ``date_text`` can still be the expression's text. With no publication date and ``[dates]
+    text_reference`` on, a relative expression is resolved against the text's own stated today ("اليوم الاثنين 23
+    جانفي 2017"), and a year/month period also against the last explicit full date before it (see _text_reference).
     """
     st = _settings()
     lo, hi = sentence_bounds(article, ev_start, ev_end)
@@ -102,21 +102,33 @@ def _breaks(text: str, lo: int, hi: int) -> list[int]:
 
 
 def _text_reference(article: Article, t: Timex, window: int) -> Timex | None:
-    """Resolve a year/month period against the latest explicit full date before it (the narrative's 'now')."""
-    if t.attrs.get("kind") not in ("period", "partper") or t.attrs.get("period") not in ("year", "month"):
-        return None
-    lo = max(0, t.start - window)
+    """Resolve an unanchored relative expression against what the text itself says 'now' is.
+
+    1. The article states its own today ("اليوم الاثنين 23 جانفي 2017"): any relative expression resolves against it
+       (``anchor_source = "stated_today"``).
+    2. Otherwise a year/month period ("العام المقبل") resolves against the latest explicit full date before it within
+       ``window`` characters, the narrative's 'now' (``anchor_source = "text"``). Day words are left alone there:
+       "أمس" after "بتاريخ 2024/5/14" need not be the day before that date.
+    """
     if article.timexes:
-        refs = [r for r in article.timexes if lo <= r.start and r.end <= t.start]
+        pool = article.timexes
     else:
-        refs = tag(article.text, None, lo, t.start)
-    refs = [r for r in refs if not r.relative and r.precision == "day" and r.value
-            and r.attrs.get("mod") not in BOUND_MODS]
-    if not refs:
-        return None
-    ref = refs[-1]
+        pool = tag(article.text, None)
+    today = next((r for r in pool if r.attrs.get("offset_days") == 0 and not r.relative and r.precision == "day"
+                  and r.value and not r.attrs.get("stamp")), None)
+    if today is not None:
+        ref, source = today, "stated_today"
+    else:
+        if t.attrs.get("kind") not in ("period", "partper") or t.attrs.get("period") not in ("year", "month"):
+            return None
+        lo = max(0, t.start - window)
+        refs = [r for r in pool if lo <= r.start and r.end <= t.start and not r.relative and r.precision == "day"
+                and r.value and r.attrs.get("mod") not in BOUND_MODS and not r.attrs.get("stamp")]
+        if not refs:
+            return None
+        ref, source = refs[-1], "text"
     again = [x for x in tag(article.text, ref.value, t.start, t.end) if x.start == t.start and x.end == t.end]
     if not again or again[0].value is None:
         return None
-    attrs = dict(again[0].attrs, anchor_source="text", reference=ref.text)
+    attrs = dict(again[0].attrs, anchor_source=source, reference=ref.text)
     return dataclasses.replace(again[0], attrs=attrs)
