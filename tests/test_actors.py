@@ -80,6 +80,9 @@ def test_holder_by_date(kb: ActorKB) -> None:
     assert kb.holder("arab_league", "secretary_general", "2020-01-01").id == "aboul_gheit_ahmed"
     assert kb.holder("IRN", "foreign_minister", "2016-01-01").id == "zarif_mohammad_javad"
     assert kb.holder("USA", "president", None) is None
+    assert kb.holder("OMN", "king", "2021-01-01").id == "haitham_bin_tariq"  # "العاهل العماني"
+    assert kb.holder("SYR", "president", "2025-01-10").id == "sharaa_ahmed"  # de facto head of state
+    assert kb.holder("SAU", "prime_minister", "2018-01-01").id == "salman_bin_abdulaziz"
 
 
 def test_lookups(kb: ActorKB) -> None:

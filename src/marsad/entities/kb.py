@@ -201,6 +201,7 @@ class ActorKB:
         self.lists: dict[str, set[str]] = {}  # stopwords etc., normalised
         self._holders: dict[tuple[str, str], list[tuple[Office, Actor]]] = {}
         self._adj: dict[str, str] = {}  # normalised adjective form → ISO3
+        self.role_fallbacks: dict[str, list[str]] = {}
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -239,6 +240,8 @@ class ActorKB:
         for key in ("honorifics", "counterpart", "plural", "group_heads", "group_modifiers", "government_heads"):
             for form in doc.get(key) or []:
                 self._index(form, Hit(key.rstrip("s")))
+        for role, alts in (doc.get("role_fallbacks") or {}).items():
+            self.role_fallbacks[str(role)] = [str(a) for a in alts]
         for key in ("stopwords", "given_names"):
             if doc.get(key):
                 self.lists.setdefault(key, set()).update(normalize(str(w)) for w in doc[key])
@@ -381,13 +384,17 @@ class ActorKB:
             out.append(Mention(m.start, m.end, surface, labels.get(h.type, "TITLE"), ent, "kb", attrs))
         return out
 
-    def holder(self, country: str, role: str, on_date: str | None) -> Actor | None:
-        """Who held ``role`` for ``country`` (ISO3 or organisation id) on ``on_date``; None without a date."""
+    def holder(self, country: str, role: str, on_date: str | None, fallback: bool = True) -> Actor | None:
+        """Who held ``role`` for ``country`` (ISO3 or organisation id) on ``on_date``; None without a date.
+        With ``fallback``, an office the title is often used for when nobody held this one (titles.yaml)."""
         if not on_date:
             return None
         on_date = _iso(on_date) or on_date
-        found = [a for o, a in self._holders.get((country, role), []) if o.covers(on_date)]
-        return found[-1] if found else None  # on a handover day, the incoming holder
+        for r in [role] + (self.role_fallbacks.get(role, []) if fallback else []):
+            found = [a for o, a in self._holders.get((country, r), []) if o.covers(on_date)]
+            if found:
+                return found[-1]  # on a handover day, the incoming holder
+        return None
 
     def holders(self, country: str, role: str) -> list[tuple[Office, Actor]]:
         return list(self._holders.get((country, role), []))
