@@ -280,7 +280,8 @@ def _office_entity(kb: ActorKB, ctx: _Ctx, role: str, of: str | None, start: int
                 return replace(e), None, "coref"
         holder = kb.holder(of, role, ctx.day)
         if holder is not None:
-            return holder.entity("", role), holder, "kb"
+            held = next((r for r in [role] + kb.role_fallbacks.get(role, []) if holder.held(r, ctx.day)), role)
+            return holder.entity("", held), holder, "kb"
         if role in HEADS:  # the press mixes up heads of state and government: "الرئيس الهندي" for Modi
             for _, e, a in reversed(ctx.seen):
                 if a is not None and a.country == of and e.role in HEADS:
