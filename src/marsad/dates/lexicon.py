@@ -192,10 +192,10 @@ def lexicon() -> Lexicon:
         # الاثنين | يوم الاثنين الماضي | ليلة الأربعاء | ليل الثلاثاء إلى الأربعاء
         ("wd", rf"{L}{CL}(?:{DAYPART}\s+)?(?P<yawm>يومي?\s+)?(?P<wd>{WD}){R}"
                rf"(?:\s*(?:الي|و|او|/|-)?\s*(?P<wd2>{WD}){R})?"
-               rf"(?:\s+{DIR}{R}|\s+من\s+(?P<wk_of>(?:ال)?اسبوع\s+{_alt(_words(dirs, 'past', 'future', 'current'), 'wkdir')}){R})?"),
+               rf"(?:\s+(?P<bef>قبل\s+)?{DIR}{R}|\s+من\s+(?P<wk_of>(?:ال)?اسبوع\s+{_alt(_words(dirs, 'past', 'future', 'current'), 'wkdir')}){R})?"),
         # الشهر الماضي | هذا العام | أوائل العام المقبل | الأسبوع الأول من العام المقبل | خلال الأسابيع المقبلة
         ("period", rf"{L}{CL}(?:(?:{PART}|(?P<wkp>الاسبوع\s+(?P<wk>الاول|الثاني|الثالث|الرابع|الاخير)\s+من))\s+)?"
-                   rf"(?:{THIS}\s+{_alt(PERW, 'per')}|{_alt(PERW, 'per2')}\s+{DIR}){R}"),
+                   rf"(?:{THIS}\s+{_alt(PERW, 'per')}|{_alt(PERW, 'per2')}\s+(?P<bef>قبل\s+)?{DIR}){R}"),
         # نهاية العام | مطلع الشهر: a part of a period with no direction word is the current one
         ("partper", rf"{L}{CL}{PART}\s+{_alt(_words(periods, 'month', 'year', 'week'), 'per')}{R}"),
         # عام 2011 | سنة 2015 | مطلع عام 2020

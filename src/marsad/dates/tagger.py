@@ -597,6 +597,8 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
             v = week_start + timedelta(days=shift + (wd - 5) % 7)
         elif direction == "past":
             v = weekday_date(a, wd, "before")
+            if g.get("bef"):
+                v -= timedelta(days=7)  # "الاثنين قبل الماضي" = the Monday before last
         elif direction == "future":
             v = weekday_date(a, wd, "after")
         else:
@@ -619,6 +621,8 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
         per = fold_word(g.get("per") or g.get("per2") or "")
         kind = lex.period.get(per, "vague")
         off = {"past": -1, "future": 1}.get(direction or "", 0)
+        if g.get("bef") and direction == "past":
+            off = -2  # "العام قبل الماضي" = the year before last
         attrs.update(period=kind, offset=off)
         if g.get("wk"):
             wk = fold_word(g["wk"])  # type: ignore[arg-type]
