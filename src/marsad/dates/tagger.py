@@ -407,6 +407,10 @@ def _accept(fam: str, m: re.Match[str], norm: str, lex: Lexicon) -> tuple[int, d
     elif fam in ("ordm", "dcur") and g.get("ord"):
         if _strip_clitics(_word_before(norm, s), lex.ordinal_not_after):
             return None
+    elif fam == "partper":
+        nxt = _word_after(norm, m.end())
+        if nxt.startswith("ال") or nxt in ("نفسه", "ذاته", "نفسها", "ذاتها"):
+            return None  # "نهاية الشهر نفسه", "بداية الشهر الهجري": not the current month
     elif fam == "period":
         per = g.get("per") or g.get("per2") or ""
         if fold_word(per) == "العام" and g.get("part") is None and g.get("this") is None \
