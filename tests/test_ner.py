@@ -11,7 +11,8 @@ from marsad.entities.ner import NerTagger, model_path
 from marsad.entities.ner_eval import chunks, evaluate_conll, score
 
 ROOT = Path(__file__).resolve().parents[1]
-SENT = "قال الرئيس الروسي فلاديمير بوتين في موسكو إن وزارة الخارجية الروسية ستصدر بيانا ."
+# ANERcorp (the training data) leaves ministries untagged, so the organisation here is an international body.
+SENT = "قال الرئيس الروسي فلاديمير بوتين في موسكو إن منظمة الصحة العالمية في جنيف أرسلت وفدا ."
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def test_tags_person_place_and_organisation(tagger: NerTagger) -> None:
     found = {(" ".join(toks[s:e]), t) for s, e, t in chunks(tags)}
     assert ("فلاديمير بوتين", "PERS") in found
     assert ("موسكو", "LOC") in found
-    assert any(t == "ORG" and text.startswith("وزارة") for text, t in found)
+    assert ("منظمة الصحة العالمية", "ORG") in found
     assert tagger.tag([]) == []
     assert tagger.tag_sents([toks, toks[:3]])[0] == tags
 

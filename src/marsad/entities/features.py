@@ -109,7 +109,11 @@ class FeatureExtractor:
         self.allowed: frozenset[str] | None = None
         # Words seen at least twice in training: a word outside it behaves like the hapaxes the model learnt
         # from, which are names far more often than frequent words are.
-        self.vocab = vocab if vocab is not None else _read_list("vocab.txt")
+        if vocab is None:
+            from marsad.entities.ner import model_path, read_vocab, vocab_path
+
+            vocab = read_vocab(vocab_path(model_path()))
+        self.vocab = vocab
         # Multi-word place names ("الضفة الغربية", "سانت بطرسبرغ"), matched over token pairs and triples.
         self.multi: frozenset[str] = getattr(gazetteer, "multi", frozenset())
         # word -> (normalised form, own features, features seen from offsets -2, -1, +1, +2, form without و/ب/ل)
@@ -165,7 +169,7 @@ class FeatureExtractor:
             base += ["c3=" + rest[k:k + 3] for k in range(1, len(rest) - 3)]
         # Neighbours see a smaller set: identity, stem, clitic and gazetteer flags.
         ctx = ["w=" + n, "r=" + rest, "c=" + clitic, *shape, *gaz]
-        ctx1 = [*ctx, "x2=" + n[-2:], "st=" + stem, *rare]
+        ctx1 = [*ctx, "x2=" + n[-2:], "st=" + stem]
         ctx2 = ["w=" + n, *gaz]  # two words away only identity and lexicon flags still pay for their cost
         lists = [base, ["-2:" + f for f in ctx2], ["-1:" + f for f in ctx1], ["1:" + f for f in ctx1],
                  ["2:" + f for f in ctx2]]

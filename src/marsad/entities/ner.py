@@ -17,6 +17,18 @@ def model_path() -> Path:
     return data_path("models", "ner.crfsuite")
 
 
+def vocab_path(model: Path) -> Path:
+    """The training vocabulary shipped beside a model (ner.crfsuite -> ner.vocab.txt)."""
+    return model.with_name(model.stem + ".vocab.txt")
+
+
+def read_vocab(path: Path) -> frozenset[str]:
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
 class NerTagger:
     def __init__(self, tagger: pycrfsuite.Tagger, features: FeatureExtractor | None = None) -> None:
         self.tagger = tagger
@@ -29,7 +41,7 @@ class NerTagger:
             raise FileNotFoundError(f"NER model not found at {path}; build it with `make model`")
         t = pycrfsuite.Tagger()
         t.open(str(path))
-        fx = FeatureExtractor()
+        fx = FeatureExtractor(vocab=read_vocab(vocab_path(path)))
         fx.restrict({a for a, _ in t.info().state_features})
         return cls(t, fx)
 
