@@ -481,9 +481,9 @@ class Coder:
                         and not any(norm[k] in ("بين", "مع") for k in range(h.i + h.n, first_after.t0)))
             lv = self._light_verb_index(norm, lo, h.i)
             between = [a for a in before if lv is not None and a.t0 > lv]
-            if genitive and first_after is not None:
-                subjects = [rest.pop(0)]
-            elif between and prep(between[0]) not in _PREPS and prep(between[0]) != "ل":
+            possessed = norm[h.i + h.n - 1].endswith(("ه", "ها", "هما", "هم")) and h.kind == "noun" and not \
+                norm[h.i + h.n - 1].endswith(("اه",))
+            if between and prep(between[0]) not in _PREPS and prep(between[0]) != "ل":
                 # VSO with a support verb: "أعرب الأسد لبوتين عن امتنانه" — the first bare noun after the verb
                 subjects = [between[0]]
                 k = before.index(between[0]) + 1
@@ -491,6 +491,8 @@ class Coder:
                     subjects.append(before[k])
                     k += 1
                 objects = [a for a in between if a not in subjects and prep(a) in ("ل", "مع", "ب")][:1]
+            elif genitive and first_after is not None and not possessed:
+                subjects = [rest.pop(0)]
             elif before_ok and ((gap(before_ok[-1].t1, h.i) <= 1 and not any(
                     norm[k] in _PREPS or norm[k] in ("ان", "بان", "انه") for k in range(before_ok[-1].t1, h.i))) or (
                     gap(before_ok[-1].t1, h.i) <= 12 and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i))):
@@ -901,7 +903,7 @@ def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
     if small <= big and (len(small) >= 2 or a.sent_index == b.sent_index):
         return True
     sc, bc = (a, b) if len(ka) <= len(kb) else (b, a)
-    if len(small) >= 2 and _covered(sc.actors + sc.recipients, bc.actors + bc.recipients):
+    if len(small) >= 2 and small & big and _covered(sc.actors + sc.recipients, bc.actors + bc.recipients):
         return True  # "زيارة إلى روسيا" and the meeting with Putin: a country stands for its leader
     if loose and len(ka & kb) >= min(2, len(small)):
         return True
