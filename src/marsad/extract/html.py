@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from copy import copy
 from typing import Any
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser as HTMLParser
-from selectolax.lexbor import LexborNode as Node
+from lxml.html import HtmlElement
 
 from ..arabic import normalize
 from .lexicon import Lexicon, lexicon
@@ -52,11 +52,17 @@ def _valid(iso: str) -> str | None:
     return iso if int(lx.cfg["min_year"]) <= y <= int(lx.cfg["max_year"]) else None
 
 
-def _jsonld(tree: HTMLParser) -> list[dict[str, Any]]:
+def _text(el: HtmlElement | None) -> str | None:
+    return _clean(el.text_content()) if el is not None else None
+
+
+def _jsonld(tree: HtmlElement) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for node in tree.css('script[type="application/ld+json"]'):
+    for node in tree.iter("script"):
+        if (node.get("type") or "").lower() != "application/ld+json":
+            continue
         try:
-            data = json.loads(node.text() or "")
+            data = json.loads(node.text or "")
         except (json.JSONDecodeError, ValueError):
             continue
         stack = [data]
@@ -76,21 +82,22 @@ def _jsonld(tree: HTMLParser) -> list[dict[str, Any]]:
     return out
 
 
-def metadata(tree: HTMLParser) -> dict[str, Any]:
+_TIME_XPATH = ('//*[@itemprop="datePublished"] | //time[@pubdate] | //article//time | '
+               '//time[contains(@class, "published")] | //time[contains(@class, "entry-date")]')
+
+
+def metadata(tree: HtmlElement) -> dict[str, Any]:
     """Title, published date (with evidence), outlet, url and language from meta tags, JSON-LD and <time>."""
     metas: dict[str, str] = {}
-    for m in tree.css("meta"):
-        a = m.attributes
-        key = (a.get("property") or a.get("name") or a.get("itemprop") or "").strip().lower()
-        val = a.get("content")
+    for m in tree.iter("meta"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        val = m.get("content")
         if key and val and key not in metas:
             metas[key] = val.strip()
-    ld = _jsonld(tree)
     md: dict[str, Any] = {}
-    for d in ld:
-        md.setdefault("published", _iso(d.get("datePublished")) or _iso(d.get("dateCreated")))
+    for d in _jsonld(tree):
         if not md.get("published"):
-            md.pop("published", None)
+            md["published"] = _iso(d.get("datePublished")) or _iso(d.get("dateCreated"))
         if isinstance(d.get("headline"), str) and d["headline"].strip():
             md.setdefault("ld_title", d["headline"].strip())
         pub = d.get("publisher")
@@ -104,23 +111,19 @@ def metadata(tree: HTMLParser) -> dict[str, Any]:
                 md["published"] = iso
                 break
     if not md.get("published"):
-        for node in tree.css('[itemprop="datePublished"], time[pubdate], article time, time.published, '
-                             'time.entry-date'):
-            iso = _iso(node.attributes.get("datetime") or node.attributes.get("content") or node.text())
+        for node in tree.xpath(_TIME_XPATH):
+            iso = _iso(node.get("datetime") or node.get("content") or node.text_content())
             if iso:
                 md["published"] = iso
                 break
     md["title"] = metas.get("og:title") or metas.get("twitter:title") or md.get("ld_title")
-    h1 = tree.css_first("article h1") or tree.css_first("main h1") or tree.css_first("h1")
-    md["h1"] = _clean(h1.text()) if h1 else None
-    t = tree.css_first("title")
-    md["html_title"] = _clean(t.text()) if t else None
-    md.setdefault("outlet", None)
-    md["outlet"] = md["outlet"] or metas.get("og:site_name") or metas.get("application-name")
-    canon = tree.css_first('link[rel="canonical"]')
-    md["canonical"] = (canon.attributes.get("href") if canon else None) or metas.get("og:url") or md.get("url")
-    html_node = tree.css_first("html")
-    md["lang"] = (html_node.attributes.get("lang") or "")[:2].lower() if html_node else ""
+    h1 = (tree.xpath("(//article//h1)[1]") or tree.xpath("(//main//h1)[1]") or tree.xpath("(//h1)[1]") or [None])[0]
+    md["h1"] = _text(h1)
+    md["html_title"] = _text(tree.find(".//title"))
+    md["outlet"] = md.get("outlet") or metas.get("og:site_name") or metas.get("application-name")
+    canon = tree.xpath('//link[@rel="canonical"]/@href')
+    md["canonical"] = (str(canon[0]) if canon else None) or metas.get("og:url") or md.get("url")
+    md["lang"] = (tree.get("lang") or "")[:2].lower() if tree.tag == "html" else ""
     return md
 
 
@@ -155,24 +158,22 @@ def _host(url: str | None) -> str | None:
     return h.removeprefix("www.") if h else None
 
 
-def _density_paragraphs(tree: HTMLParser) -> list[str]:
+def _density_paragraphs(tree: HtmlElement) -> list[str]:
     """Fallback: the <p> paragraphs under the element that holds the most paragraph text."""
-    scores: dict[int, tuple[Node, int]] = {}
-    for p in tree.css("p"):
-        parent = p.parent
-        if parent is None:
-            continue
-        n = len(p.text(strip=True))
-        node, total = scores.get(parent.mem_id, (parent, 0))
-        scores[parent.mem_id] = (node, total + n)
+    scores: dict[Any, int] = {}
+    for p in tree.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + len(p.text_content().strip())
     if not scores:
-        body = tree.body
-        return [x for x in (body.text(separator="\n") if body else "").split("\n") if x.strip()]
-    best = max(scores.values(), key=lambda x: x[1])[0]
-    return [_clean(p.text()) or "" for p in best.css("p") if (p.text(strip=True) or "")]
+        body = tree.find(".//body")
+        text = body.text_content() if body is not None else tree.text_content()
+        return [x.strip() for x in text.split("\n") if x.strip()]
+    best = max(scores, key=lambda k: scores[k])
+    return [t for p in best.iter("p") if (t := _clean(p.text_content()))]
 
 
-def _main_text(html: str, tree: HTMLParser, url: str | None, lx: Lexicon) -> tuple[str, str]:
+def _main_text(tree: HtmlElement, url: str | None, lx: Lexicon) -> tuple[str, str]:
     """(text, which extractor) — trafilatura, then trafilatura's baseline, then paragraph density."""
     import trafilatura
 
@@ -180,7 +181,7 @@ def _main_text(html: str, tree: HTMLParser, url: str | None, lx: Lexicon) -> tup
     need = int(c["html_min_chars"])
     candidates: list[tuple[str, str]] = []
     try:
-        text = trafilatura.extract(html, url=url, fast=True, favor_precision=bool(c["favor_precision"]),
+        text = trafilatura.extract(tree, url=url, fast=True, favor_precision=bool(c["favor_precision"]),
                                    include_comments=False, include_tables=bool(c["include_tables"]),
                                    include_links=False, include_images=False, with_metadata=False,
                                    deduplicate=False)
@@ -190,7 +191,7 @@ def _main_text(html: str, tree: HTMLParser, url: str | None, lx: Lexicon) -> tup
         return text, "trafilatura"
     candidates.append((text or "", "trafilatura"))
     try:
-        _, base, _ = trafilatura.baseline(html)
+        _, base, _ = trafilatura.baseline(copy(tree))
     except Exception:  # noqa: BLE001
         base = ""
     if base and len(base) >= need:
@@ -223,23 +224,25 @@ def _clean_lines(text: str, lx: Lexicon, title: str | None) -> tuple[list[str], 
     return out, stamp
 
 
-def _article_nodes(tree: HTMLParser, lx: Lexicon) -> list[Node]:
-    """Several full articles on one page: sibling <article> elements, each with a heading and a real body."""
+def _article_nodes(tree: HtmlElement, lx: Lexicon) -> list[HtmlElement]:
+    """Several full articles on one page: <article> elements (not wrappers), each with a heading and a real body."""
     min_chars = int(lx.cfg["multi_article_min_chars"])
     arts = []
-    for a in tree.css("article"):
-        if len(a.css("article")) > 1:  # lexbor's css() includes the node itself
-            continue  # a wrapper around other articles
-        if not (a.css_first("h1") or a.css_first("h2") or a.css_first("h3")):
+    for a in tree.xpath("//article[not(.//article)]"):
+        if not a.xpath(".//h1|.//h2|.//h3"):
             continue
-        if sum(len(p.text(strip=True)) for p in a.css("p")) >= min_chars:
+        if sum(len(p.text_content().strip()) for p in a.iter("p")) >= min_chars:
             arts.append(a)
     return arts if len(arts) >= 2 else []
 
 
 def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -> tuple[list[Parts], dict[str, Any]]:
+    import trafilatura.utils
+
     lx = lx or lexicon()
-    tree = HTMLParser(html)
+    tree = trafilatura.utils.load_html(html)  # one lxml parse, shared by the metadata and trafilatura
+    if tree is None:
+        return [], {"url": url, "extractor": None}
     md = metadata(tree)
     page_url = url or md.get("canonical")
     host = _host(page_url)
@@ -247,22 +250,22 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
     title = md.get("title") or md.get("h1") or md.get("html_title")
     if title:
         title = _strip_site(_clean(title) or title, md.get("outlet"), host)
-    multi = _article_nodes(tree, lx)
+    multi = _article_nodes(tree, lx) if html.count("<article") + html.count("<ARTICLE") >= 2 else []
     parts: list[Parts] = []
     if multi:
         for a in multi:
-            h = a.css_first("h1") or a.css_first("h2") or a.css_first("h3")
-            t = a.css_first("time")
-            date = _iso(t.attributes.get("datetime") or t.text()) if t else None
-            paras = [_clean(p.text()) or "" for p in a.css("p")]
+            h = (a.xpath("(.//h1|.//h2|.//h3)[1]") or [None])[0]
+            t = (a.xpath("(.//time)[1]") or [None])[0]
+            date = _iso(t.get("datetime") or t.text_content()) if t is not None else None
+            paras = [_clean(p.text_content()) or "" for p in a.iter("p")]
             body, stamp = _clean_lines("\n".join(x for x in paras if x), lx, None)
             if body:
-                parts.append(Parts(title=_clean(h.text()) if h else None, published=date or stamp,
+                parts.append(Parts(title=_text(h), published=date or stamp,
                                    outlet=outlet, paragraphs=body,
                                    dateline=_inline_dateline(body[0], lx)))
         if parts:
             return parts, {**md, "url": page_url, "extractor": "articles"}
-    text, how = _main_text(html, tree, page_url, lx)
+    text, how = _main_text(tree, page_url, lx)
     if how in ("baseline", "density") or not (md.get("title") or md.get("h1")):
         # a rough extraction (menus and all) or no headline in the markup: read it as page text
         found = extract_parts(text, lx)

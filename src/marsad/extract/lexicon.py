@@ -45,6 +45,7 @@ class Lexicon:
     ui_patterns: re.Pattern[str]
     long_line_hints: tuple[str, ...]
     gap_hints: tuple[str, ...]
+    gap_chars: frozenset[str]
     inline_hints: tuple[str, ...]
     related: tuple[str, ...]
     inline_related: re.Pattern[str]
@@ -84,7 +85,9 @@ def lexicon() -> Lexicon:
         ui_exact=frozenset(normalize(p) for p in bp["ui"]["exact"]),
         ui_patterns=re.compile("|".join(f"(?:{p})" for p in bp["ui"]["patterns"]), re.I),
         long_line_hints=tuple(bp["ui"]["long_line_hints"]),
-        gap_hints=tuple(bp["ticker"]["gap_hints"]),
+        # one-symbol hints are tested as a set (one C pass over the line), space runs and dashes as substrings
+        gap_hints=tuple(h for h in bp["ticker"]["gap_hints"] if len(h.strip(" \u00a0")) != 1),
+        gap_chars=frozenset(h.strip(" \u00a0") for h in bp["ticker"]["gap_hints"] if len(h.strip(" \u00a0")) == 1),
         inline_hints=tuple(bp["related"]["inline_hints"]),
         related=tuple(sorted({normalize(h).rstrip(":： ") for h in bp["related"]["headers"]}, key=len, reverse=True)),
         inline_raw=re.compile(r"[.!?؟»”\"]\s*(?:و\s*)?(?:" + "|".join(

@@ -65,13 +65,13 @@ def _words(s: str) -> int:
 
 
 def _any_in(s: str, needles: tuple[str, ...]) -> bool:
-    return any(x in s for x in needles)
+    return any(map(s.__contains__, needles))  # C-level loop: this runs for every line of every page
 
 
 # -- line kinds ---------------------------------------------------------------------------------------------------
 def is_ticker(raw: str, lx: Lexicon) -> bool:
     c = lx.cfg
-    if len(raw) < int(c["ticker_min_chars"]) or not _any_in(raw, lx.gap_hints):
+    if len(raw) < int(c["ticker_min_chars"]) or (lx.gap_chars.isdisjoint(raw) and not _any_in(raw, lx.gap_hints)):
         return False
     segs = [x for x in lx.ticker_split.split(raw) if x and x.strip()]
     if len(segs) < int(c["ticker_min_segments"]):
