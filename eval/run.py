@@ -79,7 +79,10 @@ def suite_events(name: str, inputs: list[Path], gold_path: Path, details: bool =
     with tempfile.TemporaryDirectory() as t:
         arts, evs = _ingest_and_dump(inputs, Path(t))
     gold = _load(gold_path)
-    res = dict(score_events(gold, evs, details=details))
+    lines: list[str] = []
+    res = dict(score_events(gold, evs, details=lines))
+    if details:
+        print(f"--- {name}\n" + "\n".join(lines))
     if any(g.get("articles") for g in gold):
         res.update({f"article_{k}": v for k, v in _score_articles(gold, arts).items()})
     return {f"{name}_{k}": v for k, v in res.items()}

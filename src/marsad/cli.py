@@ -133,7 +133,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         else:
             with _store(args) as st:
                 events = list(st.events(min_confidence=_min_conf(args)))
-        res = score_events(gold, events, details=args.details)
+        lines: list[str] = []
+        res = score_events(gold, events, details=lines)
+        if args.details:
+            print("\n".join(lines))
         print(json.dumps(res))
         return 0
     if args.what == "gsr":
