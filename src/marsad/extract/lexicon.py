@@ -43,10 +43,9 @@ class Lexicon:
     ui_phrases: tuple[str, ...]
     ui_exact: frozenset[str]
     ui_patterns: re.Pattern[str]
-    long_line_hints: tuple[str, ...]
+    long_line_hints: re.Pattern[str]
     gap_hints: tuple[str, ...]
-    gap_chars: frozenset[str]
-    inline_hints: tuple[str, ...]
+    inline_hints: re.Pattern[str]
     related: tuple[str, ...]
     inline_related: re.Pattern[str]
     inline_raw: re.Pattern[str]
@@ -84,11 +83,11 @@ def lexicon() -> Lexicon:
         ui_phrases=tuple(normalize(p) for p in bp["ui"]["phrases"]),
         ui_exact=frozenset(normalize(p) for p in bp["ui"]["exact"]),
         ui_patterns=re.compile("|".join(f"(?:{p})" for p in bp["ui"]["patterns"]), re.I),
-        long_line_hints=tuple(bp["ui"]["long_line_hints"]),
-        # one-symbol hints are tested as a set (one C pass over the line), space runs and dashes as substrings
-        gap_hints=tuple(h for h in bp["ticker"]["gap_hints"] if len(h.strip(" \u00a0")) != 1),
-        gap_chars=frozenset(h.strip(" \u00a0") for h in bp["ticker"]["gap_hints"] if len(h.strip(" \u00a0")) == 1),
-        inline_hints=tuple(bp["related"]["inline_hints"]),
+        long_line_hints=re.compile("|".join(re.escape(h) for h in bp["ui"]["long_line_hints"])),
+        # a few short needles tested with `in` (memchr speed): symbols, dashes, double spaces, any no-break space
+        gap_hints=tuple(dict.fromkeys(h.strip(" \u00a0") or ("\u00a0" if "\u00a0" in h else h)
+                                      for h in bp["ticker"]["gap_hints"])),
+        inline_hints=re.compile("|".join(re.escape(h) for h in bp["related"]["inline_hints"])),
         related=tuple(sorted({normalize(h).rstrip(":： ") for h in bp["related"]["headers"]}, key=len, reverse=True)),
         inline_raw=re.compile(r"[.!?؟»”\"]\s*(?:و\s*)?(?:" + "|".join(
             _variants(normalize(h)) for h in sorted(bp["related"]["inline"], key=len, reverse=True)) + r")(?!\w)", re.I),

@@ -71,7 +71,7 @@ def _any_in(s: str, needles: tuple[str, ...]) -> bool:
 # -- line kinds ---------------------------------------------------------------------------------------------------
 def is_ticker(raw: str, lx: Lexicon) -> bool:
     c = lx.cfg
-    if len(raw) < int(c["ticker_min_chars"]) or (lx.gap_chars.isdisjoint(raw) and not _any_in(raw, lx.gap_hints)):
+    if len(raw) < int(c["ticker_min_chars"]) or not _any_in(raw, lx.gap_hints):
         return False
     segs = [x for x in lx.ticker_split.split(raw) if x and x.strip()]
     if len(segs) < int(c["ticker_min_segments"]):
@@ -125,7 +125,7 @@ def classify(raw_line: str, lx: Lexicon) -> Line:
         return Line(TICKER, raw)
     # Only short lines can be labels, stamps or UI: long paragraphs skip the (costly) normalisation.
     short = len(raw) <= max(int(lx.cfg["ui_max_chars"]), int(lx.cfg["related_max_chars"]) + 80)
-    n = normalize(raw) if short or (len(raw) <= 300 and _any_in(raw.lower(), lx.long_line_hints)) else ""
+    n = normalize(raw) if short or (len(raw) <= 300 and lx.long_line_hints.search(raw.lower())) else ""
     if n:
         rel, inline = _is_related(n, lx)
         if rel:
@@ -139,7 +139,7 @@ def classify(raw_line: str, lx: Lexicon) -> Line:
             return Line(UI, raw)
     elif lx.crumb_hint.match(raw) and _is_crumb(normalize(raw[:40]), raw, lx):
         return Line(CRUMB, raw)
-    if _any_in(raw, lx.inline_hints):
+    if lx.inline_hints.search(raw):
         raw = cut_inline_related(raw, n, lx)
     line = Line(TEXT, raw)
     c = lx.cfg

@@ -31,8 +31,9 @@ class DecodeError(ValueError):
 
 
 def declared_charset(raw: bytes, sniff: int = 65536) -> str | None:
-    """Charset named by an HTML <meta> or XML declaration in the first ``sniff`` bytes."""
-    head = raw[:sniff]
+    """Charset named by an HTML <meta> or XML declaration near the top (HTML5 puts it in the first 1024 bytes;
+    legacy pages a little further down, so up to 8 KB of ``sniff`` is searched)."""
+    head = raw[: min(sniff, 8192)]
     m = _META.search(head) or _XML.search(head)
     if not m:
         return None
