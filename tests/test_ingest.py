@@ -133,3 +133,10 @@ def test_cp1256_html_without_charset_declaration(tmp_path: Path) -> None:
     f.write_bytes(f"<html><body><h1>خبر</h1><p>{AR}</p></body></html>".encode("cp1256"))
     (page,) = list(read_paths([str(f)]))
     assert isinstance(page, Page) and page.encoding == "cp1256" and AR in (page.text or "")
+
+
+def test_html_saved_as_txt_is_read_as_html(tmp_path: Path) -> None:
+    f = tmp_path / "saved.txt"
+    f.write_text("<!DOCTYPE html>\n" + HTML, encoding="utf-8")
+    (page,) = list(read_paths([str(f)]))
+    assert isinstance(page, Page) and page.content_type == "html"

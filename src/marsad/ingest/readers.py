@@ -29,6 +29,7 @@ _TAGS = re.compile(r"<[^>]*>")
 _DROP = re.compile(r"<(script|style|noscript|template|head|svg)\b.*?</\1\s*>", re.I | re.S)
 _BODY = re.compile(rb"<body\b", re.I)
 _WS = re.compile(r"\s+")
+_HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
 
 
 def _settings() -> dict[str, Any]:
@@ -163,6 +164,8 @@ class Reader:
                                      max_control_ratio=self.max_control)
         except DecodeError as e:
             return Failure(path, str(e), record if record else None)
+        if kind == "text" and _HTML_START.match(text[:300]):
+            kind = "html"  # HTML source saved as .txt (or served as text/plain): read it as HTML
         return self._check(Page(source_path=path, url=url, raw=raw, text=text, content_type=kind, encoding=enc,
                                 crawl_date=crawl_date, record=record))
 
