@@ -270,6 +270,8 @@ class Reader:
             body, kind = obj.get("text"), "text"
         if not isinstance(body, str) or not body.strip():
             return Failure(path, f"{where}: record has no 'html' or 'text'", rec)
+        if kind == "text" and _HTML_START.match(body[:300]):
+            kind = "html"
         url = obj.get("url") if isinstance(obj.get("url"), str) else None
         published = obj.get("published")
         page = Page(source_path=path, url=url, raw=None, text=body, content_type=kind, encoding="utf-8",
