@@ -136,14 +136,17 @@ def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------------------------ event scoring
 def score_events(gold_records: list[dict[str, Any]], event_records: list[dict[str, Any]],
-                 details: list[str] | None = None, per_type: bool = False) -> dict[str, Any]:
+                 details: list[str] | None = None, per_type: bool = False,
+                 scored_types: set[str] | frozenset[str] | None = None) -> dict[str, Any]:
     """tp/fp/fn, P/R/F1, core recall, date accuracy, CONSULT mode accuracy, ticker false positives.
 
     Same rules as the shared scorer: only SUPPORT/CONSULT/AGREE/COOPERATE/AID are scored; a system event matching
     an unscored gold event is ignored; the same event twice from one article is a false positive; an event whose
     evidence is a listed ticker/related headline counts as a ticker false positive. ``details`` (a list) collects
-    the FP/FN/DATE lines; ``per_type`` adds tp/fp/fn by gold (or system) type.
+    the FP/FN/DATE lines; ``per_type`` adds tp/fp/fn by gold (or system) type; ``scored_types`` widens the scored
+    types (e.g. all 16 PLOVER types for the composed set; the shared scorer's five by default).
     """
+    scored = set(scored_types) if scored_types else SCORED
     lines = details if details is not None else []
     by_doc = group_by_doc(event_records)
     tp = fp = fn = 0
@@ -154,8 +157,8 @@ def score_events(gold_records: list[dict[str, Any]], event_records: list[dict[st
         types.setdefault(t or "?", Counter())[k] += 1
 
     for d in gold_records:
-        sys_evs = [e for e in _for_doc(by_doc, d) if e.get("type") in SCORED]
-        gold_evs = d["events"]
+        sys_evs = [e for e in _for_doc(by_doc, d) if e.get("type") in scored]
+        gold_evs = [ge for ge in d["events"] if ge["type"] in scored or ge["type"] in SCORED]
         matched: set[int] = set()
         for se in sys_evs:
             hit = None
@@ -216,7 +219,13 @@ def score_events(gold_records: list[dict[str, Any]], event_records: list[dict[st
         "ticker_false_positives": ticker_fp,
     }
     if per_type:
-        res["per_type"] = {t: dict(c) for t, c in sorted(types.items())}
+        res["per_type"] = {}
+        for t, c in sorted(types.items()):
+            tp_, fp_, fn_ = c["tp"], c["fp"], c["fn"]
+            pp = tp_ / (tp_ + fp_) if tp_ + fp_ else 0.0
+            rr = tp_ / (tp_ + fn_) if tp_ + fn_ else 0.0
+            res["per_type"][t] = {"tp": tp_, "fp": fp_, "fn": fn_,
+                                  "f1": round(2 * pp * rr / (pp + rr), 3) if pp + rr else 0.0}
     return res
 
 
