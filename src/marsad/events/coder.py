@@ -24,6 +24,15 @@ _PLACE_PREP = ("في", "الي", "الى", "ب", "بمدينه", "بالعاصم
                "بمنطقه", "منطقه", "بولايه", "ولايه", "بمحافظه", "محافظه", "مطار", "بمطار", "انحاء", "ارجاء", "حدود")
 _PREPS = {"مع", "ب", "ل", "الي", "من", "علي", "في", "بين", "عن", "لدي", "عند", "امام", "خلف", "ضد", "لصالح", "بسبب",
           "جراء", "تجاه", "ازاء", "حول", "بشان", "نحو", "عبر", "منذ", "دون", "بدون", "مثل", "لدى"}
+# prepositions that introduce the recipient for some types: "على/ضد X" the target of pressure or force, "إلى X"
+# the receiver of aid
+_BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "علي", "حول", "بسبب", "جراء", "ضد"}
+_NOT_MODIFIER = {"الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
+                 "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الجاري", "الحالي"}
+_RECIPIENT_PREPS = {t: {"علي", "ضد"} for t in ("ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE",
+                                                 "REJECT", "MOBILIZE")}
+_RECIPIENT_PREPS["AID"] = {"الي", "ل"}
+_RECIPIENT_PREPS["SUPPORT"] = {"الي"}
 # for conflict and pressure types, "على X"/"ضد X" names the target
 _TARGET_TYPES = {"ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT"}
 _PLURALS = {"الرئيسان", "الرئيسين", "الجانبان", "الجانبين", "الزعيمان", "الزعيمين", "الوزيران", "الوزيرين",
@@ -399,12 +408,25 @@ class Coder:
                 continue
             n, kind = self.lex.agent_at(norm, k)
             if n:
-                a, b = toks[k][0], toks[k + n - 1][1]
-                # extend over a following nationality/descriptor word ("الاف الاسرائيليين")
+                # extend over definite modifiers: "الجيش السوداني", "قوات الدعم السريع", "المتظاهرين الفلسطينيين"
+                country = None
+                j = k + n
+                while (j < len(norm) and j - (k + n) < 3 and norm[j].startswith("ال") and norm[j] not in _NOT_MODIFIER
+                       and not self.lex.match_at(norm, j)[0]):
+                    norp = next((x for x in args if x.label == "NORP_OBJ" and x.t0 == j), None)
+                    if j in covered and norp is None:
+                        break
+                    if norp is not None:
+                        country = norp.entities[0].country if norp.entities else None
+                        args.remove(norp)
+                        j = norp.t1
+                        continue
+                    j += 1
+                a, b = toks[k][0], toks[j - 1][1]
                 words = text[a:b]
-                ent = Entity(text=words, name=normalize(words), name_ar=words, kind="group")
-                args.append(Arg(a, b, k, k + n, [ent], "AGENT"))
-                k += n
+                ent = Entity(text=words, name=normalize(words), name_ar=words, kind="group", country=country)
+                args.append(Arg(a, b, k, j, [ent], "AGENT"))
+                k = j
                 continue
             k += 1
         del starts
@@ -458,8 +480,10 @@ class Coder:
         partner_preps = {"مع", "ب"} if verbal else {"مع", "بين", "ب"}
         subjects: list[Arg] = []
         objects: list[Arg] = []
-        if t.type in _TARGET_TYPES:
-            topic = topic - {"علي"}
+        to_preps = _RECIPIENT_PREPS.get(t.type, set())
+        if t.id.startswith("agree.invite") or t.id.startswith("support.congratulate"):
+            to_preps = to_preps | {"الي", "ل"}
+        topic = topic - to_preps
         rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من")]
         before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
         if verbal:
@@ -480,6 +504,8 @@ class Coder:
                         and prep(first_after) not in _PREPS
                         and not any(norm[k] in ("بين", "مع") for k in range(h.i + h.n, first_after.t0)))
             lv = self._light_verb_index(norm, lo, h.i)
+            if lv is not None and any(norm[k] in _BREAK_PREPS for k in range(lv + 1, h.i)):
+                lv = None  # "فرضت السلطات حظر التجول ... بعد احتجاجات": the verb governs another noun
             between = [a for a in before if lv is not None and a.t0 > lv]
             possessed = norm[h.i + h.n - 1].endswith(("ه", "ها", "هما", "هم")) and h.kind == "noun" and not \
                 norm[h.i + h.n - 1].endswith(("اه",))
@@ -493,9 +519,10 @@ class Coder:
                 objects = [a for a in between if a not in subjects and prep(a) in ("ل", "مع", "ب")][:1]
             elif genitive and first_after is not None and not possessed:
                 subjects = [rest.pop(0)]
-            elif before_ok and ((gap(before_ok[-1].t1, h.i) <= 1 and not any(
+            elif before_ok and ((gap(before_ok[-1].t1, h.i) <= 1 and not norm[h.i].startswith(("ال", "وال")) and not any(
                     norm[k] in _PREPS or norm[k] in ("ان", "بان", "انه") for k in range(before_ok[-1].t1, h.i))) or (
-                    gap(before_ok[-1].t1, h.i) <= 12 and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i))):
+                    gap(before_ok[-1].t1, h.i) <= 12 and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i)
+                    and not any(norm[k] in _BREAK_PREPS for k in range(before_ok[-1].t1, h.i)))):
                 subjects = [before_ok[-1]]
                 k = before.index(before_ok[-1]) - 1
                 while k >= 0 and coordinated(before[k], subjects[0]):
@@ -513,7 +540,9 @@ class Coder:
             if a in subjects or preset:
                 continue
             if not objects:
-                direct = prep(a) not in _PREPS or prep(a) in partner_preps or prep(a) == "ل"
+                direct = prep(a) not in _PREPS or prep(a) in partner_preps or prep(a) == "ل" or prep(a) in to_preps
+                if t.type == "MOBILIZE" and a.label == "AGENT":
+                    continue  # the forces moved are the instrument, not a party
                 if gap(anchor, a.t0) <= 10 and direct and (t.roles != "symmetric" or prep(a) in partner_preps
                                                            or gap(anchor, a.t0) <= 3):
                     objects.append(a)
@@ -536,10 +565,14 @@ class Coder:
                        and a.entities and a.entities[0].kind in ("person", "country", "organization")]
             if earlier:
                 subjects = [earlier[-1]]
+        if not subjects and t.type in _TARGET_TYPES and h.kind in ("noun", "form"):
+            adj = [a for a in args if a.label == "NORP_OBJ" and a.t0 == h.i + h.n]
+            if adj:
+                subjects = adj  # "الهجوم الإسرائيلي": the adjective names the attacker
         # a nationality adjective right after a trigger's object noun names a country ("يبارك العدوان التركي")
         if not objects and t.roles == "agent" and subjects:
             for a in args:
-                if a.label == "NORP_OBJ" and h.i + h.n <= a.t0 <= h.i + h.n + 3:
+                if a.label == "NORP_OBJ" and anchor <= a.t0 <= anchor + 3:
                     objects.append(a)
                     break
 
@@ -552,7 +585,8 @@ class Coder:
             obj_e = [x for x in prev_obj if entity_key(x) not in {entity_key(y) for y in subj_e}] or prev_obj
         sym_between = any(norm[k] == "بين" for k in range(h.i + h.n, min(hi, h.i + h.n + 4)))
         dual = self._dual(norm[h.i], h.kind) or (h.kind in ("noun", "form") and (
-            norm[h.i + h.n - 1].endswith("هما") or any(
+            norm[h.i + h.n - 1].endswith("هما") or any(norm[k] in ("جمعهما", "جمعتهما", "بينهما", "جمعتهم", "جمعهم")
+                                                          for k in range(h.i + h.n, min(hi, h.i + h.n + 3))) or any(
                 self._dual_light(norm[k]) for k in range(max(lo, h.i - 3), min(hi, h.i + h.n + 3)) if k != h.i)))
         directional = True
         if reverse and t.type == "CONSULT":
@@ -595,6 +629,9 @@ class Coder:
                 if leader is not None and entity_key(leader) not in {entity_key(a) for a in actors}:
                     recipients.insert(0, leader)
 
+        if t.type == "ASSAULT" and not recipients and location is not None and location.country and not any(
+                x.country == location.country for x in actors):
+            recipients = [self.res.country_entity(location.country, location.text)]
         n_parts = len({entity_key(x) for x in actors + recipients})
         if n_parts == 0:
             return None
@@ -625,7 +662,8 @@ class Coder:
                 elif foreign and len(foreign) >= 2 and not local:
                     mode = "third-party"
 
-        status = self._status(article, text, toks, norm, h, lo, hi, in_title)
+        covered = {k for a in args for k in range(a.t0, a.t1)}
+        status = self._status(article, text, toks, norm, h, lo, hi, in_title, covered)
         phone = mode == "phone"
         typ = t.type
         if status == "future" and typ in SCORED_FAMILY:
@@ -735,7 +773,7 @@ class Coder:
         return best[2] if best else None
 
     def _status(self, article: Article, text: str, toks: list[tuple[int, int, str]], norm: list[str], h: Hit,
-                lo: int, hi: int, in_title: bool) -> str:
+                lo: int, hi: int, in_title: bool, covered: set[int] | None = None) -> str:
         cues = self.lex.status_cues
         t = h.trigger
         if t.status:
@@ -743,6 +781,8 @@ class Coder:
         near_lo = max(lo, h.i - 4)
         if find_phrase(norm, cues.get("negated_before", []), max(lo, h.i - 3), h.i, prefix=False) is not None:
             return "negated"
+        if find_phrase(norm, cues.get("denied_before", []), max(lo, h.i - 12), h.i, prefix=False) is not None:
+            return "negated"  # "نفى ... أن يكون X قد التقى Y"
         if "س" in h.pre and h.kind in ("present", "form"):
             return "future"
         if h.kind in ("noun", "form"):
@@ -754,8 +794,8 @@ class Coder:
             return "hypothetical"
         if find_phrase(norm, cues.get("future_before", []), max(lo, h.i - 6), h.i, prefix=False) is not None:
             return "future"
-        if find_phrase(norm, cues.get("future_after", []), h.i + h.n, min(hi, h.i + h.n + 4), prefix=False) \
-                is not None:
+        after = [k for k in range(h.i + h.n, hi) if k not in (covered or set())][:4]
+        if after and find_phrase(norm, cues.get("future_after", []), after[0], after[-1] + 1, prefix=False) is not None:
             return "future"
         if self.res.clause_cues is not None and not in_title:
             # the dates stage's cues, read only in the words just around the trigger
@@ -818,7 +858,7 @@ class Coder:
         for c in out:
             if c.mode == "phone" or c.extra.get("phone"):
                 parts = c.actors + c.recipients
-                if len(parts) >= 3 and c.merged == 1:
+                if len(parts) >= 3 and (len(c.recipients) >= 2 or (not c.recipients and len(c.actors) >= 3)):
                     lead = parts[0]
                     for other in parts[1:]:
                         d = Candidate(**{**c.__dict__, "actors": [lead] if c.recipients else [lead, other],

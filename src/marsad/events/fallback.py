@@ -16,7 +16,7 @@ from ..model import Entity, Mention
 from ..settings import data_path
 from .lexicon import Lexicon, _candidates, norm_phrase, split_tokens
 
-_PUNCT = set(".,،؛;:!?؟()[]{}\"'«»-–—/")
+_PUNCT = set(".,،؛;:!?؟()[]{}\"'«»-–—/“”„‟‘’")
 
 
 class FallbackActors:
