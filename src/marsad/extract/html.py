@@ -82,8 +82,19 @@ def _jsonld(tree: HtmlElement) -> list[dict[str, Any]]:
     return out
 
 
-_TIME_XPATH = ('//*[@itemprop="datePublished"] | //time[@pubdate] | //article//time | '
-               '//time[contains(@class, "published")] | //time[contains(@class, "entry-date")]')
+def _inside(el: HtmlElement, tags: tuple[str, ...]) -> bool:
+    return any(a.tag in tags for a in el.iterancestors())
+
+
+def _date_nodes(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements that state the article's date: itemprop=datePublished, then <time> marked as the publication or
+    inside the <article> (a <time> in the site header is not evidence)."""
+    out = list(tree.xpath('//*[@itemprop="datePublished"]'))
+    for t in tree.iter("time"):
+        cls = (t.get("class") or "").lower()
+        if t.get("pubdate") is not None or "publish" in cls or "entry-date" in cls or _inside(t, ("article",)):
+            out.append(t)
+    return out
 
 
 def metadata(tree: HtmlElement) -> dict[str, Any]:
@@ -111,13 +122,14 @@ def metadata(tree: HtmlElement) -> dict[str, Any]:
                 md["published"] = iso
                 break
     if not md.get("published"):
-        for node in tree.xpath(_TIME_XPATH):
+        for node in _date_nodes(tree):
             iso = _iso(node.get("datetime") or node.get("content") or node.text_content())
             if iso:
                 md["published"] = iso
                 break
     md["title"] = metas.get("og:title") or metas.get("twitter:title") or md.get("ld_title")
-    h1 = (tree.xpath("(//article//h1)[1]") or tree.xpath("(//main//h1)[1]") or tree.xpath("(//h1)[1]") or [None])[0]
+    h1s = list(tree.iter("h1"))
+    h1 = next((h for h in h1s if _inside(h, ("article", "main"))), h1s[0] if h1s else None)
     md["h1"] = _text(h1)
     md["html_title"] = _text(tree.find(".//title"))
     md["outlet"] = md.get("outlet") or metas.get("og:site_name") or metas.get("application-name")
