@@ -26,6 +26,7 @@ _PREPS = {"مع", "ب", "ل", "الي", "من", "علي", "في", "بين", "ع�
           "جراء", "تجاه", "ازاء", "حول", "بشان", "نحو", "عبر", "منذ", "دون", "بدون", "مثل", "لدى"}
 # prepositions that introduce the recipient for some types: "على/ضد X" the target of pressure or force, "إلى X"
 # the receiver of aid
+_KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "علي", "حول", "بسبب", "جراء", "ضد"}
 _NOT_MODIFIER = {"الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
                  "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الجاري", "الحالي"}
@@ -811,6 +812,9 @@ class Coder:
         if find_phrase(norm, cues.get("historical_before", []), near_lo, h.i, prefix=False) is not None \
                 and h.kind in ("past", "form", "noun"):
             return "historical"
+        if h.kind in ("past", "form") and h.i > 0 and norm[h.i - 1] == "قد" and any(
+                norm[k] in _KANA for k in range(max(lo, h.i - 9), h.i - 1)):
+            return "historical"  # "وكان الرئيس X قد زار": pluperfect, the subject between كان and قد
         if h.kind == "present" and in_title:
             if any(w in ("اليوم", "غدا") for w in norm[h.i:]):
                 return "future"
@@ -975,9 +979,20 @@ def _family(t: str) -> str:
     return "MEET" if t in ("CONSULT", "AGREE") else t
 
 
+def _surnames(c: Candidate) -> set[str]:
+    out = set()
+    for e in c.actors + c.recipients:
+        for n in (e.name, e.name_ar, e.text):
+            w = normalize(n or "").split()
+            if w:
+                out.add(w[-1])
+    return out
+
+
 def _title_dup(tc: Candidate, b: Candidate) -> bool:
-    """A headline restates the body's main event: same type family and a shared participant."""
-    return _family(tc.type) == _family(b.type) and bool(tc.keys() & b.keys())
+    """A headline restates the body's main event: same type family and a shared participant (by id, or by
+    name when the title's names were resolved differently)."""
+    return _family(tc.type) == _family(b.type) and bool(tc.keys() & b.keys() or _surnames(tc) & _surnames(b))
 
 
 def _adopt_roles(keep: Candidate, other: Candidate) -> None:
