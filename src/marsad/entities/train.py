@@ -86,7 +86,7 @@ def train(sents: list[tuple[list[str], list[str]]], out: Path, params: dict[str,
 def default_params() -> dict[str, Any]:
     s = section("entities")
     return {"c1": float(s.get("ner_c1", 0.03)), "c2": float(s.get("ner_c2", 0.03)),
-            "max_iterations": int(s.get("ner_max_iterations", 150)),
+            "max_iterations": int(s.get("ner_max_iterations", 100)),
             "feature.minfreq": int(s.get("ner_min_freq", 1)),
             "feature.possible_transitions": True}
 
