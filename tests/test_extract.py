@@ -246,3 +246,11 @@ def test_legacy_table_layout_cp1256_page(tmp_path: Path) -> None:
     (a,) = extract_articles(page)
     assert a.title and a.title.startswith("الملك عبدالله يبحث") and a.dateline == "عمان - بترا"
     assert a.text == f"{P1}\n{P2}"
+
+
+def test_masthead_and_menu_above_title_colon_dateline_footer_links() -> None:
+    text = (f"صحيفة الخليج\nالرئيسية\nسياسة\nاقتصاد\nرياضة\nالإمارات تستضيف اجتماعا لوزراء خارجية الخليج\n"
+            f"أبوظبي: «الخليج»\n{P1}\n{P2}\nاتصل بنا | من نحن | سياسة الخصوصية\n")
+    (a,) = extract_articles(_text_page(text))
+    assert a.title == "الإمارات تستضيف اجتماعا لوزراء خارجية الخليج"
+    assert a.dateline == "أبوظبي: «الخليج»" and a.text == f"{P1}\n{P2}"

@@ -370,7 +370,8 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
         title: str | None = None
         lead: list[str] = []
         dateline: str | None = None
-        best = max((h for h in head[:4] if _title_ok(h, lx) and not _dateline_line(h, lx)), key=len, default=None)
+        window = head[-int(lx.cfg["title_window"]):]  # the lines nearest the body: mastheads and menus sit above
+        best = max((h for h in window if _title_ok(h, lx) and not _dateline_line(h, lx)), key=len, default=None)
         for k, h in enumerate(head):
             if dateline is None and _dateline_line(h, lx):
                 dateline = h
