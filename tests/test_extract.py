@@ -254,3 +254,11 @@ def test_masthead_and_menu_above_title_colon_dateline_footer_links() -> None:
     (a,) = extract_articles(_text_page(text))
     assert a.title == "الإمارات تستضيف اجتماعا لوزراء خارجية الخليج"
     assert a.dateline == "أبوظبي: «الخليج»" and a.text == f"{P1}\n{P2}"
+
+
+def test_bottom_publication_stamp_and_hijri_companion() -> None:
+    (a,) = extract_articles(_text_page(f"ماكرون يستقبل بن سلمان في باريس\n\n{P1}\n{P2}\n\nتاريخ النشر: 12/05/2024\n"))
+    assert a.published == "2024-05-12"
+    text = f"ماكرون يستقبل بن سلمان في باريس\nالأحد 3 ذو القعدة 1445 هـ الموافق 12 مايو 2024 م\n\n{P1}\n{P2}\n"
+    (b,) = extract_articles(_text_page(text))
+    assert b.published == "2024-05-12"

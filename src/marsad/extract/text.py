@@ -405,6 +405,8 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
         published = stamp.date if stamp is not None else None
         if published is None:
             published = _intext_stamp(body[0], lx)
+        if published is None:
+            published = _bottom_stamp(blocks, bi, lx)
         if dateline is None:
             dateline = _inline_dateline(body[0], lx)
         part = Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=lead + body)
@@ -417,6 +419,22 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             continue
         arts.append(part)
     return arts
+
+
+def _bottom_stamp(blocks: list[Block], bi: int, lx: Lexicon) -> str | None:
+    """'تاريخ النشر: 12/05/2024' under the body: a stamp right after this block, when no article follows it."""
+    if bi + 1 >= len(blocks):
+        return None
+    nxt = blocks[bi + 1]
+    for ln in nxt.before:
+        if ln.kind != STAMP:
+            return None  # a related list or ticker came first
+        if not (_PUBLISH_WORDS.search(ln.text) or has_time(ln.text)):
+            continue
+        if nxt.long_chars() >= int(lx.cfg["article_min_chars"]) and nxt.before[-1] is ln:
+            return None  # it opens the next article
+        return ln.date
+    return None
 
 
 def _see_also_continuation(block: Block, header: Line, lx: Lexicon) -> bool:
