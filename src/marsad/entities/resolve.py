@@ -107,7 +107,7 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
                seen=list(seed), stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()))
     items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
     if ner is not None:
-        items = _add_ner(items, ner, text, toks, sents)
+        items = _add_ner(items, ner, text, toks, sents, kb.lists.get("stopwords", set()))
     items.sort(key=lambda it: it.t0)
     out: list[Mention] = []
     i = 0
@@ -586,7 +586,7 @@ def _ner_name(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
 
 # ---------------------------------------------------------------------------------------------------- NER, gazetteer
 def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, str]],
-             sents: list[tuple[int, int]]) -> list[Item]:
+             sents: list[tuple[int, int]], stop: set[str]) -> list[Item]:
     """Names NER finds that the KB does not cover become items (persons and organisations)."""
     starts = {s: k for k, (s, _, _) in enumerate(toks)}
     ends = {e: k for k, (_, e, _) in enumerate(toks)}
@@ -606,6 +606,9 @@ def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, 
             a, b = int(sp.start), int(sp.end)
             if any(a < ce and cs < b for cs, ce in covered):
                 continue
+            words = [normalize(t) for _, _, t in tokens(text, a, b)]
+            if not words or any(w in stop for w in words) or max(len(w) for w in words) < 3:
+                continue  # "أنا سعيد" is not a name
             if a not in starts or b not in ends:
                 continue
             extra.append(Item(a, b, starts[a], ends[b] + 1, [], ner_label="PERS" if label != "ORG" else "ORG"))
