@@ -262,3 +262,12 @@ def test_bottom_publication_stamp_and_hijri_companion() -> None:
     text = f"ماكرون يستقبل بن سلمان في باريس\nالأحد 3 ذو القعدة 1445 هـ الموافق 12 مايو 2024 م\n\n{P1}\n{P2}\n"
     (b,) = extract_articles(_text_page(text))
     assert b.published == "2024-05-12"
+
+
+def test_html_see_also_inside_article_body() -> None:
+    html = (f'<html><head><meta property="og:title" content="ماكرون يستقبل بن سلمان"></head><body><article>'
+            f'<h1>ماكرون يستقبل بن سلمان</h1><p>{P1}</p><p><strong>اقرأ أيضا:</strong></p><p><a href="/x">وزير '
+            f'الخارجية يلتقي نظيره الأردني</a></p><p>{P2}</p><h3>مقالات ذات صلة</h3><ul><li><a href="/1">خبر أول عن '
+            'الدوري والمباريات</a></li></ul></article></body></html>')
+    (a,) = extract_articles(_html_page(html))
+    assert a.text == f"{P1}\n{P2}"

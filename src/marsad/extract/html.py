@@ -219,10 +219,19 @@ def _clean_lines(text: str, lx: Lexicon, title: str | None) -> tuple[list[str], 
     out: list[str] = []
     stamp: str | None = None
     nt = normalize(title) if title else None
+    teasers = 0  # short lines still to skip after a "see also" header inside the body
     for raw in text.split("\n"):
         ln = classify(raw, lx)
         if ln.kind == RELATED and out:
+            nh = normalize(ln.text).strip(" :：-–—.…")
+            if any(nh == h or nh.startswith(h) for h in lx.inline_headers):
+                teasers = 2  # 'اقرأ أيضا' + a teaser or two, then the article goes on
+                continue
             break
+        if teasers and ln.kind == TEXT and not ln.long:
+            teasers -= 1
+            continue
+        teasers = 0
         if ln.kind == STAMP:
             stamp = stamp or ln.date
             continue
