@@ -271,3 +271,15 @@ def test_html_see_also_inside_article_body() -> None:
             'الدوري والمباريات</a></li></ul></article></body></html>')
     (a,) = extract_articles(_html_page(html))
     assert a.text == f"{P1}\n{P2}"
+
+
+@pytest.mark.parametrize("line,name", [
+    ("جميع الحقوق محفوظة لصحيفة المثال 2023", "صحيفة المثال"),
+    ("Copyright © 2024 Example Marsad Network. All rights reserved.", "Example Marsad Network"),
+    ("© 2024 جميع الحقوق محفوظة", None),
+])
+def test_outlet_from_copyright_line(line: str, name: str | None) -> None:
+    from marsad.extract.lexicon import lexicon
+    from marsad.extract.text import copyright_outlet
+
+    assert copyright_outlet(line, lexicon()) == name

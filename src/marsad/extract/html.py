@@ -18,7 +18,18 @@ from lxml.html import HtmlElement
 from ..arabic import normalize
 from .lexicon import Lexicon, lexicon
 from .stamps import find_date
-from .text import RELATED, STAMP, TEXT, Parts, _dateline_line, _inline_dateline, _intext_stamp, classify, extract_parts
+from .text import (
+    RELATED,
+    STAMP,
+    TEXT,
+    Parts,
+    _dateline_line,
+    _inline_dateline,
+    _intext_stamp,
+    classify,
+    copyright_outlet,
+    extract_parts,
+)
 
 _DATE_KEYS = (
     "article:published_time", "og:published_time", "article:published", "published_time", "datepublished",
@@ -137,6 +148,17 @@ def metadata(tree: HtmlElement) -> dict[str, Any]:
     md["canonical"] = (str(canon[0]) if canon else None) or metas.get("og:url") or md.get("url")
     md["lang"] = (tree.get("lang") or "")[:2].lower() if tree.tag == "html" else ""
     return md
+
+
+def _footer_outlet(tree: HtmlElement, lx: Lexicon) -> str | None:
+    """Outlet named in a copyright line of the footer, for pages with no site name and no URL."""
+    for el in tree.iter("footer", "div", "p", "td", "span"):
+        t = el.text_content()
+        if len(t) <= 160 and ("©" in t or "محفوظ" in t):
+            name = copyright_outlet(" ".join(t.split()), lx)
+            if name:
+                return name
+    return None
 
 
 def _clean(s: str | None) -> str | None:
@@ -267,7 +289,7 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
     md = metadata(tree)
     page_url = url or md.get("canonical")
     host = _host(page_url)
-    outlet = md.get("outlet") or host
+    outlet = md.get("outlet") or host or _footer_outlet(tree, lx)
     title = md.get("title") or md.get("h1") or md.get("html_title")
     if title:
         title = _strip_site(_clean(title) or title, md.get("outlet"), host)

@@ -311,7 +311,24 @@ def _outlet_hints(lines: list[Line], lx: Lexicon) -> str | None:
             m = _DOMAIN.search(n)
             if m:
                 return m.group(1).removeprefix("www.")
+    for ln in lines:
+        if ln.kind == UI and len(ln.text) <= 160:
+            name = copyright_outlet(ln.text, lx)
+            if name:
+                return name
     return None
+
+
+def copyright_outlet(text: str, lx: Lexicon) -> str | None:
+    """The outlet a copyright line names ('جميع الحقوق محفوظة لصحيفة المثال 2023' → 'صحيفة المثال')."""
+    m = lx.copyright_outlet.search(text)
+    if not m:
+        return None
+    name = m.group(1).strip(" -–:،,.")
+    low = name.lower()
+    if not name or _words(name) > 5 or any(w in low for w in ("rights", "copyright", "حقوق", "محفوظ")):
+        return None
+    return name
 
 
 def _take_tail_title(block: Block, lx: Lexicon) -> tuple[list[str], int]:
