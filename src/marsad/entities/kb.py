@@ -270,11 +270,13 @@ class ActorKB:
     def _add_actor(self, a: dict[str, Any], kind: str) -> None:
         names = [str(x) for x in (a.get("ar") or [])]
         old = self.actors.get(a["id"])
+        weak = [str(x) for x in a.get("weak") or []]
+        name_ar = a.get("name_ar") or (names[0] if names else weak[0] if weak else None)
         actor = Actor(id=a["id"], name=a.get("name") or (old.name if old else a["id"]),
-                      name_ar=names[0] if names else (old.name_ar if old else None), kind=kind,
+                      name_ar=name_ar or (old.name_ar if old else None), kind=kind,
                       country=a.get("country") or (old.country if old else None),
                       variants=names + [str(x) for x in a.get("short") or []] + [str(x) for x in a.get("acronyms") or []],
-                      weak=[str(x) for x in a.get("weak") or []])
+                      weak=weak)
         new: list[Office] = []
         for o in a.get("offices") or []:
             if isinstance(o, list | tuple):
