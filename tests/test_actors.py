@@ -158,6 +158,14 @@ def test_office_holder_by_article_date(kb: ActorKB) -> None:
     assert _find(resolve_text(alt, kb, "2010-07-01"), "الرئيس الأميركي").entity.id == "obama_barack"
 
 
+def test_former_holders_are_not_todays(kb: ActorKB) -> None:
+    ms = resolve_text("ورفعوا صور الرئيس العراقي السابق في الساحة.", kb, "2016-05-01")
+    e = _find(ms, "الرئيس العراقي السابق").entity
+    assert e.id is None and e.role == "president" and e.country == "IRQ"
+    ms = resolve_text("دفع ذلك العاهل الأردني الراحل الملك حسين إلى الرد.", kb, "2016-05-01")
+    assert _find(ms, "العاهل الأردني الراحل الملك حسين").entity.id == "hussein_bin_talal"
+
+
 def test_counterpart_same_office(kb: ActorKB) -> None:
     text = "بحث الرئيس الفرنسي إيمانويل ماكرون هاتفيا مع نظيره المصري الوضع في غزة."
     m = _find(resolve_text(text, kb, "2023-10-20"), "نظيره المصري")

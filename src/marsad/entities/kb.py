@@ -237,7 +237,8 @@ class ActorKB:
                 self._index(form, Hit("title_construct", t["role"]))
         for t in doc.get("fixed") or []:
             self._index(t["text"], Hit("fixed_title", t["role"], of=t.get("of")))
-        for key in ("honorifics", "counterpart", "plural", "group_heads", "group_modifiers", "government_heads"):
+        for key in ("honorifics", "counterpart", "plural", "group_heads", "group_modifiers", "government_heads",
+                    "not_current"):
             for form in doc.get(key) or []:
                 self._index(form, Hit(key.rstrip("s")))
         for role, alts in (doc.get("role_fallbacks") or {}).items():

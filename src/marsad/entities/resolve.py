@@ -323,6 +323,9 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
             of, pos, j = (c.iso3 if c else None), items[j].t1, j + 1
         else:
             return None  # "رئيس" on its own is not a title
+    not_current = False
+    while j < len(items) and items[j].has("not_current") and _adjacent(ctx, pos, items[j], allow_punct=True):
+        not_current, pos, j = True, items[j].t1, j + 1  # "السابق", "الراحل", "المنتخب"
     j2, pos2 = _skip_honorifics(ctx, items, j, pos)
     start = _start(ctx, items[first])
     # a name right after the title
@@ -371,6 +374,10 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
             m = _mention(ctx, start, end, "PERS", replace(best), "coref", role_text=role)
             return [m], j
         return [], i + 1
+    if not_current:  # a former or future holder, not named: not today's holder
+        m = _mention(ctx, start, end, "PERS", _unresolved(ctx, start, end, role, of), "kb", role_text=role,
+                     not_current=True)
+        return [m], j
     ent, actor, source = _office_entity(kb, ctx, role, of, start, end, it.t0)
     m = _mention(ctx, start, end, "PERS", ent, source, role_text=role)
     ctx.seen.append((it.t0, m.entity, actor))
