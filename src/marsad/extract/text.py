@@ -196,17 +196,10 @@ def reflow(lines: list[Line], lx: Lexicon) -> list[Line]:
                 if len(group[0].text) < 0.75 * max(widths):
                     out.append(group[0])  # a title above wrapped text, not part of it
                     group = group[1:]
-            if len(group) > 1:
-                merged = classify(" ".join(g.text for g in group), lx)
-                out.append(merged)
-                seen_long = seen_long or merged.long
-                i = j + 1
-                continue
-            i = i + (len(lines[i:j + 1]) - len(group))
-            if len(group) == 1:
-                out.append(group[0])
-                seen_long = seen_long or group[0].long
-                i += 1
+            joined = classify(" ".join(g.text for g in group), lx) if len(group) > 1 else group[0]
+            out.append(joined)
+            seen_long = seen_long or joined.long
+            i = j + 1
             continue
         seen_long = seen_long or ln.long
         out.append(ln)
