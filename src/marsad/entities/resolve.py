@@ -191,8 +191,7 @@ def _actors(it: Item) -> list[Actor]:
     return [h.ref for h in it.hits if h.type == "person" and isinstance(h.ref, Actor)]
 
 
-def _pick_actor(ctx: _Ctx, cands: list[Actor], role: str | None = None, of: str | None = None,
-                weak_ok: bool = True) -> Actor | None:
+def _pick_actor(ctx: _Ctx, cands: list[Actor], role: str | None = None, of: str | None = None) -> Actor | None:
     """Among actors sharing a name: the one already named in the article, else the one in office on the day."""
     if not cands:
         return None
@@ -236,8 +235,9 @@ def _skip_honorifics(ctx: _Ctx, items: list[Item], j: int, pos: int) -> tuple[in
 
 
 def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int) -> tuple[int, int] | None:
-    """Two or three plain words after a title+country when no NER is given: a person's name not in the KB
-    ("وزير الخارجية الأردني أيمن الصفدي" style). Conservative: stops at punctuation, stopwords and KB words."""
+    """Two or three plain words after a title+country that neither the KB nor NER named: a person's name
+    ("وزير الخارجية الكازاخي مختار تليوبردي"). Conservative: stops at punctuation, stopwords and KB words, and
+    the first word must be a known given name."""
     t = pos
     while t < len(ctx.toks) and ctx.toks[t][2] in (",", "،"):
         t += 1
@@ -248,7 +248,7 @@ def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int) -> tuple[int, in
         # names rarely end in ta marbuta; the nouns that follow a title ("مكالمة هاتفية") often do
         if not w.isalpha() or w in ctx.stop or len(w) < 3 or w.endswith("ه"):
             break
-        if not words and (w.startswith("ال") or w[0] in "وفبل" and w[1:] in ctx.stop):
+        if not words and (w.startswith("ال") or (w[0] in "وفبل" and w[1:] in ctx.stop)):
             break
         if ctx.sent_of_tok[t] != ctx.sent_of_tok[pos - 1]:
             break
@@ -424,9 +424,8 @@ def _counterpart(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
             pos, j = items[j].t1, j + 1
         j2, pos2 = _skip_honorifics(ctx, items, j, pos)
         named = j2 < len(items) and _adjacent(ctx, pos2, items[j2], allow_punct=True)
-        if named and items[j2].has("person"):
-            actor = _pick_actor(ctx, _actors(items[j2]), role, country)
-            assert actor is not None
+        actor = _pick_actor(ctx, _actors(items[j2]), role, country) if named else None
+        if actor is not None:
             ent = actor.entity("", _role_of(ctx, actor, role))
             m = _mention(ctx, start, items[j2].end, "PERS", ent, "kb", counterpart=True)
             ctx.seen.append((it.t0, m.entity, actor))
