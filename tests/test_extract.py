@@ -283,3 +283,21 @@ def test_outlet_from_copyright_line(line: str, name: str | None) -> None:
     from marsad.extract.text import copyright_outlet
 
     assert copyright_outlet(line, lexicon()) == name
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("وشارك على هامش المؤتمر وزير الخارجية.", "text"),
+    ("شارك الخبراء في الندوة.", "text"),
+    ("المزيد من الضحايا سقطوا في القصف.", "text"),
+    ("شارك الخبر", "ui"),
+    ("اتصل بنا | من نحن | سياسة الخصوصية", "ui"),
+    ("اقرأ أيضا: بوتين يستقبل أردوغان", "ui"),
+    ("اقرأ أيضاً", "related"),
+    ("الأخبار الأكثر قراءة", "related"),
+    ("عدد القراءات : 981", "ui"),
+])
+def test_line_kinds_do_not_eat_sentences(line: str, kind: str) -> None:
+    from marsad.extract.lexicon import lexicon
+    from marsad.extract.text import classify
+
+    assert classify(line, lexicon()).kind == kind

@@ -40,7 +40,7 @@ class Lexicon:
     months: dict[str, int]
     month_re: str
     weekday_re: str
-    ui_phrases: tuple[str, ...]
+    ui_phrases: re.Pattern[str]
     ui_exact: frozenset[str]
     ui_patterns: re.Pattern[str]
     long_line_hints: re.Pattern[str]
@@ -81,7 +81,8 @@ def lexicon() -> Lexicon:
         months=months,
         month_re=_alternation(list(months)),
         weekday_re=_alternation(mt["weekdays"]["words"]),
-        ui_phrases=tuple(normalize(p) for p in bp["ui"]["phrases"]),
+        # whole words only: "شارك الخبر" (share) must not match "شارك الخبراء" (the experts took part)
+        ui_phrases=re.compile(r"(?<!\w)(?:" + _alternation(bp["ui"]["phrases"]) + r")(?!\w)"),
         ui_exact=frozenset(normalize(p) for p in bp["ui"]["exact"]),
         ui_patterns=re.compile("|".join(f"(?:{p})" for p in bp["ui"]["patterns"]), re.I),
         long_line_hints=re.compile("|".join(re.escape(h) for h in bp["ui"]["long_line_hints"])),

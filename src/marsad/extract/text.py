@@ -87,7 +87,8 @@ def _is_related(n: str, lx: Lexicon) -> tuple[bool, bool]:
     for h in lx.related:
         if t == h:
             return True, False
-        if t.startswith(h) and len(t) > len(h) and t[len(h)] in " :：-–—|»":
+        if t.startswith(h) and len(t) > len(h) and t[len(h):].lstrip()[:1] in (":", "：", "-", "–", "—", "|", "»"):
+            # "اقرأ أيضا: عنوان" (a header with its teaser); a sentence that merely starts with the words is not
             rest = t[len(h):].strip(" :：-–—|»")
             return True, bool(rest)
     return False, False
@@ -114,7 +115,7 @@ def _is_ui(n: str, raw: str, lx: Lexicon) -> bool:
     bare = " ".join(bare.split())
     if bare in lx.ui_exact or not bare:
         return True
-    return any(p in n for p in lx.ui_phrases)
+    return bool(lx.ui_phrases.search(n))
 
 
 def classify(raw_line: str, lx: Lexicon) -> Line:
