@@ -334,11 +334,12 @@ def _locate(page: str, evidence: str) -> tuple[int, int] | None:
     return where[i], where[i + len(ne) - 1] + 1
 
 
-def participant_rate(kb: ActorKB, gold_file: Path, page_dir: Path, pages_jsonl: Path | None = None
+def participant_rate(kb: ActorKB, shared: Path, gold_file: Path, page_dir: Path, pages_jsonl: Path | None = None
                      ) -> tuple[int, int, list[str]]:
-    """For each gold event: resolve the page text around its evidence and check that every participant group
-    matches a mention in the evidence sentence or the sentences either side (score.py's entity_matches)."""
-    score = _score_module(gold_file.parents[1] if gold_file.parent.name == "seeds" else gold_file.parents[2])
+    """For each gold event: resolve the page text around its evidence (6000 characters before, 1500 after, the
+    gold publication date as the article date) and check that every participant group matches a mention in the
+    evidence sentence or the sentences either side, by score.py's own entity_matches."""
+    score = _score_module(shared)
     by_url: dict[str, str] = {}
     if pages_jsonl and pages_jsonl.exists():
         for line in pages_jsonl.read_text(encoding="utf-8").splitlines():
@@ -378,7 +379,7 @@ def participant_rate(kb: ActorKB, gold_file: Path, page_dir: Path, pages_jsonl: 
 
 @pytest.mark.shared
 def test_seed_gold_participants_resolve(shared_dir: Path, kb: ActorKB) -> None:
-    hit, total, misses = participant_rate(kb, shared_dir / "seeds" / "gold.jsonl", shared_dir / "seeds")
+    hit, total, misses = participant_rate(kb, shared_dir, shared_dir / "seeds" / "gold.jsonl", shared_dir / "seeds")
     print(f"\nseeds: {hit}/{total} gold participants resolved")
     assert hit == total, "\n".join(misses)
 
@@ -386,7 +387,7 @@ def test_seed_gold_participants_resolve(shared_dir: Path, kb: ActorKB) -> None:
 @pytest.mark.shared
 def test_news_dev_participant_rate(shared_dir: Path, kb: ActorKB) -> None:
     dev = shared_dir / "data" / "news_dev"
-    hit, total, misses = participant_rate(kb, dev / "gold.jsonl", dev / "txt", dev / "pages.jsonl")
+    hit, total, misses = participant_rate(kb, shared_dir, dev / "gold.jsonl", dev / "txt", dev / "pages.jsonl")
     print(f"\nnews_dev: {hit}/{total} gold participants resolved ({hit / total:.3f})")
     for m in misses:
         print("  miss", m)
