@@ -274,7 +274,9 @@ def _article_nodes(tree: HtmlElement, lx: Lexicon) -> list[HtmlElement]:
     for a in tree.xpath("//article[not(.//article)]"):
         if not a.xpath(".//h1|.//h2|.//h3"):
             continue
-        if sum(len(p.text_content().strip()) for p in a.iter("p")) >= min_chars:
+        paras = [n for n in (len(p.text_content().strip()) for p in a.iter("p")) if n]
+        # two paragraphs at least: listing pages show one-paragraph teasers in <article> cards
+        if len(paras) >= 2 and sum(paras) >= min_chars:
             arts.append(a)
     return arts if len(arts) >= 2 else []
 
