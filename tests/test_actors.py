@@ -104,6 +104,7 @@ def test_match_clitics_and_spellings(kb: ActorKB) -> None:
     ids = [m.attrs["kb"][0] for m in ms]
     assert ids.count("putin_vladimir") == 1 and ids.count("erdogan_recep_tayyip") == 3
     assert "sisi_abdel_fattah" in ids and "trump_donald" in ids and "president" in ids
+    assert [m.attrs["kb"] for m in kb.match("وقال بصفته كوزير الخارجية إن كلامي واضح")] == [["foreign_minister"]]
 
 
 @pytest.mark.parametrize("text,actor_id", [

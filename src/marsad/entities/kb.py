@@ -40,7 +40,8 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
     """(start, end, token) triples for text[start:end], offsets into ``text``."""
     end = len(text) if end is None else end
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
-_PREP = "بل"  # not ك: كلامي would read as ك + لامي
+_PREP = "بلك"
+_TITLE_TYPES = ("title", "title_construct", "fixed_title")
 
 
 def _iso(v: Any, end: bool = False) -> str | None:
@@ -352,6 +353,8 @@ class ActorKB:
                     if found and had_al and not stem.startswith("ال"):
                         # the article was stripped to find it: only adjectives read so (السورية is not سورية)
                         found = [h for h in found if h.type == "nationality"]
+                    if found and "ك" in cl:  # ك only before titles (كرئيس): كلامي is not ك + لامي
+                        found = [h for h in found if h.type in _TITLE_TYPES]
                     if found:
                         hits += [h for h in found if h not in hits]
                         first = first or (cl, had_al)
