@@ -105,6 +105,8 @@ def test_match_clitics_and_spellings(kb: ActorKB) -> None:
     assert ids.count("putin_vladimir") == 1 and ids.count("erdogan_recep_tayyip") == 3
     assert "sisi_abdel_fattah" in ids and "trump_donald" in ids and "president" in ids
     assert [m.attrs["kb"] for m in kb.match("وقال بصفته كوزير الخارجية إن كلامي واضح")] == [["foreign_minister"]]
+    assert kb.match("عاد إلى مسقط رأسه") == [] and kb.match("وصل إلى مسقط")[0].attrs["kb"] == ["OMN"]
+    assert kb.match("في العاصمة الأردنية عمان")[0].attrs["kb"] == ["JOR"]
 
 
 @pytest.mark.parametrize("text,actor_id", [

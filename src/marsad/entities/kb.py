@@ -239,7 +239,7 @@ class ActorKB:
         for t in doc.get("fixed") or []:
             self._index(t["text"], Hit("fixed_title", t["role"], of=t.get("of")))
         for key in ("honorifics", "counterpart", "plural", "group_heads", "group_modifiers", "government_heads",
-                    "not_current"):
+                    "not_current", "ignore"):
             for form in doc.get(key) or []:
                 self._index(form, Hit(key.rstrip("s")))
         for role, alts in (doc.get("role_fallbacks") or {}).items():
@@ -361,7 +361,9 @@ class ActorKB:
                 if hits and first is not None:
                     best = RawMatch(toks[i][0], toks[i + n - 1][1], i, i + n, hits, first[1], first[0])
                     break
-            if best:
+            if best and all(h.type == "ignore" for h in best.hits):
+                i = best.tok_end  # "مسقط رأسه": not Muscat
+            elif best:
                 out.append(best)
                 i = best.tok_end
             else:
