@@ -60,6 +60,7 @@ def extract_articles(page: Page) -> list[Article]:
     else:
         parts = extract_parts(text, lx)
     hint = _hint_date(page.published_hint)
+    page_id = page.id  # a content hash of the whole page: compute it once, not per article
     host = _host(url)
     out: list[Article] = []
     for p in parts:
@@ -72,7 +73,7 @@ def extract_articles(page: Page) -> list[Article]:
         art = Article(
             id=Article.make_id(outlet, p.title, body), source_path=page.source_path, text=body, url=url,
             outlet=outlet, title=p.title, published=published, dateline=p.dateline,
-            lang=_lang(body, lang_hint), crawl_date=page.crawl_date, page_id=page.id,
+            lang=_lang(body, lang_hint), crawl_date=page.crawl_date, page_id=page_id,
         )
         out.append(art)  # several articles from one page share page_id; their ids differ by title and text
     return out

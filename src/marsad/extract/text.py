@@ -480,6 +480,10 @@ def _body(lines: list[Line], lx: Lexicon) -> list[str]:
     c = lx.cfg
     run_min, max_item = int(c["list_run_min"]), int(c["list_line_max_chars"])
     texts = [x for x in lines if x.kind == TEXT]
+    # long text still to come after each line (suffix sums keep big pages linear)
+    after = [0] * (len(texts) + 1)
+    for k in range(len(texts) - 1, -1, -1):
+        after[k] = after[k + 1] + (len(texts[k].text) if texts[k].long else 0)
     out: list[str] = []
     i = 0
     while i < len(texts):
@@ -489,10 +493,12 @@ def _body(lines: list[Line], lx: Lexicon) -> list[str]:
             while j < len(texts) and not texts[j].long and not _ends_sentence(texts[j].text) \
                     and len(texts[j].text) <= max_item:
                 j += 1
-            if j - i >= run_min:
-                rest_long = sum(len(t.text) for t in texts[j:] if t.long)
-                if rest_long < int(c["article_min_chars"]):
-                    break  # a headline list after the body: the article ended
+            if j - i >= run_min and after[j] < int(c["article_min_chars"]):
+                break  # a headline list after the body: the article ended
+            for t in texts[i:j]:
+                out.append(t.text)  # a short list inside the body: keep it and go on after it
+            i = j
+            continue
         out.append(x.text)
         i += 1
     while out and not _ends_sentence(out[-1]) and _words(out[-1]) < 5:
