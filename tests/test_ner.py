@@ -35,7 +35,8 @@ def test_tags_person_place_and_organisation(tagger: NerTagger) -> None:
     assert ("موسكو", "LOC") in found
     assert ("منظمة الصحة العالمية", "ORG") in found
     assert tagger.tag([]) == []
-    assert tagger.tag_sents([toks, toks[:3]])[0] == tags
+    assert tagger.tag_sents([toks]) == [tags]
+    assert [len(t) for t in tagger.tag_sents([toks, toks[:3]])] == [len(toks), 3]
 
 
 def test_spans_have_offsets_into_the_text(tagger: NerTagger) -> None:
@@ -93,6 +94,17 @@ def test_evaluate_conll_hand_computed(tmp_path: Path) -> None:
     assert res["sentences"] == 2 and res["tokens"] == 10
     assert res["sentences_per_s"] > 0
     json.dumps(res)  # the CLI prints it as one JSON object
+
+
+def test_names_carry_to_other_mentions() -> None:
+    from marsad.entities.ner import propagate
+
+    sents = [["زار", "فلاديمير", "بوتين", "موسكو"], ["وقال", "بوتين", "إن"], ["ورحب", "ببوتين", "في", "موسكو"]]
+    tags = [["O", "B-PERS", "I-PERS", "B-LOC"], ["O", "O", "O"], ["O", "O", "O", "O"]]
+    out = propagate(sents, tags)
+    assert out[1] == ["O", "B-PERS", "O"]  # the last name alone
+    assert out[2] == ["O", "B-PERS", "O", "B-LOC"]  # after a clitic, and the place again
+    assert out[0] == tags[0]
 
 
 def test_score_perfect() -> None:

@@ -50,9 +50,12 @@ class Place:
     def location(self, text: str) -> Location:
         return Location(text=text, name=self.name, name_ar=self.name_ar, country=self.country)
 
-    def entity(self, text: str) -> Entity:
-        kind = "country" if self.kind == "country" else self.kind
-        return Entity(text=text, name=self.name, name_ar=self.name_ar, kind=kind, country=self.country)
+    def entity(self, text: str) -> Entity | None:
+        """A country is a participant (contract kind "country"); a city or region is only a place: None, its
+        Location rides in the mention's attrs (the contract has no entity kind for cities)."""
+        if self.kind != "country":
+            return None
+        return Entity(text=text, name=self.name, name_ar=self.name_ar, kind="country", country=self.country)
 
 
 def key(surface: str) -> str:
@@ -265,34 +268,38 @@ class Gazetteer:
         c["keys"] = len(self.index)
         return dict(c)
 
-    def _get(self, k: str, stop: bool) -> tuple[list[Place], str]:
+    def _get(self, k: str, stop: bool, strip_al: bool = True) -> tuple[list[Place], str]:
         if stop and k in self.stop:
             return [], k
         ps = self.index.get(k)
         if ps:
             return ps, k
-        if k.startswith("ال") and len(k) > 4 and not (stop and k[2:] in self.stop):
+        # Without the article, but not for nisba adjectives: السورية is "Syrian", not سورية (Syria).
+        if (strip_al and k.startswith("ال") and len(k) > 4 and not k.endswith(("ي", "يه"))
+                and not (stop and k[2:] in self.stop)):
             return self.index.get(k[2:], []), k[2:]
         return [], k
 
-    def _lookup_key(self, k: str, stop: bool = False) -> tuple[list[Place], int, str]:
+    def _lookup_key(self, k: str, stop: bool = False, loose: bool = True) -> tuple[list[Place], int, str]:
         """Places for a normalised key, how many leading characters were clitics, and the key that matched.
 
-        With ``stop``, single words in the stop list (common words that are also towns) never match.
+        With ``stop``, single words in the stop list (common words that are also towns) never match. ``loose``
+        also tries a leading "في " and names without their article: right for a phrase already known to be a
+        place (lookup), too eager for running text (find), where ألوان would become Van.
         """
-        ps, m = self._get(k, stop)
+        ps, m = self._get(k, stop, loose)
         if ps:
             return ps, 0, m
-        if k.startswith("في "):
+        if loose and k.startswith("في "):
             ps, n, m = self._lookup_key(k[3:], stop)
             return (ps, n + 3, m) if ps else ([], 0, k)
         for cut in _clitic_cuts(k):
             rest = k[cut:]
             if len(rest) < 3:
                 continue
-            ps, m = self._get(rest, stop)
+            ps, m = self._get(rest, stop, loose)
             if not ps and k[cut - 1] == "ل" and rest.startswith("ل"):
-                ps, m = self._get("ا" + rest, stop)  # لل = ل + ال with the alef dropped: للقاهرة
+                ps, m = self._get("ا" + rest, stop, loose)  # لل = ل + ال with the alef dropped: للقاهرة
             if ps:
                 return ps, cut, m
         return [], 0, k
@@ -314,6 +321,7 @@ class Gazetteer:
         from marsad.entities.features import split_tokens
 
         toks = split_tokens(text, start, end)
+        min_pop = int(section("entities").get("gazetteer_find_min_population", 100_000))
         norms = [key(t) for _, _, t in toks]
         out: list[Mention] = []
         i = 0
@@ -327,7 +335,11 @@ class Gazetteer:
                 k = " ".join(norms[i:j])
                 if n == 1 and len(k) < 2:
                     continue
-                ps, cut, _ = self._lookup_key(k, stop=True)
+                ps, cut, _ = self._lookup_key(k, stop=True, loose=False)
+                # One word known only from geonames' alternate names must be a sizeable town: those lists hold
+                # everyday words as village names (خالص, اورو).
+                if ps and n == 1 and all(p.source == "geonames" for p in ps) and ps[0].population < min_pop:
+                    ps = []
                 if ps:
                     hit = (j, ps, cut)
                     break
@@ -342,7 +354,8 @@ class Gazetteer:
             surf = text[s0:e0]
             p = ps[0]
             m = Mention(s0, e0, surf, "LOC", entity=p.entity(surf), source="gazetteer",
-                        attrs={"location": p.location(surf), "kind": p.kind, "candidates": len(ps)})
+                        attrs={"location": p.location(surf), "kind": p.kind, "country": p.country,
+                               "candidates": len(ps)})
             out.append(m)
             i = j
         return out

@@ -24,7 +24,8 @@ from marsad.entities.ner_eval import read_conll, score
 from marsad.settings import data_path, section
 
 # Extra stop words: common nouns and given names that geonames lists as big towns (so the rule below keeps them).
-_MANUAL_STOP = ("المدينه", "مدينه", "سالم", "جمال", "نور", "امل", "اشرف", "بندر", "رشيد", "جاسم", "ساره")
+_MANUAL_STOP = ("المدينه", "مدينه", "سالم", "جمال", "نور", "امل", "اشرف", "بندر", "رشيد", "جاسم", "ساره",
+                "وان", "ميدان", "الخبر", "بورصه", "جيشي")
 
 
 def build_place_stop(train_path: str, out: Path | None = None) -> int:
