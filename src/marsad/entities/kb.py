@@ -244,7 +244,7 @@ class ActorKB:
                 self._index(form, Hit(key.rstrip("s")))
         for role, alts in (doc.get("role_fallbacks") or {}).items():
             self.role_fallbacks[str(role)] = [str(a) for a in alts]
-        for key in ("stopwords", "given_names"):
+        for key in ("stopwords", "given_names", "place_before", "state_prefixes"):
             if doc.get(key):
                 self.lists.setdefault(key, set()).update(normalize(str(w)) for w in doc[key])
 

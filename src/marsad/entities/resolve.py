@@ -26,12 +26,6 @@ from ..pipeline import MapStep
 from ..settings import section
 from .kb import Actor, ActorKB, Country, Hit, tokens
 
-# Words before a capital or country that make it a place, not an actor ("زيارة إلى موسكو", "في أنقرة").
-_PLACE_BEFORE = {normalize(w) for w in (
-    "في", "إلى", "الى", "من", "نحو", "عبر", "حتى", "داخل", "خارج", "قرب", "العاصمة", "عاصمة", "مدينة", "بالعاصمة",
-    "للعاصمة", "وصل", "وصوله", "زيارة", "زيارته", "بزيارة", "مقر", "بمقر", "لدى", "أراضي", "سفير", "سفارة", "سفارتها",
-    "شمال", "جنوب", "شرق", "غرب", "وسط", "منطقة", "مطار", "بمطار", "جامعة", "مقاطعة")}
-_STATE_PREFIX = {normalize(w) for w in ("دولة", "مملكة", "جمهورية", "سلطنة", "إمارة", "المملكة", "الجمهورية")}
 _PUNCT_SKIP = {",", "،", "-", "–", "(", ")", ":", "\""}
 TITLE_TYPES = ("title", "title_construct", "fixed_title")
 HEADS = {"president", "prime_minister", "king", "emir", "sultan", "chancellor", "head_of_state"}
@@ -71,6 +65,8 @@ class _Ctx:
     seen: list[tuple[int, Entity, Actor | None]] = field(default_factory=list)  # (token, entity, actor)
     stop: set[str] = field(default_factory=set)
     given: set[str] = field(default_factory=set)
+    place_before: set[str] = field(default_factory=set)  # "في", "إلى" ...: a capital after them is a place
+    state_prefix: set[str] = field(default_factory=set)  # "مملكة" in "وزير خارجية مملكة إسبانيا"
     last_gov: tuple[int, Entity] | None = None  # the latest "government of X" mention, an antecedent too
     last_title: tuple[int, str] | None = None  # the latest bare title's role ("وزير الخارجية يبحث مع نظيره")
 
@@ -104,7 +100,8 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
             si += 1
         sent_of_tok.append(si)
     ctx = _Ctx(text, (day or "")[:10] or None, toks, [normalize(t) for _, _, t in toks], sent_of_tok,
-               seen=list(seed), stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()))
+               seen=list(seed), stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()),
+               place_before=kb.lists.get("place_before", set()), state_prefix=kb.lists.get("state_prefixes", set()))
     items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
     if ner is not None:
         items = _add_ner(items, ner, text, toks, sents, kb.lists.get("stopwords", set()))
@@ -317,7 +314,7 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         elif j < len(items) and items[j].has("org") and _adjacent(ctx, pos, items[j]):
             org = items[j].get("org")[0].ref
             of, pos, j = org.id, items[j].t1, j + 1
-        elif j < len(items) and _adjacent(ctx, pos + 1, items[j]) and ctx.norm[pos] in _STATE_PREFIX \
+        elif j < len(items) and _adjacent(ctx, pos + 1, items[j]) and ctx.norm[pos] in ctx.state_prefix \
                 and items[j].has("country"):
             c = _country_hit(items[j])
             of, pos, j = (c.iso3 if c else None), items[j].t1, j + 1
@@ -553,7 +550,7 @@ def _place_or_org(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     h = hits[0]
     c: Country = h.ref
     prev = ctx.norm[it.t0 - 1] if it.t0 > 0 else ""
-    place_ctx = "ب" in it.clitic or prev in _PLACE_BEFORE
+    place_ctx = "ب" in it.clitic or prev in ctx.place_before
     attrs: dict[str, Any] = {"kb_type": h.type}
     if h.type in ("capital", "metonym"):
         attrs["place"] = kb.place(c, ctx.text[start:it.end])
