@@ -301,3 +301,19 @@ def test_line_kinds_do_not_eat_sentences(line: str, kind: str) -> None:
     from marsad.extract.text import classify
 
     assert classify(line, lexicon()).kind == kind
+
+
+P3 = ("وأشار البيان إلى أن الجانبين اتفقا على تشكيل فريق عمل مشترك لمتابعة تنفيذ ما تم الاتفاق عليه خلال "
+      "الأشهر المقبلة.")
+
+
+@pytest.mark.parametrize("body,published", [
+    (f"<p>الأحد 12 مايو 2024 10:30</p><p>{P1}</p><p>{P2}</p>", "2024-05-12"),
+    (f"<p>{P1}</p><p>{P2}</p><p>12 مايو 2024</p><p>{P3}</p>", None),
+    (f"<p>{P1}</p><p>{P2}</p><p>تاريخ النشر: 12 مايو 2024</p>", "2024-05-12"),
+])
+def test_html_text_stamps_only_above_or_under_the_body(body: str, published: str | None) -> None:
+    html = (f"<html><head><meta property='og:title' content='ماكرون يستقبل بن سلمان'></head><body><article>"
+            f"<h1>ماكرون يستقبل بن سلمان</h1>{body}</article></body></html>")
+    (a,) = extract_articles(_html_page(html))
+    assert a.published == published

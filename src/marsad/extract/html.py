@@ -17,11 +17,13 @@ from lxml.html import HtmlElement
 
 from ..arabic import normalize
 from .lexicon import Lexicon, lexicon
-from .stamps import find_date
+from .stamps import find_date, has_time
 from .text import (
+    _PUBLISH_WORDS,
     RELATED,
     STAMP,
     TEXT,
+    Line,
     Parts,
     _dateline_line,
     _inline_dateline,
@@ -239,7 +241,7 @@ def _main_text(tree: HtmlElement, url: str | None, lx: Lexicon) -> tuple[str, st
 def _clean_lines(text: str, lx: Lexicon, title: str | None) -> tuple[list[str], str | None]:
     """Drop UI/ticker/menu lines, stop at a related-block header; return paragraphs and a stamp date if any."""
     out: list[str] = []
-    stamp: str | None = None
+    stamps: list[tuple[int, Line]] = []  # (paragraphs before it, stamp line)
     nt = normalize(title) if title else None
     teasers = 0  # short lines still to skip after a "see also" header inside the body
     for raw in text.split("\n"):
@@ -255,7 +257,7 @@ def _clean_lines(text: str, lx: Lexicon, title: str | None) -> tuple[list[str], 
             continue
         teasers = 0
         if ln.kind == STAMP:
-            stamp = stamp or ln.date
+            stamps.append((len(out), ln))
             continue
         if ln.kind != TEXT:
             continue
@@ -264,6 +266,11 @@ def _clean_lines(text: str, lx: Lexicon, title: str | None) -> tuple[list[str], 
         out.append(ln.text)
     while out and not out[-1].rstrip(" \"'”»)").endswith((".", "!", "?", "؟")) and len(out[-1].split()) < 5:
         out.pop()
+    # a stamp counts above the body (before its second paragraph) or as a publication stamp under it
+    stamp = next((ln.date for k, ln in stamps if k <= 1), None)
+    if stamp is None:
+        stamp = next((ln.date for k, ln in stamps if k >= len(out) and (has_time(ln.text)
+                      or _PUBLISH_WORDS.search(ln.text))), None)
     return out, stamp
 
 
