@@ -21,6 +21,7 @@ _SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "ها", "نا", "ه", "
 _LATIN = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"\d")
 _WINDOW = (-2, -1, 1, 2)
+_CACHE_MAX = 40_000  # distinct words kept with their features, about 2.5 KB each: at most ~100 MB
 # Arabic punctuation inside the U+0600 block, which marsad.arabic.tokens counts as word characters.
 _AR_PUNCT = re.compile("[\u060c\u060d\u061b\u061f\u066a-\u066d\u06d4]")
 
@@ -177,8 +178,9 @@ class FeatureExtractor:
             lists = [[f for f in fl if f in self.allowed] for fl in lists]
         bare = "ال" + rest if clitic.endswith("ال") or clitic.endswith("لل") else rest
         hit = (n, *lists, bare)
-        if len(self.cache) < 500_000:  # bound memory on endless streams
-            self.cache[w] = hit
+        if len(self.cache) >= _CACHE_MAX:
+            self.cache.clear()  # start over rather than grow without bound on endless streams
+        self.cache[w] = hit
         return hit
 
     def sent(self, toks: list[str]) -> list[list[str]]:
