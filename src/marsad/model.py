@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 PLOVER_TYPES = (
@@ -38,7 +39,7 @@ class Page:
     published_hint: str | None = None  # publication date given by the scraper (JSONL "published")
     record: int = 0  # index of the record within a WARC or JSONL file
 
-    @property
+    @cached_property
     def id(self) -> str:
         """Content hash of the page (URL + bytes): the same content ingested twice is stored once."""
         h = hashlib.sha256((self.url or "").encode("utf-8") + b"\x1f")
