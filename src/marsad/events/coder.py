@@ -26,6 +26,8 @@ _PREPS = {"مع", "ب", "ل", "الي", "من", "علي", "في", "بين", "ع�
           "جراء", "تجاه", "ازاء", "حول", "بشان", "نحو", "عبر", "منذ", "دون", "بدون", "مثل", "لدى"}
 # prepositions that introduce the recipient for some types: "على/ضد X" the target of pressure or force, "إلى X"
 # the receiver of aid
+_CLAIMED_BY = {"شنه", "شنها", "نفذه", "نفذها", "تبناه", "تبنته", "تبناها", "شنته", "نفذته", "ارتكبه", "ارتكبها",
+               "ارتكبته", "قاده", "قادها"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "علي", "حول", "بسبب", "جراء", "ضد"}
 _NOT_MODIFIER = {"الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
@@ -371,8 +373,14 @@ class Coder:
             t0, t1 = tok_index(m.start), tok_index(m.end, end=True)
             ent = m.entity
             if label == "NORP":
-                # a bare nationality adjective is not a participant, except as a trigger's object (see _candidate)
-                if ent is not None and ent.kind == "country":
+                # a bare nationality adjective is not a participant, except as a trigger's object (see _candidate);
+                # a plural one is a group of people ("تظاهر الاف الاسرائيليين")
+                surface = normalize(m.text)
+                if surface.endswith(("يين", "يون", "ين", "ون")) and not surface.endswith(("طين",)):
+                    grp = Entity(text=m.text, name=surface, name_ar=m.text, kind="group",
+                                 country=ent.country if ent is not None else None)
+                    args.append(Arg(m.start, m.end, t0, t1, [grp], "AGENT"))
+                elif ent is not None and ent.kind == "country":
                     args.append(Arg(m.start, m.end, t0, t1, [ent], "NORP_OBJ"))
                 continue
             if ent is None:
@@ -413,7 +421,7 @@ class Coder:
                 country = None
                 j = k + n
                 while (j < len(norm) and j - (k + n) < 3 and norm[j].startswith("ال") and norm[j] not in _NOT_MODIFIER
-                       and not self.lex.match_at(norm, j)[0]):
+                       and (not self.lex.match_at(norm, j)[0] or self.lex.agent_at(norm, j)[0])):
                     norp = next((x for x in args if x.label == "NORP_OBJ" and x.t0 == j), None)
                     if j in covered and norp is None:
                         break
@@ -566,6 +574,14 @@ class Coder:
                        and a.entities and a.entities[0].kind in ("person", "country", "organization")]
             if earlier:
                 subjects = [earlier[-1]]
+        if t.type == "ASSAULT" and h.kind in ("noun", "form"):
+            # "في هجوم شنه مسلحون": the attacker follows a support verb carrying the noun as a pronoun
+            k = h.i + h.n
+            if k < len(norm) and norm[k] in _CLAIMED_BY:
+                by = [a for a in after if a.t0 in (k + 1, k + 2)]
+                if by:
+                    subjects = by[:1]
+                    rest = [a for a in rest if a not in by]
         if not subjects and t.type in _TARGET_TYPES and h.kind in ("noun", "form"):
             adj = [a for a in args if a.label == "NORP_OBJ" and a.t0 == h.i + h.n]
             if adj:
@@ -630,11 +646,17 @@ class Coder:
                 if leader is not None and entity_key(leader) not in {entity_key(a) for a in actors}:
                     recipients.insert(0, leader)
 
+        if t.type == "PROTEST" and not actors and not recipients:
+            n_ag, _kind = self.lex.agent_at(norm, h.i)
+            if n_ag:
+                # the trigger names the protesters themselves ("تجمع المتظاهرون", "آلاف المحتجين")
+                words = text[toks[h.i][0]:toks[h.i + n_ag - 1][1]]
+                actors = [Entity(text=words, name=normalize(words), name_ar=words, kind="group")]
         if t.type == "ASSAULT" and not recipients and location is not None and location.country and not any(
                 x.country == location.country for x in actors):
             recipients = [self.res.country_entity(location.country, location.text)]
         n_parts = len({entity_key(x) for x in actors + recipients})
-        if n_parts == 0:
+        if n_parts == 0 and not (t.type in ("PROTEST", "ASSAULT") and (verbal or t.strength >= 0.8)):
             return None
         # grammatical subject/object of this trigger, for a pronoun in the next one ("استقبل X Y ... ورحب به")
         host_first = t.roles == "host"
@@ -667,6 +689,8 @@ class Coder:
         status = self._status(article, text, toks, norm, h, lo, hi, in_title, covered)
         phone = mode == "phone"
         typ = t.type
+        if typ == "ASSAULT" and actors and all(self._protester(x) for x in actors):
+            typ, mode = "PROTEST", "riot"  # protesters burning, stoning, clashing: a riot
         if status == "future" and typ in SCORED_FAMILY:
             typ, mode = "AGREE", None
         contexts = list(t.contexts)
@@ -681,6 +705,11 @@ class Coder:
                          directional and bool(recipients), h.start, h.end, extra={"phone": phone})
 
     # ----------------------------------------------------------------------------- helpers
+    def _protester(self, e: Entity) -> bool:
+        words = normalize(e.text or e.name or "").split()
+        return e.kind == "group" and any(w.lstrip("و").removeprefix("ال").startswith(("متظاهر", "محتج", "معتصم"))
+                                         for w in words)
+
     def _light_verb_index(self, norm: list[str], lo: int, i: int) -> int | None:
         """The nearest support verb before a nominal trigger, within 10 words."""
         for k in range(i - 1, max(lo, i - 10) - 1, -1):
@@ -900,6 +929,8 @@ class Coder:
             "merged": min(3, c.merged - 1) / 3,
             "bad_status": 1.0 if c.status in ("negated", "hypothetical") else 0.0,
             "many": 1.0 if len(ents) >= 4 else 0.0,
+            "alone": 1.0 if len({entity_key(x) for x in ents}) < 2 else 0.0,
+            "none": 1.0 if not ents else 0.0,
         }
 
     def _confidence(self, c: Candidate) -> float:
@@ -911,7 +942,7 @@ class Coder:
 # Logistic weights; refitted on the dev + composed sets with eval/calibrate.py (see settings [events]).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "bias": -2.0, "strength": 3.0, "resolved": 0.8, "two_resolved": 0.4, "directional": 0.2, "dated": 0.3,
-    "lead": 0.5, "title": -0.6, "merged": 0.6, "bad_status": -3.0, "many": -0.3,
+    "lead": 0.5, "title": -0.6, "merged": 0.6, "bad_status": -3.0, "many": -0.3, "alone": -0.3, "none": -2.0,
 }
 
 
@@ -938,6 +969,8 @@ def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
         return False  # a call is not the visit
     if (a.status == "historical") != (b.status == "historical") and a.sent_index != b.sent_index:
         return False  # a meeting recalled from the past is not today's meeting
+    if a.type == "PROTEST" and a.sent_index == b.sent_index and not a.in_title and not b.in_title:
+        return True  # one protest told with several words ("تجمع المتظاهرون ورددوا هتافات")
     ka, kb = a.keys(), b.keys()
     if not ka or not kb:
         return False

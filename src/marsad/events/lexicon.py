@@ -169,7 +169,16 @@ class Lexicon:
         self.agents: dict[str, str] = {}
         for kind, words in (data.get("agents") or {}).items():
             for w in words:
-                self.agents[" ".join(norm_phrase(w))] = kind
+                ph = norm_phrase(w)
+                self.agents[" ".join(ph)] = kind
+                if len(ph) == 1 and len(ph[0]) > 3:
+                    # accusative, feminine and construct forms: انتحاريا، انتحارية، مستوطني، مسلحو
+                    base = ph[0]
+                    for f in (base + "ا", base + "ه", base + "ين", base + "ون"):
+                        self.agents.setdefault(f, kind)
+                    if base.endswith(("ين", "ون")):
+                        self.agents.setdefault(base[:-1], kind)
+                        self.agents.setdefault(base[:-2] + "و", kind)
         self.max_agent = max((k.count(" ") + 1 for k in self.agents), default=1)
         for e in data.get("triggers") or []:
             self._add(e)
