@@ -117,8 +117,9 @@ def _noun_forms(n: str) -> set[str]:
     return out
 
 
-def _candidates(tok: str) -> list[tuple[str, str]]:
-    """(stem, stripped proclitics) for a normalised token, fewest stripped first."""
+@lru_cache(maxsize=200_000)
+def _candidates(tok: str) -> tuple[tuple[str, str], ...]:
+    """(stem, stripped proclitics) for a normalised token, fewest stripped first (cached: news reuses words)."""
     out: list[tuple[str, str]] = [(tok, "")]
     seen = {tok}
 
@@ -143,7 +144,7 @@ def _candidates(tok: str) -> list[tuple[str, str]]:
                 add(rest, p + p2)
                 if rest.startswith("ال"):
                     add(rest[2:], p + p2 + "ال")
-    return out
+    return tuple(out)
 
 
 class Lexicon:
@@ -259,12 +260,17 @@ class Lexicon:
         return 0, None
 
 
+@lru_cache(maxsize=200_000)
+def _stems(tok: str) -> tuple[str, ...]:
+    return tuple(c for c, _ in _candidates(tok))
+
+
 def phrase_at(norm_toks: list[str], i: int, ph: tuple[str, ...], prefix: bool = True) -> bool:
     """Does the phrase occur at token i? Words compare by prefix (after clitic stripping) when ``prefix``."""
     if i + len(ph) > len(norm_toks):
         return False
     for k, w in enumerate(ph):
-        cands = [c for c, _ in _candidates(norm_toks[i + k])]
+        cands = _stems(norm_toks[i + k])
         if prefix:
             if not any(c.startswith(w) for c in cands):
                 return False
@@ -278,11 +284,24 @@ def find_phrase(norm_toks: list[str], phrases: list[tuple[str, ...]], lo: int, h
     """Index of the first token in [lo, hi) where one of the phrases starts, else None."""
     lo = max(0, lo)
     hi = min(len(norm_toks), hi)
+    firsts = _first_words(tuple(phrases))
     for i in range(lo, hi):
+        stems = _stems(norm_toks[i])
+        # Cheap pre-check on the first word before trying every phrase at this position.
+        if prefix:
+            if not any(c.startswith(f) for c in stems for f in firsts):
+                continue
+        elif not any(c in firsts for c in stems):
+            continue
         for ph in phrases:
             if phrase_at(norm_toks, i, ph, prefix):
                 return i
     return None
+
+
+@lru_cache(maxsize=1024)
+def _first_words(phrases: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    return frozenset(ph[0] for ph in phrases if ph)
 
 
 @lru_cache(maxsize=4)
