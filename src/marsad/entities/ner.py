@@ -82,6 +82,9 @@ class NerTagger:
         return out
 
 
+_CLITIC_FIRST = frozenset("وفبلك")
+
+
 def propagate(sents: list[list[str]], tags: list[list[str]],
               norm: Callable[[str], str] = normalize) -> list[list[str]]:
     """Label consistency within a document: a word sequence tagged as an entity somewhere is tagged the same
@@ -99,21 +102,30 @@ def propagate(sents: list[list[str]], tags: list[list[str]],
     if not lex:
         return tags
     best = {k: c.most_common(1)[0][0] for k, c in lex.items()}
-    longest = max(len(k) for k in best)
+    # Longest name starting with each word: most positions are skipped with one dict look-up.
+    longest: dict[str, int] = {}
+    for k in best:
+        longest[k[0]] = max(longest.get(k[0], 0), len(k))
     out = []
     for n, tg in zip(normed, tags, strict=True):
         tg = list(tg)
         i = 0
         while i < len(n):
+            w = n[i]
+            rest = ""
+            top = longest.get(w, 0)
+            if tg[i] == "O" and w[:1] in _CLITIC_FIRST:
+                clitic, rest = strip_prefix(w)
+                if not clitic or clitic.endswith("ال") or clitic == "لل":
+                    rest = ""
+                top = max(top, longest.get(rest, 0))
             hit = None
-            for size in range(min(longest, len(n) - i), 0, -1):
-                if any(t != "O" for t in tg[i:i + size]):
+            for size in range(min(top, len(n) - i), 0, -1):
+                if tg[i] != "O" or any(t != "O" for t in tg[i + 1:i + size]):
                     continue
                 label = best.get(tuple(n[i:i + size]))
-                if label is None:
-                    clitic, rest = strip_prefix(n[i])
-                    if clitic and not clitic.endswith("ال") and clitic != "لل":
-                        label = best.get((rest, *n[i + 1:i + size]))
+                if label is None and rest:
+                    label = best.get((rest, *n[i + 1:i + size]))
                 if label:
                     hit = (size, label)
                     break
