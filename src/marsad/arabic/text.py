@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-# A token is a run of letters/digits (Arabic or Latin) or one punctuation mark.
-_TOKEN = re.compile(r"[\w\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]+|[^\w\s]", re.UNICODE)
+# A token is a run of letters/digits (Arabic or Latin) with their diacritics, or one punctuation mark. Arabic
+# punctuation (، ؛ ؟ ٪ ٫ ٬ ۔) is not part of a word even though it sits in the Arabic block.
+_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640"
+_TOKEN = re.compile(rf"[\w{_MARKS}]+|[^\w\s]", re.UNICODE)
 # Sentence ends: . ! ? ؟ and the Arabic full stop, followed by space; also hard line breaks.
 _SENT_END = re.compile(r"(?<=[.!?؟۔…])[\"'”»)]*\s+|\n+")
 _ABBREV = {"د", "م", "ج", "ص", "ق", "أ", "ا", "Dr", "Mr", "St"}
