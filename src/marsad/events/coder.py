@@ -8,6 +8,7 @@ the knowledge base's own matcher and on generic agent nouns (crowds, forces), so
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,8 +29,10 @@ _PREPS = {"مع", "ب", "ل", "الي", "من", "علي", "في", "بين", "ع�
 # the receiver of aid
 _CLAIMED_BY = {"شنه", "شنها", "نفذه", "نفذها", "تبناه", "تبنته", "تبناها", "شنته", "نفذته", "ارتكبه", "ارتكبها",
                "ارتكبته", "قاده", "قادها"}
+_COUNTERPART_GAP = re.compile(r"^(و|مع)?\s*(ب|ل)?نظير(ه|ته|ها|يه|هما)(\s+(الرييس|الملك|الامير|رييس الوزراء))?$")
+_RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
-_BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "علي", "حول", "بسبب", "جراء", "ضد"}
+_BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
 _NOT_MODIFIER = {"الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
                  "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الجاري", "الحالي"}
 _RECIPIENT_PREPS = {t: {"علي", "ضد"} for t in ("ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE",
@@ -469,7 +472,8 @@ class Coder:
         def coordinated(x: Arg, y: Arg) -> bool:
             between = normalize(text[x.end:y.start]).strip(" ،,")
             yfirst = normalize(text[y.start:y.end])[:1]
-            return between in ("", "و", "، و", "او") or (between == "" and yfirst == "و") or between == "مع"
+            return (between in ("", "و", "، و", "او") or (between == "" and yfirst == "و") or between == "مع"
+                    or bool(_COUNTERPART_GAP.match(between)))
 
         def prep(a: Arg) -> str:
             """The preposition governing an argument: the word before it or a clitic glued to it (بالرئيس)."""
@@ -485,6 +489,16 @@ class Coder:
                 return glued.strip("و")[-1:]
             return norm[a.t0 - 1] if a.t0 > 0 else ""
 
+        def governed_by_with(a: Arg) -> bool:
+            """"مع" + an office title + the name: the name's mention often leaves the title out."""
+            prev_end = max([x.t1 for x in args if x.t1 <= a.t0 and x is not a] + [lo])
+            for k in range(a.t0 - 1, max(prev_end, a.t0 - 15) - 1, -1):
+                if norm[k] in ("مع", "ومع"):
+                    return True
+                if norm[k] in _STOP or norm[k] in ('"', "«", "»"):
+                    return False
+            return False
+
         topic = {"علي", "حول", "بشان", "عن", "في", "تجاه", "ازاء", "بخصوص", "لدي", "من", "منذ", "الي", "بعد", "قبل"}
         partner_preps = {"مع", "ب"} if verbal else {"مع", "بين", "ب"}
         subjects: list[Arg] = []
@@ -495,7 +509,9 @@ class Coder:
         topic = topic - to_preps
         rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من")]
         before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
-        if verbal:
+        if verbal and h.i > 0 and norm[h.i - 1] in _RELATIVE and before_ok and gap(before_ok[-1].t1, h.i - 1) <= 2:
+            subjects = [before_ok[-1]]  # "رينزي الذي يزور مصر": the antecedent is the subject
+        elif verbal:
             if before_ok and before_ok[-1] is before[-1] and gap(before[-1].t1, h.i) <= 3:
                 subjects = [before[-1]]
                 k = len(before) - 2
@@ -554,6 +570,8 @@ class Coder:
                     continue  # the forces moved are the instrument, not a party
                 if gap(anchor, a.t0) <= 10 and direct and (t.roles != "symmetric" or prep(a) in partner_preps
                                                            or gap(anchor, a.t0) <= 3):
+                    objects.append(a)
+                elif governed_by_with(a) and gap(anchor, a.t0) <= 20:
                     objects.append(a)
                 elif gap(anchor, a.t0) > 10:
                     break
@@ -896,7 +914,7 @@ class Coder:
                     for other in parts[1:]:
                         d = Candidate(**{**c.__dict__, "actors": [lead] if c.recipients else [lead, other],
                                          "recipients": [other] if c.recipients else [], "extra": dict(c.extra)})
-                        if not any(_same_event(d, f) for f in final):
+                        if not any(d.keys() == f.keys() and d.type == f.type for f in final):
                             final.append(d)
                     continue
             final.append(c)
