@@ -31,6 +31,7 @@ _CLAIMED_BY = {"شنه", "شنها", "نفذه", "نفذها", "تبناه", "ت
                "ارتكبته", "قاده", "قادها"}
 _COUNTERPART_GAP = re.compile(r"^(و|مع)?\s*(ب|ل)?نظير(ه|ته|ها|يه|هما)(\s+(الرييس|الملك|الامير|رييس الوزراء))?$")
 _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين"}
+_CLAUSE_OPENERS = {"ما", "الذي", "التي", "الذين", "حيث", "بعدما", "عندما", "عقب", "منذ"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
 _NOT_MODIFIER = {"الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
@@ -472,6 +473,9 @@ class Coder:
         def coordinated(x: Arg, y: Arg) -> bool:
             between = normalize(text[x.end:y.start]).strip(" ،,")
             yfirst = normalize(text[y.start:y.end])[:1]
+            if between.startswith("و") and t.roles == "symmetric" and len(between.split()) <= 14 and not any(
+                    c in between for c in ".؛:") and not self._has_trigger(between):
+                return True  # "ووقع الوزير X، ووزيرة الخارجية [long office] Y": an office title between the two
             return (between in ("", "و", "، و", "او") or (between == "" and yfirst == "و") or between == "مع"
                     or bool(_COUNTERPART_GAP.match(between)))
 
@@ -611,6 +615,10 @@ class Coder:
                     objects.append(a)
                     break
 
+        if t.type == "CONSULT" and h.kind in ("noun", "form") and any(norm[k] == "هامش" for k in range(max(lo, h.i - 3), h.i)):
+            # "التقى X Y على هامش اجتماعات المجلس": the meeting's body plus the parties who met on its sidelines
+            objects = objects + [a for a in parts if a.t1 <= h.i and a not in subjects and a not in objects
+                                 and a.entities and a.entities[0].kind == "person"]
         subj_e = self._expand(subjects, h.start)
         obj_e = self._expand(objects, h.start)
         pron = h.i + h.n < len(norm) and norm[h.i + h.n] in ("به", "بها", "بهم", "بهما", "له", "لها", "لهم", "اليه")
@@ -723,6 +731,10 @@ class Coder:
                          directional and bool(recipients), h.start, h.end, extra={"phone": phone})
 
     # ----------------------------------------------------------------------------- helpers
+    def _has_trigger(self, phrase: str) -> bool:
+        ws = phrase.split()
+        return any(self.lex.match_at(ws, k)[0] for k in range(len(ws)))
+
     def _protester(self, e: Entity) -> bool:
         words = normalize(e.text or e.name or "").split()
         return e.kind == "group" and any(w.lstrip("و").removeprefix("ال").startswith(("متظاهر", "محتج", "معتصم"))
@@ -840,8 +852,9 @@ class Coder:
         if find_phrase(norm, cues.get("hypothetical_before", []), max(lo, h.i - 4), h.i, prefix=False) is not None \
                 and h.kind == "present":
             return "hypothetical"
-        if find_phrase(norm, cues.get("future_before", []), max(lo, h.i - 6), h.i, prefix=False) is not None:
-            return "future"
+        fut = find_phrase(norm, cues.get("future_before", []), max(lo, h.i - 6), h.i, prefix=False)
+        if fut is not None and not any(norm[k] in _CLAUSE_OPENERS for k in range(fut + 1, h.i)):
+            return "future"  # unless a relative clause between has its own verb: "سوف يتناول ما أسفرت عنه مباحثات"
         after = [k for k in range(h.i + h.n, hi) if k not in (covered or set())][:4]
         if after and find_phrase(norm, cues.get("future_after", []), after[0], after[-1] + 1, prefix=False) is not None:
             return "future"
