@@ -137,15 +137,18 @@ def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------------------------ event scoring
 def score_events(gold_records: list[dict[str, Any]], event_records: list[dict[str, Any]],
                  details: list[str] | None = None, per_type: bool = False,
-                 scored_types: set[str] | frozenset[str] | None = None) -> dict[str, Any]:
+                 scored_types: set[str] | frozenset[str] | None = None,
+                 outcomes: list[tuple[dict[str, Any], str]] | None = None) -> dict[str, Any]:
     """tp/fp/fn, P/R/F1, core recall, date accuracy, CONSULT mode accuracy, ticker false positives.
 
     Same rules as the shared scorer: only SUPPORT/CONSULT/AGREE/COOPERATE/AID are scored; a system event matching
     an unscored gold event is ignored; the same event twice from one article is a false positive; an event whose
     evidence is a listed ticker/related headline counts as a ticker false positive. ``details`` (a list) collects
     the FP/FN/DATE lines; ``per_type`` adds tp/fp/fn by gold (or system) type; ``scored_types`` widens the scored
-    types (e.g. all 16 PLOVER types for the composed set; the shared scorer's five by default).
+    types (e.g. all 16 PLOVER types for the composed set; the shared scorer's five by default); ``outcomes`` (a
+    list) receives (record, "tp" | "fp" | "ignored") for each scored system record, for calibration.
     """
+    out = outcomes if outcomes is not None else []
     scored = set(scored_types) if scored_types else SCORED
     lines = details if details is not None else []
     by_doc = group_by_doc(event_records)
@@ -174,6 +177,7 @@ def score_events(gold_records: list[dict[str, Any]], event_records: list[dict[st
                                for ge in gold_evs)
                 if unscored and not dup:
                     continue  # (kept as in score.py: dup is always true when unscored is)
+                out.append((se, "fp"))
                 fp += 1
                 bump(se.get("type"), "fp")
                 ev_text = (se.get("evidence") or {}).get("text") or ""
@@ -186,7 +190,9 @@ def score_events(gold_records: list[dict[str, Any]], event_records: list[dict[st
             ge = gold_evs[hit]
             matched.add(hit)
             if not ge.get("scored", True):
+                out.append((se, "ignored"))
                 continue
+            out.append((se, "tp"))
             tp += 1
             bump(ge["type"], "tp")
             if date_ok(se, ge):
