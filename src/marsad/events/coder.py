@@ -32,6 +32,8 @@ _CLAIMED_BY = {"شنه", "شنها", "نفذه", "نفذها", "تبناه", "ت
 _COUNTERPART_GAP = re.compile(r"^(و|مع)?\s*(ب|ل)?نظير(ه|ته|ها|يه|هما)(\s+(الرييس|الملك|الامير|رييس الوزراء))?$")
 _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين"}
 _CLAUSE_OPENERS = {"ما", "الذي", "التي", "الذين", "حيث", "بعدما", "عندما", "عقب", "منذ"}
+_VICTIMS = {"شخص", "اشخاص", "شخصا", "مدنيين", "مدنيون", "مواطنين", "مواطنون", "جنود", "جنديا", "جندي", "سكان",
+            "اطفال", "نساء", "قتلي", "ضحايا", "مدنيا", "مواطنا", "ركاب", "رهاين", "مصلين", "زوار", "سياح", "عمال"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
 _NOT_MODIFIER = {"الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
@@ -672,12 +674,38 @@ class Coder:
                 if leader is not None and entity_key(leader) not in {entity_key(a) for a in actors}:
                     recipients.insert(0, leader)
 
-        if t.type == "PROTEST" and not actors and not recipients:
-            n_ag, _kind = self.lex.agent_at(norm, h.i)
-            if n_ag:
-                # the trigger names the protesters themselves ("تجمع المتظاهرون", "آلاف المحتجين")
-                words = text[toks[h.i][0]:toks[h.i + n_ag - 1][1]]
-                actors = [Entity(text=words, name=normalize(words), name_ar=words, kind="group")]
+        if t.type == "ASSAULT":
+            # "قتل 5 جنود" is passive more often than not: victims named as subject are the targets
+            victims = [x for x in actors if self._victim(x)]
+            if victims and len(victims) == len(actors):
+                recipients = _uniq(victims + recipients)
+                actors = []
+            if not actors:
+                by = [a for a in parts if a.t0 >= 2 and " ".join(norm[a.t0 - 2:a.t0]) in ("من قبل", "علي يد")
+                      or a.t0 >= 1 and norm[a.t0 - 1] in ("برصاص", "بنيران", "بقصف")]
+                if by:
+                    actors = by[0].entities
+                    recipients = [x for x in recipients if entity_key(x) not in {entity_key(y) for y in actors}]
+        if t.type == "PROTEST":
+            # the protesters: the trigger itself ("تجمع المتظاهرون"), else a crowd named in the clause, come first
+            own = [a for a in args if a.label == "AGENT" and a.t0 <= h.i < a.t1]
+            if not own:
+                n_ag, _kind = self.lex.agent_at(norm, h.i)
+                if n_ag:
+                    words = text[toks[h.i][0]:toks[h.i + n_ag - 1][1]]
+                    own_e = [Entity(text=words, name=normalize(words), name_ar=words, kind="group")]
+                else:
+                    own_e = []
+            else:
+                own_e = own[0].entities
+            if not own_e and not any(x.kind == "group" for x in actors):
+                crowd = [a for a in args if a.label == "AGENT" and lo <= a.t0 < hi and a.entities
+                         and a.entities[0].kind == "group" and a.entities[0].country is None or
+                         a.label == "AGENT" and lo <= a.t0 < hi and self._protester(a.entities[0])]
+                own_e = crowd[0].entities if crowd else []
+            if own_e:
+                keys = {entity_key(x) for x in own_e}
+                actors = own_e + [x for x in actors if entity_key(x) not in keys]
         if t.type == "ASSAULT" and not recipients and location is not None and location.country and not any(
                 x.country == location.country for x in actors):
             recipients = [self.res.country_entity(location.country, location.text)]
@@ -731,6 +759,12 @@ class Coder:
                          directional and bool(recipients), h.start, h.end, extra={"phone": phone})
 
     # ----------------------------------------------------------------------------- helpers
+    @staticmethod
+    def _victim(e: Entity) -> bool:
+        words = normalize(e.text or "").split()
+        return e.kind == "group" and bool(words) and any(
+            w.removeprefix("و").removeprefix("ال") in _VICTIMS for w in words[:2])
+
     def _has_trigger(self, phrase: str) -> bool:
         ws = phrase.split()
         return any(self.lex.match_at(ws, k)[0] for k in range(len(ws)))
