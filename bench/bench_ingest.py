@@ -199,23 +199,42 @@ def main(n_text: int = 2000, n_html: int = 2000, n_e2e: int = 200) -> dict[str, 
     return res
 
 
-def _end_to_end(root: Path, n: int) -> dict[str, Any] | None:
+E2E_RUNS = (
+    # (label, page kinds, stages, workers): the foundation's "end to end" is read + extract + store; the full
+    # pipeline adds dates, entities and events, once in one process and once with a worker per core.
+    ("ingest to SQLite, text pages", ("text",), (), 1),
+    ("ingest to SQLite, HTML pages", ("html",), (), 1),
+    ("full pipeline, text+HTML", ("text", "html"), None, 1),
+    ("full pipeline, text+HTML, 2 workers", ("text", "html"), None, 2),
+)
+
+
+def _end_to_end(root: Path, n: int, n_ingest: int = 2000) -> list[dict[str, Any]] | None:
     try:
         from marsad.runner import ingest_paths
     except ImportError:
         return None
     if n <= 0:
         return None
-    e2e = root / "e2e"
-    generate(e2e, n // 2, n - n // 2, seed=3)
-    t0 = time.perf_counter()
-    try:
-        report = ingest_paths([str(e2e / "text"), str(e2e / "html")], root / "bench.db")
-    except Exception as e:  # noqa: BLE001 - the runner belongs to another stage; report, do not crash the bench
-        return {"error": f"{type(e).__name__}: {e}"}
-    dt = time.perf_counter() - t0
-    return {"pages": n, "seconds": round(dt, 2), "pages_per_s": round(n / dt, 1),
-            "articles": getattr(report, "articles_stored", None), "events": getattr(report, "events", None)}
+    full = root / "e2e"
+    generate(full, n // 2, n - n // 2, seed=3)
+    big = root / "e2e_ingest"
+    generate(big, n_ingest, n_ingest, seed=4)
+    out = []
+    for i, (label, kinds, stages, workers) in enumerate(E2E_RUNS):
+        src = big if stages == () else full
+        paths = [str(src / k) for k in kinds]
+        pages = sum(len(list((src / k).iterdir())) for k in kinds)
+        t0 = time.perf_counter()
+        try:
+            report = ingest_paths(paths, root / f"bench{i}.db", stages=stages, workers=workers)
+        except Exception as e:  # noqa: BLE001 - report, do not crash the bench
+            out.append({"label": label, "error": f"{type(e).__name__}: {e}"})
+            continue
+        dt = time.perf_counter() - t0
+        out.append({"label": label, "pages": pages, "seconds": round(dt, 2), "pages_per_s": round(pages / dt, 1),
+                    "articles": report.articles_stored, "events": report.events})
+    return out
 
 
 def _print(res: dict[str, Any]) -> None:
@@ -228,12 +247,11 @@ def _print(res: dict[str, Any]) -> None:
         r = res[key]
         print(f"{label:<34}{r['pages']:>7}{r['seconds']:>9}{r['pages_per_s']:>9}{r.get('heap_peak_mb', '-'):>9}")
     if res.get("e2e"):
-        e = res["e2e"]
-        if "error" in e:
-            print(f"end-to-end runner.ingest_paths: {e['error']}")
-        else:
-            print(f"{'end-to-end ingest_paths (SQLite)':<34}{e['pages']:>7}{e['seconds']:>9}{e['pages_per_s']:>9}"
-                  f"{'-':>9}")
+        for e in res["e2e"]:
+            if "error" in e:
+                print(f"{e['label']:<34} error: {e['error']}")
+            else:
+                print(f"{e['label']:<34}{e['pages']:>7}{e['seconds']:>9}{e['pages_per_s']:>9}{'-':>9}")
     else:
         print("end-to-end: skipped (marsad.runner.ingest_paths not available, or --e2e 0)")
     t = res["targets"]

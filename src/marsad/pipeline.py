@@ -147,12 +147,13 @@ class LocalExecutor:
         return self.pipeline.stats()
 
 
-# Per-worker steps, built once by the pool initializer: each worker process owns its own copy.
+# The steps of this worker process, set once by the pool initializer (workers are forked, so the steps built in the
+# parent, with their loaded lexicons and models, arrive without pickling or reloading).
 _WORKER_STEPS: list[Step] = []
 
 
-def _init_worker(make_steps: Callable[[], Sequence[Step]]) -> None:
-    _WORKER_STEPS[:] = list(make_steps())
+def _init_worker(steps: Sequence[Step]) -> None:
+    _WORKER_STEPS[:] = list(steps)
 
 
 def _run_shard(shard: Sequence[Any]) -> tuple[list[Any], list[StepStats]]:
@@ -189,8 +190,9 @@ class ParallelExecutor:
                 self._merge(stats)
                 yield from outs
 
+        steps = list(self.make_steps())  # loaded once here, shared copy-on-write by the forked workers
         with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(self.make_steps,)) as pool:
+                                 initargs=(steps,)) as pool:
             for _ in self.sink.iterate(produced(pool)):
                 pass
         return self.stats()

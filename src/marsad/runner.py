@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .arabic import sentences
+from .arabic import normalize, sentences
 from .merge import NearDuplicates, build_stories
 from .model import Article, Failure, Page
 from .pipeline import LocalExecutor, MapStep, ParallelExecutor, Pipeline, Step, StepStats
@@ -72,17 +72,19 @@ class StoreStep(Step):
             if self.store.has_article(art.id):
                 self.drop("same article already stored")
                 continue
-            sig = self.dups.signature(art.text)
+            norm = normalize(art.text)  # once, for the near-duplicate shingles and the search index
+            sig = self.dups.signature(norm, normalized=True)
             dup = self.dups.check_and_add(art.id, sig)
             if dup:
                 # Point at the first article seen, not at another reprint.
                 art.duplicate_of = self.first_of.get(dup) or self._first(dup)
                 self.first_of[art.id] = art.duplicate_of
                 self.count("duplicates")
+            page = None
             if art.page_id and art.page_id not in self.pages:
                 self.pages.add(art.page_id)
-                self.store.add_page(art.page_id, art.page_id, art.source_path, 0, art.url, art.crawl_date, 0)
-            self.store.add_article(art, NearDuplicates.to_bytes(sig))
+                page = (art.page_id, art.source_path, 0, art.url, art.crawl_date)
+            self.store.add_article(art, NearDuplicates.to_bytes(sig), norm_text=norm, page=page)
             self.count("events", len(art.events))
             yield art
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = "\u0640"
@@ -64,6 +65,7 @@ def normalize_with_map(s: str) -> tuple[str, list[int]]:
 _PROCLITICS = ("وبال", "وكال", "فبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
 
 
+@lru_cache(maxsize=100_000)
 def light_stem(token: str) -> str:
     """Strip the article and one-letter proclitics from a normalised token (search recall, not morphology)."""
     for p in _PROCLITICS:
@@ -72,6 +74,6 @@ def light_stem(token: str) -> str:
     return token
 
 
-def search_terms(text: str) -> str:
+def search_terms(text: str, normalized: bool = False) -> str:
     """Normalised, light-stemmed words of ``text``, for the search index and for queries."""
-    return " ".join(light_stem(w) for w in normalize(text).split())
+    return " ".join(light_stem(w) for w in (text if normalized else normalize(text)).split())

@@ -10,8 +10,8 @@ from datasketch import MinHash, MinHashLSH
 from ..arabic import normalize
 
 
-def shingles(text: str, n: int) -> set[bytes]:
-    words = normalize(text).split()
+def shingles(text: str, n: int, normalized: bool = False) -> set[bytes]:
+    words = (text if normalized else normalize(text)).split()
     if len(words) < n:
         return {" ".join(words).encode("utf-8")} if words else set()
     return {" ".join(words[i:i + n]).encode("utf-8") for i in range(len(words) - n + 1)}
@@ -27,11 +27,12 @@ class NearDuplicates:
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.order: dict[str, int] = {}  # article id -> insertion rank, to point at the first one seen
         self.sigs: dict[str, MinHash] = {}
-        self.scheme = MinHash(num_perm=num_perm).scheme  # stored signatures are rebuilt with the same scheme
+        self._template = MinHash(num_perm=num_perm)
+        self.scheme = self._template.scheme  # stored signatures are rebuilt with the same scheme
 
-    def signature(self, text: str) -> MinHash:
-        m = MinHash(num_perm=self.num_perm)
-        sh = shingles(text, self.shingle)
+    def signature(self, text: str, normalized: bool = False) -> MinHash:
+        m = self._template.copy()  # reuses the permutations instead of drawing them for every article
+        sh = shingles(text, self.shingle, normalized)
         if sh:
             m.update_batch(list(sh))
         return m

@@ -98,32 +98,36 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
 
-    def add_page(self, page_id: str, content_hash: str, source_path: str, record: int, url: str | None,
-                 crawl_date: str | None, n_articles: int) -> None:
-        with self.db:
-            self.db.execute(
-                "INSERT OR IGNORE INTO pages(id, content_hash, source_path, record, url, crawl_date, n_articles,"
-                " ingested_at) VALUES (?,?,?,?,?,?,?,?)",
-                (page_id, content_hash, source_path, record, url, crawl_date, n_articles, _now()))
+    def _add_page(self, page_id: str, source_path: str, record: int, url: str | None, crawl_date: str | None) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO pages(id, content_hash, source_path, record, url, crawl_date, n_articles,"
+            " ingested_at) VALUES (?,?,?,?,?,?,0,?)",
+            (page_id, page_id, source_path, record, url, crawl_date, _now()))
 
-    def add_article(self, art: Article, signature: bytes | None = None) -> bool:
-        """Store an article and its events; False when an article with the same content id is already stored."""
+    def add_article(self, art: Article, signature: bytes | None = None, norm_text: str | None = None,
+                    page: tuple[str, str, int, str | None, str | None] | None = None) -> bool:
+        """Store an article and its events (and its page record, in the same transaction); False when an article
+        with the same content id is already stored. ``norm_text`` is normalize(art.text) when the caller has it."""
         if self.has_article(art.id):
             return False
+        norm_text = normalize(art.text) if norm_text is None else norm_text
+        norm_title = normalize(art.title or "")
         annotations = json.dumps({
             "sentences": art.sentences,
             "mentions": [asdict(m) for m in art.mentions],
             "timexes": [asdict(t) for t in art.timexes],
         }, ensure_ascii=False)
         with self.db:
+            if page is not None:
+                self._add_page(*page)
             cur = self.db.execute(
                 "INSERT INTO articles(id, page_id, source_path, url, outlet, title, published, dateline, text, lang,"
                 " duplicate_of, crawl_date, annotations, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (art.id, art.page_id, art.source_path, art.url, art.outlet, art.title, art.published, art.dateline,
                  art.text, art.lang, art.duplicate_of, art.crawl_date, annotations, _now()))
             self.db.execute("INSERT INTO articles_fts(rowid, title, text, stems) VALUES (?,?,?,?)",
-                            (cur.lastrowid, normalize(art.title or ""), normalize(art.text),
-                             search_terms((art.title or "") + " " + art.text)))
+                            (cur.lastrowid, norm_title, norm_text,
+                             search_terms(norm_title + " " + norm_text, normalized=True)))
             if signature is not None:
                 self.db.execute("INSERT OR REPLACE INTO minhash(article_id, sig) VALUES (?,?)", (art.id, signature))
             for ev in art.events:
