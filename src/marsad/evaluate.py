@@ -262,8 +262,8 @@ def score_gsr(path: str | Path, coder: Callable[[str], list[dict[str, Any]]] | N
     """Type accuracy and source/target match rates on the Arabic event GSR (PROTEST/ASSAULT sentences).
 
     ``coder(sentence) -> list of event dicts`` (contract JSON); the default codes the bare sentence with the
-    project's coder. Type is right when the sentence's main PROTEST/ASSAULT event (the coder's order: events with
-    named parties first, then by confidence) has the gold type; source
+    project's coder. Type is right when the sentence's main PROTEST/ASSAULT event (the first in text order that
+    names its parties) has the gold type; source
     (target) is right when at least half the gold source (target) words appear in one actor (recipient) text of
     that event; rates are over the sentences whose gold names a source (target).
     """
@@ -322,8 +322,8 @@ def _default_gsr_coder() -> Callable[[str], list[dict[str, Any]]]:
     def run(text: str) -> list[dict[str, Any]]:
         art = Article(id="gsr", source_path="gsr", text=text)
         evs = coder.code(art)  # every confidence: the benchmark measures coding, not the display threshold
-        # the sentence's main event: one with named parties first, then the most confident
-        evs.sort(key=lambda e: (not e.actors, not (e.actors or e.recipients), -e.confidence))
+        # the sentence's main event: the first one (the coder keeps text order) that names its parties
+        evs.sort(key=lambda e: (not e.actors, not (e.actors or e.recipients)))
         return [event_record(e, art) for e in evs]
 
     return run

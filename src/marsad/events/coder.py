@@ -28,7 +28,7 @@ _PREPS = {"مع", "ب", "ل", "الي", "من", "علي", "في", "بين", "ع�
 # prepositions that introduce the recipient for some types: "على/ضد X" the target of pressure or force, "إلى X"
 # the receiver of aid
 _CLAIMED_BY = {"شنه", "شنها", "نفذه", "نفذها", "تبناه", "تبنته", "تبناها", "شنته", "نفذته", "ارتكبه", "ارتكبها",
-               "ارتكبته", "قاده", "قادها"}
+               "ارتكبته", "قاده", "قادها", "شنتها", "نفذتها", "تبنتها", "ارتكبتها", "نفذوه", "شنوه", "شنوها", "نفذوها"}
 _COUNTERPART_GAP = re.compile(r"^(و|مع)?\s*(ب|ل)?نظير(ه|ته|ها|يه|هما)(\s+(الرييس|الملك|الامير|رييس الوزراء))?$")
 _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين"}
 _CLAUSE_OPENERS = {"ما", "الذي", "التي", "الذين", "حيث", "بعدما", "عندما", "عقب", "منذ"}
@@ -65,6 +65,7 @@ class Arg:
     place: Location | None = None  # set when the words name a place (capital, city, country after في/إلى)
     is_place: bool = False  # used as a place here (after في/إلى/ب), not as a participant
     plural: bool = False
+    kind: str | None = None  # generic agents: group | armed | security
 
     @property
     def text(self) -> str:
@@ -440,7 +441,7 @@ class Coder:
                 a, b = toks[k][0], toks[j - 1][1]
                 words = text[a:b]
                 ent = Entity(text=words, name=normalize(words), name_ar=words, kind="group", country=country)
-                args.append(Arg(a, b, k, j, [ent], "AGENT"))
+                args.append(Arg(a, b, k, j, [ent], "AGENT", kind=kind))
                 k = j
                 continue
             k += 1
@@ -680,6 +681,12 @@ class Coder:
             if victims and len(victims) == len(actors):
                 recipients = _uniq(victims + recipients)
                 actors = []
+            if not actors:
+                # no subject found: the armed group or force named earlier in the sentence
+                armed = [a for a in parts if a.kind in ("armed", "security") and a.t1 <= h.i and a.entities
+                         and not self._victim(a.entities[0])]
+                if armed:
+                    actors = armed[-1].entities
             if not actors:
                 by = [a for a in parts if a.t0 >= 2 and " ".join(norm[a.t0 - 2:a.t0]) in ("من قبل", "علي يد")
                       or a.t0 >= 1 and norm[a.t0 - 1] in ("برصاص", "بنيران", "بقصف")]
