@@ -93,7 +93,7 @@ def propagate(sents: list[list[str]], tags: list[list[str]],
     lex: dict[tuple[str, ...], Counter[str]] = {}
     normed = [[norm(w) for w in s] for s in sents]
     for n, tg in zip(normed, tags, strict=True):
-        for i, j, label in chunks(tg):
+        for i, j, label in sorted(chunks(tg)):  # sorted: ties in most_common must not follow hash order
             key = tuple(n[i:j])
             if len(" ".join(key)) >= 3:
                 lex.setdefault(key, Counter())[label] += 1
