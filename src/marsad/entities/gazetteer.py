@@ -214,7 +214,11 @@ def _write_cache(path: Path, places: list[Place]) -> bool:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gaz-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+        for old in path.parent.glob("gazetteer-v*.json"):  # caches of other versions are never read again
+            if old != path:
+                old.unlink(missing_ok=True)
         return True
     except OSError:
         return False
