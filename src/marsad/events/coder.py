@@ -36,7 +36,7 @@ _VICTIMS = {"شخص", "اشخاص", "شخصا", "مدنيين", "مدنيون", 
             "اطفال", "نساء", "قتلي", "ضحايا", "مدنيا", "مواطنا", "ركاب", "رهاين", "مصلين", "زوار", "سياح", "عمال"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
-_NOT_MODIFIER = {"الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
+_NOT_MODIFIER = {"الي", "الى", "الا", "الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
                  "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الجاري", "الحالي"}
 _RECIPIENT_PREPS = {t: {"علي", "ضد"} for t in ("ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE",
                                                  "REJECT", "MOBILIZE")}
@@ -235,6 +235,7 @@ class Coder:
         self._person_mentions = person_mentions
         self._last_in_sentence: tuple[tuple[int, int], tuple[list[Entity], list[Entity]]] | None = None
         self._event_persons: list[Entity] = []
+        self._verb_starts: set[int] = set()
         self._article_mentions = mentions
         cands: list[Candidate] = []
         for si, (s, e) in enumerate(sents):
@@ -250,7 +251,7 @@ class Coder:
                 continue  # the body codes it: never an event from the title alone
             if len(tc.keys()) >= 2:
                 body.append(tc)
-        body = self._merge(body)
+        body = self._split_calls(self._merge(body))
         return [self._event(article, c) for c in body]
 
     def _complement(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -287,6 +288,7 @@ class Coder:
         args = self._args(text, toks, norm, s, e, mentions)
         covered = {k for a in args for k in range(a.t0, a.t1) if not a.is_place}
         hits = self._hits(toks, norm, covered)
+        self._verb_starts = {h.i for h in hits if h.kind in ("past", "present")}
         out = []
         for h in hits:
             c = self._candidate(article, text, toks, norm, args, h, s, e, si, in_title)
@@ -461,6 +463,8 @@ class Coder:
             lo -= 1
         hi = h.i + h.n
         while hi < len(norm) and hi - h.i < 28 and norm[hi] not in _STOP:
+            if hi in self._verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in ("،", ",")):
+                break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
             hi += 1
         parts = [a for a in args if not a.is_place and a.label != "NORP_OBJ"]
         places = [a for a in args if a.is_place]
@@ -713,6 +717,10 @@ class Coder:
             if own_e:
                 keys = {entity_key(x) for x in own_e}
                 actors = own_e + [x for x in actors if entity_key(x) not in keys]
+        if t.type == "AID" and not recipients:
+            dest_c = [p for p in places if p.t0 > h.i and p.t0 <= hi and p.entities and p.entities[0].kind == "country"]
+            if dest_c:
+                recipients = dest_c[0].entities  # "مساعدات إلى اليمن": the receiving state
         if t.type == "ASSAULT" and not recipients and location is not None and location.country and not any(
                 x.country == location.country for x in actors):
             recipients = [self.res.country_entity(location.country, location.text)]
@@ -958,7 +966,11 @@ class Coder:
                     break
             else:
                 out.append(c)
-        # calls with several partners are several calls: "يتحادث X هاتفيا مع A وB وC"
+        return out
+
+    @staticmethod
+    def _split_calls(out: list[Candidate]) -> list[Candidate]:
+        """Calls with several partners are several calls: "يتحادث X هاتفيا مع A وB وC"."""
         final: list[Candidate] = []
         for c in out:
             if c.mode == "phone" or c.extra.get("phone"):
@@ -1033,6 +1045,9 @@ def _future(c: Candidate) -> bool:
 
 
 def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
+    if a.type == b.type == "AGREE" and a.sent_index == b.sent_index and not a.in_title and not b.in_title \
+            and len(a.keys() & b.keys()) >= 2:
+        return True  # an invitation and the visit it proposes: one intention
     if a.type != b.type or _future(a) != _future(b):
         return False
     if (a.status == "negated") != (b.status == "negated"):
@@ -1043,6 +1058,9 @@ def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
         return False  # a meeting recalled from the past is not today's meeting
     if a.type == "PROTEST" and a.sent_index == b.sent_index and not a.in_title and not b.in_title:
         return True  # one protest told with several words ("تجمع المتظاهرون ورددوا هتافات")
+    if a.type == "ASSAULT" and a.sent_index == b.sent_index and not a.in_title and not b.in_title and (
+            not a.actors or not b.actors):
+        return True  # "فجر انتحاري نفسه ... ما أدى إلى مقتل خمسة": the toll is the same attack
     ka, kb = a.keys(), b.keys()
     if not ka or not kb:
         return False
