@@ -298,8 +298,13 @@ class Coder:
                 if not in_title and c.type in ("CONSULT", "AGREE", "SUPPORT") and c.status != "negated":
                     self._event_persons.extend(x for x in c.actors + c.recipients if x.kind == "person")
         # a nominal trigger in a sentence already about a planned event is planned too ("يعقبها التوقيع")
-        future_seen = False
+        future_seen = historical_seen = False
         for c in sorted(out, key=lambda c: c.hit_start):
+            if c.status == "historical":
+                historical_seen = True
+            elif historical_seen and c.status == "occurred" and c.extra.get("kind") == "past" and \
+                    normalize(text[c.hit_start:c.hit_end])[:1] == "و":
+                c.status = "historical"  # "وكان X قد زار موسكو والتقى بوتين": the coordinated verb shares the tense
             if c.status == "future":
                 future_seen = True
             elif future_seen and c.status == "occurred" and c.extra.get("kind") in ("noun", "form"):
@@ -924,6 +929,10 @@ class Coder:
         if h.kind in ("past", "form") and h.i > 0 and norm[h.i - 1] == "قد" and any(
                 norm[k] in _KANA for k in range(max(lo, h.i - 9), h.i - 1)):
             return "historical"  # "وكان الرئيس X قد زار": pluperfect, the subject between كان and قد
+        if h.kind == "past" and norm[h.i][:1] == "و":
+            qad = [k for k in range(max(lo, h.i - 8), h.i) if norm[k] == "قد"]
+            if qad and any(norm[k] in _KANA for k in range(max(lo, qad[0] - 9), qad[0])):
+                return "historical"  # "كان X قد زار موسكو والتقى بوتين": the coordinated verb shares the tense
         if h.kind == "present" and in_title:
             if any(w in ("اليوم", "غدا") for w in norm[h.i:]):
                 return "future"
