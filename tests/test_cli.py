@@ -104,3 +104,21 @@ def test_parallel_ingest_stores_the_same_as_serial(tmp_path, samples_dir, capsys
 
     assert dump(a, "articles") == dump(b, "articles")
     assert dump(a, "events") == dump(b, "events")
+
+
+def test_users_add_actors_with_a_file(tmp_path, capsys) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("وزيرة الدفاع تزور القاهرة\nنشر في الأهرام يوم 12 - 03 - 2031\n\n"
+                    "استقبل الرئيس المصري عبد الفتاح السيسي، اليوم الأربعاء في القاهرة، وزيرة الدفاع السعودية علا "
+                    "الزهراني، وبحث معها التعاون العسكري بين البلدين.\n", encoding="utf-8")
+    actors = tmp_path / "mine.csv"
+    actors.write_text("id,name,name_ar,variants,kind,country,role,start,end\n"
+                      "zahrani_ola,Ola Zahrani,علا الزهراني,الزهراني,person,SAU,defence_minister,2031,\n",
+                      encoding="utf-8")
+    db = str(tmp_path / "d.db")
+    assert main(["ingest", str(page), "--db", db, "--actors", str(actors), "--quiet"]) == 0
+    capsys.readouterr()
+    main(["events", "--db", db, "--format", "jsonl", "--min-confidence", "0"])
+    evs = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    people = {e.get("id") for ev in evs for e in ev["actors"] + ev["recipients"]}
+    assert "zahrani_ola" in people, evs

@@ -37,9 +37,7 @@ def _emit(records: Iterable[dict[str, Any]], fmt: str, columns: list[str], width
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .runner import ingest_paths
 
-    actors = list(args.actors or [])
-    if os.environ.get("MARSAD_ACTORS"):
-        actors.append(os.environ["MARSAD_ACTORS"])
+    actors = list(args.actors or [])  # $MARSAD_ACTORS is read by the knowledge base itself
     progress = sys.stderr.isatty() and not args.quiet
     report = ingest_paths(args.paths, _db(args), actors=actors, progress=progress, workers=args.workers)
     # One line per bad file: a JSONL or WARC file with many bad records is summarised, not repeated.
