@@ -69,24 +69,33 @@ class StoreStep(Step):
 
     def run(self, items: Iterable[Article]) -> Iterator[Article]:
         for art in items:
-            if self.store.has_article(art.id):
-                self.drop("same article already stored")
+            try:
+                stored = self._store(art)
+            except Exception as e:  # a bad record must not stop the run; what is stored stays stored
+                self.fail(art.source_path, f"store: {type(e).__name__}: {e}")
                 continue
-            norm = normalize(art.text)  # once, for the near-duplicate shingles and the search index
-            sig = self.dups.signature(norm, normalized=True)
-            dup = self.dups.check_and_add(art.id, sig)
-            if dup:
-                # Point at the first article seen, not at another reprint.
-                art.duplicate_of = self.first_of.get(dup) or self._first(dup)
-                self.first_of[art.id] = art.duplicate_of
-                self.count("duplicates")
-            page = None
-            if art.page_id and art.page_id not in self.pages:
-                self.pages.add(art.page_id)
-                page = (art.page_id, art.source_path, 0, art.url, art.crawl_date)
-            self.store.add_article(art, NearDuplicates.to_bytes(sig), norm_text=norm, page=page)
-            self.count("events", len(art.events))
-            yield art
+            if stored:
+                yield art
+
+    def _store(self, art: Article) -> bool:
+        if self.store.has_article(art.id):
+            self.drop("same article already stored")
+            return False
+        norm = normalize(art.text)  # once, for the near-duplicate shingles and the search index
+        sig = self.dups.signature(norm, normalized=True)
+        dup = self.dups.check_and_add(art.id, sig)
+        if dup:
+            # Point at the first article seen, not at another reprint.
+            art.duplicate_of = self.first_of.get(dup) or self._first(dup)
+            self.first_of[art.id] = art.duplicate_of
+            self.count("duplicates")
+        page = None
+        if art.page_id and art.page_id not in self.pages:
+            self.pages.add(art.page_id)
+            page = (art.page_id, art.source_path, 0, art.url, art.crawl_date)
+        self.store.add_article(art, NearDuplicates.to_bytes(sig), norm_text=norm, page=page)
+        self.count("events", len(art.events))
+        return True
 
     def _first(self, aid: str) -> str:
         rec = self.store.db.execute("SELECT duplicate_of FROM articles WHERE id=?", (aid,)).fetchone()
