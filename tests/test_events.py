@@ -97,7 +97,7 @@ def test_host_is_recipient_visitor_is_actor(coder: Coder) -> None:
 
 
 def test_received_call_reverses_roles(coder: Coder) -> None:
-    evs = coder.code(article("تلقى الرئيس عبد المجيد تبون اتصالا هاتفيا من الرئيس إيمانويل ماكرون تناول "
+    evs = coder.code(article("تلقى الرئيس الجزائري عبد المجيد تبون، مساء أمس، اتصالا هاتفيا من الرئيس إيمانويل ماكرون تناول "
                              "العلاقات الثنائية."))
     (ev,) = [e for e in evs if e.type == "CONSULT"]
     assert ev.mode == "phone"

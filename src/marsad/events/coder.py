@@ -477,7 +477,8 @@ class Coder:
         after = [a for a in parts if a.t0 >= h.i + h.n and a.t1 <= hi]
         verbal = h.kind in ("past", "present") or (h.kind == "form" and t.roles != "symmetric" and h.n == 1
                                                    and not norm[h.i].startswith("ال"))
-        reverse = any(norm[k] in self.lex.reverse or norm[k][1:] in self.lex.reverse for k in range(max(lo, h.i - 5), h.i))
+        reverse = any(norm[k] in self.lex.reverse or norm[k][1:] in self.lex.reverse
+                      for k in range(max(lo, h.i - 10), h.i))  # "تلقى الرئيس X، أمس، اتصالا من Y"
 
         def gap(a: int, b: int) -> int:
             return sum(1 for k in range(a, b) if norm[k] not in ("،", ",", "-", "(", ")", '"', "«", "»"))
