@@ -37,6 +37,9 @@ class FallbackActors:
         t = data.get("titles") or {}
         self.titles = sorted({norm_phrase(x) for k in ("head", "minister", "honorific") for x in t.get(k, [])},
                              key=len, reverse=True)
+        self._title_index: dict[str, list[tuple[str, ...]]] = {}
+        for ph in self.titles:
+            self._title_index.setdefault(ph[0], []).append(ph)
         self.counterpart = {normalize(x) for x in t.get("counterpart", [])}
         self.stop = {normalize(x) for x in data.get("stop") or []}
         self.role_of = {norm_phrase(x): "head" for x in t.get("head", [])}
@@ -63,10 +66,10 @@ class FallbackActors:
         return 0, None
 
     def _title(self, norm: list[str], i: int) -> int:
-        for ph in self.titles:
-            n = len(ph)
-            if i + n <= len(norm):
-                if ph[0] in {c for c, _ in _candidates(norm[i])} and tuple(norm[i + 1:i + n]) == ph[1:]:
+        for c, _ in _candidates(norm[i]):
+            for ph in self._title_index.get(c, ()):  # longest first
+                n = len(ph)
+                if i + n <= len(norm) and tuple(norm[i + 1:i + n]) == ph[1:]:
                     return n
         return 0
 
