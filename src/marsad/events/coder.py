@@ -236,6 +236,7 @@ class Coder:
         self._last_in_sentence: tuple[tuple[int, int], tuple[list[Entity], list[Entity]]] | None = None
         self._event_persons: list[Entity] = []
         self._verb_starts: set[int] = set()
+        self._last_actor: Entity | None = None
         self._article_mentions = mentions
         cands: list[Candidate] = []
         for si, (s, e) in enumerate(sents):
@@ -297,6 +298,8 @@ class Coder:
                 out.append(c)
                 if not in_title and c.type in ("CONSULT", "AGREE", "SUPPORT") and c.status != "negated":
                     self._event_persons.extend(x for x in c.actors + c.recipients if x.kind == "person")
+                    if c.actors and c.actors[0].kind == "person":
+                        self._last_actor = c.actors[0]
         # a nominal trigger in a sentence already about a planned event is planned too ("يعقبها التوقيع")
         future_seen = historical_seen = False
         for c in sorted(out, key=lambda c: c.hit_start):
@@ -460,6 +463,9 @@ class Coder:
     def _candidate(self, article: Article, text: str, toks: list[tuple[int, int, str]], norm: list[str],
                    args: list[Arg], h: Hit, s: int, e: int, si: int, in_title: bool) -> Candidate | None:
         t = h.trigger
+        if t.type == "CONSULT" and h.kind == "noun" and h.i > 0 and norm[h.i].startswith(("ال", "وال")) and \
+                norm[h.i - 1] in ("خلال", "اثناء", "وخلال", "عقب", "وعقب", "بعد", "قبل"):
+            return None  # "أكد خلال الاتصال أن ...": the call already told, not a new one
         if h.kind in ("noun", "form") and h.i > 0 and (norm[h.i - 1] in _DEMONSTRATIVES or (
                 h.i > 1 and norm[h.i - 2] in _DEMONSTRATIVES and norm[h.i - 1] in ("اول", "اخر", "ثاني", "ثالث"))):
             return None  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
@@ -524,6 +530,9 @@ class Coder:
         if t.id.startswith("agree.invite") or t.id.startswith("support.congratulate"):
             to_preps = to_preps | {"الي", "ل"}
         topic = topic - to_preps
+        if t.type not in _TARGET_TYPES:
+            before = [a for a in before if a.kind != "security"]
+            after = [a for a in after if a.kind != "security"]
         rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من")]
         before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
         if verbal and h.i > 0 and norm[h.i - 1] in _RELATIVE and before_ok and gap(before_ok[-1].t1, h.i - 1) <= 2:
@@ -586,7 +595,7 @@ class Coder:
                 if t.type == "MOBILIZE" and a.label == "AGENT":
                     continue  # the forces moved are the instrument, not a party
                 if gap(anchor, a.t0) <= 10 and direct and (t.roles != "symmetric" or prep(a) in partner_preps
-                                                           or gap(anchor, a.t0) <= 3):
+                                                           or gap(anchor, a.t0) <= 3 or (verbal and subjects)):
                     objects.append(a)
                 elif governed_by_with(a) and gap(anchor, a.t0) <= 20:
                     objects.append(a)
@@ -632,6 +641,16 @@ class Coder:
             # "التقى X Y على هامش اجتماعات المجلس": the meeting's body plus the parties who met on its sidelines
             objects = objects + [a for a in parts if a.t1 <= h.i and a not in subjects and a not in objects
                                  and a.entities and a.entities[0].kind == "person"]
+        if t.type == "CONSULT" and subjects:
+            # "زار X كييف برفقة Y وZ": the companions travel with the visitor
+            companions = [a for a in parts if a not in subjects and a not in objects and a.t0 > h.i and a.t0 < hi
+                          and any(norm[k] in ("برفقه", "رفقه", "بصحبه", "يرافقه", "مرفوقا") for k in range(max(h.i, a.t0 - 3), a.t0))]
+            for c in companions:
+                k = parts.index(c) + 1
+                subjects = subjects + [c]
+                while k < len(parts) and coordinated(parts[k - 1], parts[k]):
+                    subjects.append(parts[k])
+                    k += 1
         subj_e = self._expand(subjects, h.start)
         obj_e = self._expand(objects, h.start)
         pron = h.i + h.n < len(norm) and norm[h.i + h.n] in ("به", "بها", "بهم", "بهما", "له", "لها", "لهم", "اليه")
@@ -730,6 +749,20 @@ class Coder:
         if t.type == "ASSAULT" and not recipients and location is not None and location.country and not any(
                 x.country == location.country for x in actors):
             recipients = [self.res.country_entity(location.country, location.text)]
+        if t.type == "CONSULT" and verbal and len({entity_key(x) for x in actors + recipients}) == 1 \
+                and not in_title and (not subjects or (subjects and subjects[0].t0 > h.i)):
+            # pro-drop ("ثم انتقل X إلى ... حيث التقى Y"): the subject is the person already acting
+            known = {entity_key(x) for x in actors + recipients}
+            earlier = [a for a in parts if a.t1 <= h.i and a.entities and a.entities[0].kind == "person"
+                       and entity_key(a.entities[0]) not in known and prep(a) not in topic]
+            agent = earlier[-1].entities[0] if earlier else None
+            if agent is not None:
+                if t.roles == "symmetric":
+                    actors = [agent] + actors
+                elif t.roles == "host":
+                    recipients = [agent] + recipients
+                else:
+                    actors, recipients = [agent], _uniq(actors + recipients)
         n_parts = len({entity_key(x) for x in actors + recipients})
         if n_parts == 0 and not (t.type in ("PROTEST", "ASSAULT") and (verbal or t.strength >= 0.8)):
             return None
