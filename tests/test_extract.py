@@ -317,3 +317,65 @@ def test_html_text_stamps_only_above_or_under_the_body(body: str, published: str
             f"<h1>ماكرون يستقبل بن سلمان</h1>{body}</article></body></html>")
     (a,) = extract_articles(_html_page(html))
     assert a.published == published
+
+
+# -- held-out layouts (eval/heldout): menus, decks, short tickers, wire codes, labelled HTML stamps -------------------
+def test_menu_line_is_never_the_title() -> None:
+    for menu in ("الوطني | الدولي | الاقتصاد | الثقافة | الرياضة | الجهات",
+                 "محليات    عربي ودولي    اقتصاد    رياضة    ثقافة    محافظات",
+                 "الرئيسية   سياسة   اقتصاد   مجتمع   جهات   دولية   رياضة   فن وثقافة"):
+        arts = extract_articles(_text_page(f"{menu}\nماكرون يستقبل ولي العهد السعودي في باريس\n{P1}\n{P2}\n"))
+        assert arts[0].title == "ماكرون يستقبل ولي العهد السعودي في باريس", menu
+        assert menu.split()[0] not in arts[0].text
+
+
+def test_headline_wins_over_a_longer_deck_and_byline_is_not_body() -> None:
+    page = ("الشرق المثال\nالمشرق العربي\nماكرون يستقبل ولي العهد السعودي\n"
+            "الرئيسان يبحثان التعاون الدفاعي ويتفقان على مواصلة التشاور بشأن الأزمات\nباريس: فلان الفلاني\n"
+            "نُشر: 10:52-8 يوليو 2025 م\n" + P1 + "\n" + P2 + "\n")
+    art = extract_articles(_text_page(page))[0]
+    assert art.title == "ماكرون يستقبل ولي العهد السعودي"
+    assert "فلان الفلاني" not in art.text
+    assert art.text.startswith("الرئيسان يبحثان")  # the deck stays as the lead
+
+
+def test_byline_between_title_and_body_is_not_reflowed_into_them() -> None:
+    page = ("ماكرون يستقبل ولي العهد السعودي في باريس\nكتب - محمد السيد\n"
+            "استقبل الرئيس الفرنسي ولي العهد السعودي، أمس، وبحثا التعاون.\n" + P2 + "\n")
+    art = extract_articles(_text_page(page))[0]
+    assert art.title == "ماكرون يستقبل ولي العهد السعودي في باريس"
+    assert "كتب" not in art.text
+
+
+def test_short_three_item_ticker_is_not_an_article() -> None:
+    ticker = ("عاجل: وزير الطاقة يبحث مع وفد أجنبي تأمين إمدادات الغاز    محافظ المدينة يتفقد أعمال ترميم الأسواق"
+              "    أمطار متفرقة على المناطق الساحلية")
+    arts = extract_articles(_text_page(f"{ticker}\nماكرون يستقبل ولي العهد السعودي في باريس\n{P1}\n{P2}\n"))
+    assert len(arts) == 1 and "وزير الطاقة" not in arts[0].text
+
+
+def test_wire_codes_tags_and_widgets_are_boilerplate() -> None:
+    tail = ["/ قنا /", "(النهاية) م ع ح / ع ا ب", "الكلمات الدلالية : قطر ، تركيا", "الكلمات المفتاحية بوريطة إسبانيا",
+            "#أردوغان #إيران", "انطباعك", "حفظ", "list 2 of 3", "قبل 3 ساعات", "المصدر: الجزيرة + وكالات"]
+    art = extract_articles(_text_page("ماكرون يستقبل ولي العهد السعودي\n" + P1 + "\n" + "\n".join(tail) + "\n" + P2))[0]
+    for t in tail:
+        assert t not in art.text, t
+
+
+def test_every_month_spelling_of_the_date_tagger_reads_in_stamps() -> None:
+    # Moroccan 'نونبر' was known to the tagger but not to the stamp reader: one list now feeds both
+    assert stamp_date("الخميس 27 نونبر 2025 - 21:10") == ("2025-11-27", "")
+    assert find_date("02 جوان 2025") and find_date("02 جوان 2025")[0] == "2025-06-02"
+
+
+def test_html_labelled_publication_stamp_outside_the_main_text() -> None:
+    html = ("<html><body><div class='top'>الأربعاء 28 مايو 2025</div><div class='article'><h1>ماكرون يستقبل ولي "
+            "العهد السعودي في باريس</h1><div class='meta'>تاريخ النشر : الثلاثاء 27 مايو 2025 - 02:00 العدد : 17221"
+            f"</div><p>{P1}</p><p>{P2}</p></div></body></html>")
+    assert extract_articles(_html_page(html))[0].published == "2025-05-27"
+
+
+def test_outlet_name_line_above_the_headline_is_a_masthead() -> None:
+    page = (f"بي بي سي نيوز عربي\nستارمر يستقبل عباس في لندن ويتعهد بالدعم\nقبل 3 ساعات\n{P1}\n{P2}\n"
+            "© 2025 بي بي سي. بي بي سي ليست مسؤولة عن محتوى المواقع الخارجية.\n")
+    assert extract_articles(_text_page(page))[0].title == "ستارمر يستقبل عباس في لندن ويتعهد بالدعم"

@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 
 from ..arabic import normalize
 from .lexicon import Lexicon, lexicon
-from .stamps import find_date, has_time
+from .stamps import find_date, has_time, stamp_date
 from .text import (
     _PUBLISH_WORDS,
     RELATED,
@@ -110,6 +110,22 @@ def _date_nodes(tree: HtmlElement) -> list[HtmlElement]:
     return out
 
 
+_PUB_LABEL = re.compile(r"تاريخ النشر|نشر في|نشر بتاريخ|تم النشر|published|posted", re.I)
+
+
+def _labelled_stamp(tree: HtmlElement) -> str | None:
+    """'تاريخ النشر : الثلاثاء 27 مايو 2025' in a meta <div> that the main-text extractor drops: a short element
+    that labels its date as the publication date (a bare header date, the site's 'today', has no such label)."""
+    for el in tree.iter("div", "span", "p", "li", "small", "em", "time"):
+        txt = " ".join(el.text_content().split())
+        if not txt or len(txt) > 100 or not _PUB_LABEL.search(txt):
+            continue
+        st = stamp_date(txt)
+        if st:
+            return st[0]
+    return None
+
+
 def metadata(tree: HtmlElement) -> dict[str, Any]:
     """Title, published date (with evidence), outlet, url and language from meta tags, JSON-LD and <time>."""
     metas: dict[str, str] = {}
@@ -140,6 +156,8 @@ def metadata(tree: HtmlElement) -> dict[str, Any]:
             if iso:
                 md["published"] = iso
                 break
+    if not md.get("published"):
+        md["published"] = _labelled_stamp(tree)
     md["title"] = metas.get("og:title") or metas.get("twitter:title") or md.get("ld_title")
     h1s = list(tree.iter("h1"))
     h1 = next((h for h in h1s if _inside(h, ("article", "main"))), h1s[0] if h1s else None)

@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "title_min_words": 3, "title_max_chars": 220, "title_window": 5, "list_run_min": 3,
     "list_line_max_chars": 100, "wrap_max_chars": 95, "intext_stamp_window": 250, "min_year": 1990,
     "max_year": 2035, "html_min_chars": 100, "multi_article_min_chars": 200, "favor_precision": True, "include_tables": False,
+    "ticker_wide_gap": 3, "ticker_wide_min_segments": 3, "menu_min_segments": 4, "menu_max_item_words": 3,
 }
 
 
@@ -63,6 +64,9 @@ class Lexicon:
     byline: re.Pattern[str]
     byline_max_words: int
     inline_headers: tuple[str, ...]
+    ticker_wide_split: re.Pattern[str]
+    menu_split: re.Pattern[str]
+    mastheads: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +78,11 @@ def lexicon() -> Lexicon:
     with open(data_path("extract", "boilerplate.toml"), "rb") as f:
         bp = tomllib.load(f)
     months = {normalize(k): int(v) for k, v in mt["months"].items()}
+    # every month spelling the temporal tagger knows is a stamp month too (one list to keep up to date)
+    with open(data_path("dates", "lexicon.toml"), "rb") as f:
+        for num, words in tomllib.load(f).get("months", {}).items():
+            for w in words:
+                months.setdefault(normalize(w), int(num))
     gap = int(cfg["ticker_gap"])
     ticker = rf"[ \u00a0\u2002-\u200a\u3000]{{{gap},}}|\t+|{bp['ticker']['separator_pattern']}"
     return Lexicon(
@@ -111,4 +120,7 @@ def lexicon() -> Lexicon:
         byline_max_words=int(bp["byline"]["max_words"]),
         title_templates=tuple(re.compile(p) for p in bp.get("title", {}).get("patterns", [])),
         inline_headers=tuple(normalize(h) for h in bp["related"]["see_also"]),
+        ticker_wide_split=re.compile(rf"[ \u00a0\u2002-\u200a\u3000]{{{int(cfg['ticker_wide_gap'])},}}|\t+"),
+        menu_split=re.compile(r"[ \u00a0]{2,}|\t+|\s[|•·]\s"),
+        mastheads=tuple(normalize(w) for w in bp.get("masthead", {}).get("starts", [])),
     )

@@ -71,12 +71,32 @@ def _any_in(s: str, needles: tuple[str, ...]) -> bool:
 # -- line kinds ---------------------------------------------------------------------------------------------------
 def is_ticker(raw: str, lx: Lexicon) -> bool:
     c = lx.cfg
-    if len(raw) < int(c["ticker_min_chars"]) or not _any_in(raw, lx.gap_hints):
+    if not _any_in(raw, lx.gap_hints):
         return False
-    segs = [x for x in lx.ticker_split.split(raw) if x and x.strip()]
-    if len(segs) < int(c["ticker_min_segments"]):
+    if len(raw) >= int(c["ticker_min_chars"]):
+        segs = [x for x in lx.ticker_split.split(raw) if x and x.strip()]
+        if len(segs) >= int(c["ticker_min_segments"]) and \
+                sum(len(x) for x in segs) / len(segs) <= float(c["ticker_max_segment_chars"]):
+            return True
+    # A short ticker ("عاجل: خبر    خبر    خبر"): a few headlines parted by wide gaps. Prose never holds runs of
+    # three spaces between clauses, and menus (one- or two-word items) are left to _is_menu.
+    segs = [x.strip() for x in lx.ticker_wide_split.split(raw) if x.strip()]
+    if len(segs) < int(c["ticker_wide_min_segments"]):
+        return False
+    if sum(_ends_sentence(x) for x in segs) > 1 or any(_words(x) < 3 for x in segs):
         return False
     return sum(len(x) for x in segs) / len(segs) <= float(c["ticker_max_segment_chars"])
+
+
+def _is_menu(raw: str, lx: Lexicon) -> bool:
+    """'الرئيسية | سياسة | اقتصاد | رياضة' or the same parted by wide gaps: navigation, never a title or body."""
+    if len(raw) > 300:
+        return False
+    segs = [x.strip() for x in lx.menu_split.split(raw) if x.strip()]
+    if len(segs) < int(lx.cfg["menu_min_segments"]):
+        return False
+    most = int(lx.cfg["menu_max_item_words"])
+    return all(_words(x) <= most and not _ends_sentence(x) for x in segs)
 
 
 def _is_related(n: str, lx: Lexicon) -> tuple[bool, bool]:
@@ -113,8 +133,8 @@ def _is_ui(n: str, raw: str, lx: Lexicon) -> bool:
         return False
     bare = re.sub(r"[^\w\s]|\d|_", " ", n)
     bare = " ".join(bare.split())
-    if bare in lx.ui_exact or not bare:
-        return True
+    if bare in lx.ui_exact or not bare or bare in lx.agencies:
+        return True  # an agency code alone ("/ قنا /", "(واج)", "ومع") closes a wire story
     return bool(lx.ui_phrases.search(n))
 
 
@@ -140,6 +160,8 @@ def classify(raw_line: str, lx: Lexicon) -> Line:
             return Line(UI, raw)
     elif lx.crumb_hint.match(raw) and _is_crumb(normalize(raw[:40]), raw, lx):
         return Line(CRUMB, raw)
+    if _any_in(raw, lx.gap_hints) and _is_menu(raw, lx):
+        return Line(UI, raw)
     if lx.inline_hints.search(raw):
         raw = cut_inline_related(raw, n, lx)
     line = Line(TEXT, raw)
@@ -187,7 +209,8 @@ def reflow(lines: list[Line], lx: Lexicon) -> list[Line]:
             continue
         j = i
         while (j < len(lines) and lines[j].kind == TEXT and len(lines[j].text) <= wrap
-               and not _ends_sentence(lines[j].text) and not lines[j].text.endswith(("…", "...", ":"))):
+               and not _ends_sentence(lines[j].text) and not lines[j].text.endswith(("…", "...", ":"))
+               and not _dateline_line(lines[j].text, lx)):  # "كتب - فلان" between title and body stays apart
             j += 1
         if (j > i and j < len(lines) and lines[j].kind == TEXT and _ends_sentence(lines[j].text)
                 and len(lines[j].text) <= wrap):
@@ -325,6 +348,27 @@ def copyright_outlet(text: str, lx: Lexicon) -> str | None:
     return name
 
 
+def _masthead(s: str, lx: Lexicon, outlet: str | None = None) -> bool:
+    """'وكالة الأنباء القطرية', 'واس | وكالة الأنباء السعودية', 'بي بي سي نيوز عربي' (the outlet the copyright line
+    names): the site's name, on its own or beside a code."""
+    n = normalize(s)
+    if outlet and _words(s) <= 6 and n.startswith(normalize(outlet)):
+        return True
+    parts = [p.strip() for p in re.split(r"\s[|\-–—]\s", n)]
+    return _words(s) <= 7 and any(_words(p) <= 5 and p.startswith(w + " ") for p in parts for w in lx.mastheads)
+
+
+def _pick_title(cands: list[str], lx: Lexicon, outlet: str | None = None) -> str | None:
+    """The headline among title-like head lines: the first one, unless it is a masthead or a three-word section
+    label ('أخبار العالم العربي') above a longer line. Decks (subtitles) come under the headline and are often longer
+    than it, so the longest line is not the headline."""
+    cands = [c for c in cands if not _masthead(c, lx, outlet)]
+    if not cands:
+        return None
+    longest = max(len(c) for c in cands)
+    return next((c for c in cands if _words(c) > 3 or len(c) >= 0.5 * longest), cands[0])
+
+
 def _take_tail_title(block: Block, lx: Lexicon) -> tuple[list[str], int]:
     """Title-like lines at the end of a block (just above the stamp that opens the next article)."""
     idx = len(block.lines)
@@ -334,7 +378,7 @@ def _take_tail_title(block: Block, lx: Lexicon) -> tuple[list[str], int]:
         if ln.kind in (BLANK, UI):
             idx -= 1
             continue
-        if ln.kind == TEXT and not ln.long and len(taken) < 2 and len(ln.text) <= int(lx.cfg["title_max_chars"]):
+        if ln.kind == TEXT and not ln.long and len(taken) < 3 and len(ln.text) <= int(lx.cfg["title_max_chars"]):
             taken.insert(0, ln.text)
             idx -= 1
             continue
@@ -382,7 +426,7 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
         lead: list[str] = []
         dateline: str | None = None
         window = head[-int(lx.cfg["title_window"]):]  # the lines nearest the body: mastheads and menus sit above
-        best = max((h for h in window if _title_ok(h, lx) and not _dateline_line(h, lx)), key=len, default=None)
+        best = _pick_title([h for h in window if _title_ok(h, lx) and not _dateline_line(h, lx)], lx, outlet)
         for k, h in enumerate(head):
             if dateline is None and _dateline_line(h, lx):
                 dateline = h
@@ -399,7 +443,7 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             prev = blocks[bi - 1]
             tail, cut = _take_tail_title(prev, lx)
             cands = [t for t in tail if not _dateline_line(t, lx)]
-            best = max((t for t in cands if _title_ok(t, lx)), key=len, default=None)
+            best = _pick_title([t for t in cands if _title_ok(t, lx)], lx, outlet)
             if best is not None:
                 title = best
                 lead = cands[cands.index(best) + 1:] + lead
@@ -420,7 +464,14 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             published = _bottom_stamp(blocks, bi, lx)
         if dateline is None:
             dateline = _inline_dateline(body[0], lx)
-        part = Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=lead + body)
+        kept: list[str] = []
+        for h in lead:
+            if _words(h) > 3 or _ends_sentence(h):
+                kept.append(h)
+            elif dateline is None and re.search(r"[:\-–—]", h):
+                dateline = h  # "بيروت: كارولين عاكوم" under the deck: the dateline
+            # else a bare author name or label ("إسماعيل شاهين", "ع. سمير"): not body
+        part = Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=kept + body)
         if stamp is not None:
             m = lx.stamp_outlet.search(stamp.text + " ")
             if m:
