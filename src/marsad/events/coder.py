@@ -34,6 +34,7 @@ _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين
 _CLAUSE_OPENERS = {"ما", "الذي", "التي", "الذين", "حيث", "بعدما", "عندما", "عقب", "منذ"}
 _VICTIMS = {"شخص", "اشخاص", "شخصا", "مدنيين", "مدنيون", "مواطنين", "مواطنون", "جنود", "جنديا", "جندي", "سكان",
             "اطفال", "نساء", "قتلي", "ضحايا", "مدنيا", "مواطنا", "ركاب", "رهاين", "مصلين", "زوار", "سياح", "عمال"}
+_TITLE_NOUNS = {"المسوول", "الضيف", "الوزير", "الرييس", "الزاير", "المبعوث", "الموفد", "رييس", "وزير", "الامير", "الملك"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
 _NOT_MODIFIER = {"الي", "الى", "الا", "الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
@@ -302,6 +303,7 @@ class Coder:
                         self._last_actor = c.actors[0]
         # a nominal trigger in a sentence already about a planned event is planned too ("يعقبها التوقيع")
         future_seen = historical_seen = False
+        future_end = 0
         for c in sorted(out, key=lambda c: c.hit_start):
             if c.status == "historical":
                 historical_seen = True
@@ -309,8 +311,9 @@ class Coder:
                     normalize(text[c.hit_start:c.hit_end])[:1] == "و":
                 c.status = "historical"  # "وكان X قد زار موسكو والتقى بوتين": the coordinated verb shares the tense
             if c.status == "future":
-                future_seen = True
-            elif future_seen and c.status == "occurred" and c.extra.get("kind") in ("noun", "form"):
+                future_seen, future_end = True, c.hit_end
+            elif future_seen and c.status == "occurred" and c.extra.get("kind") in ("noun", "form") and \
+                    c.hit_start - future_end < 80:
                 c.status = "future"
                 if c.type in SCORED_FAMILY:
                     c.type, c.mode = "AGREE", None
@@ -398,7 +401,15 @@ class Coder:
                                  country=ent.country if ent is not None else None)
                     args.append(Arg(m.start, m.end, t0, t1, [grp], "AGENT"))
                 elif ent is not None and ent.kind == "country":
-                    args.append(Arg(m.start, m.end, t0, t1, [ent], "NORP_OBJ"))
+                    prev_w = norm[t0 - 1] if t0 > 0 else ""
+                    ref = None
+                    if prev_w.removeprefix("و").removeprefix("ب").removeprefix("ل") in _TITLE_NOUNS:
+                        ref = next((e for st, e in reversed(self._person_mentions)
+                                    if st < m.start and e.country == ent.country), None)
+                    if ref is not None:  # "استقبل ... المسؤول التونسي": the Tunisian named before
+                        args.append(Arg(toks[t0 - 1][0], m.end, t0 - 1, t1, [ref], "PERS"))
+                    else:
+                        args.append(Arg(m.start, m.end, t0, t1, [ent], "NORP_OBJ"))
                 continue
             if ent is None:
                 if label == "LOC":
@@ -470,11 +481,13 @@ class Coder:
                 h.i > 1 and norm[h.i - 2] in _DEMONSTRATIVES and norm[h.i - 1] in ("اول", "اخر", "ثاني", "ثالث"))):
             return None  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
         lo = h.i
-        while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP:
-            lo -= 1
+        while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in ("ثم", "وثم") and not (
+                norm[lo - 1] in ("-", "—", "–") and lo > 1 and norm[lo - 2] in ("-", ")", "—", "–")):
+            lo -= 1  # "(كونا) -- استقبل": a dateline is not the subject
         hi = h.i + h.n
         while hi < len(norm) and hi - h.i < 28 and norm[hi] not in _STOP:
-            if hi in self._verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in ("،", ",")):
+            if hi in self._verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in (
+                    "،", ",", "حيث", "ثم", "وحيث")):
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
             hi += 1
         parts = [a for a in args if not a.is_place and a.label != "NORP_OBJ"]
@@ -933,18 +946,26 @@ class Coder:
             return "negated"  # "نفى ... أن يكون X قد التقى Y"
         if "س" in h.pre and h.kind in ("present", "form"):
             return "future"
+        past_gov = False
         if h.kind in ("noun", "form"):
             gov = find_phrase(norm, self.lex.light_verbs_future, max(lo, h.i - 8), h.i, prefix=False)
             if gov is not None:
                 return "future"
+            lv = self._light_verb_index(norm, lo, h.i)
+            # a past support verb ("وعقد X ... جلسة مباحثات") fixes the tense, unless it is a verbal noun after a
+            # planning word ("من المقرر عقد", "لعقد", "ستشهد عقد")
+            past_gov = (lv is not None and not norm[lv].startswith(("ل", "ول")) and find_phrase(
+                norm, self.lex.light_verbs_past, lv, lv + 1, prefix=False) is not None and find_phrase(
+                norm, cues.get("future_before", []), max(lo, lv - 3), lv + 1, prefix=False) is None)
         if find_phrase(norm, cues.get("hypothetical_before", []), max(lo, h.i - 4), h.i, prefix=False) is not None \
                 and h.kind == "present":
             return "hypothetical"
-        fut = find_phrase(norm, cues.get("future_before", []), max(lo, h.i - 6), h.i, prefix=False)
+        fut = None if past_gov else find_phrase(norm, cues.get("future_before", []), max(lo, h.i - 6), h.i,
+                                                prefix=False)
         if fut is not None and not any(norm[k] in _CLAUSE_OPENERS for k in range(fut + 1, h.i)):
             return "future"  # unless a relative clause between has its own verb: "سوف يتناول ما أسفرت عنه مباحثات"
         after = [k for k in range(h.i + h.n, hi) if k not in (covered or set())][:4]
-        if after and find_phrase(norm, cues.get("future_after", []), after[0], after[-1] + 1, prefix=False) is not None:
+        if after and not past_gov and find_phrase(norm, cues.get("future_after", []), after[0], after[-1] + 1, prefix=False) is not None:
             return "future"
         if self.res.clause_cues is not None and not in_title:
             # the dates stage's cues, read only in the words just around the trigger
@@ -953,7 +974,7 @@ class Coder:
                 b = toks[min(len(toks), h.i + h.n + 2) - 1][1]
                 cc = self.res.clause_cues(text, a, b) or {}
                 st = cc.get("status")
-                if st == "future" or (st == "historical" and h.kind in ("past", "form", "noun")):
+                if (st == "future" and not past_gov) or (st == "historical" and h.kind in ("past", "form", "noun")):
                     return st
             except Exception:
                 pass
@@ -971,8 +992,11 @@ class Coder:
             if any(w in ("اليوم", "غدا") for w in norm[h.i:]):
                 return "future"
         elif h.kind == "present":
-            # an imperfective meeting verb with a day word ("يستقبل ... الجمعة") is scheduled, not reported
-            if self._day_word(article, toks, lo, hi):
+            ongoing = (h.i > 0 and norm[h.i - 1] in _RELATIVE) or any(
+                norm[k] in ("حاليا", "الان", "حاليًا") for k in range(lo, hi))
+            # an imperfective meeting verb with a day word after it ("يستقبل ترامب الجمعة") is scheduled;
+            # "الذي يزور روسيا حاليا" is a visit under way
+            if not ongoing and self._day_word(article, toks, h.i, hi):
                 return "future"
         return "occurred"
 

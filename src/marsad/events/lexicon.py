@@ -162,6 +162,8 @@ class Lexicon:
         # سـ + a present support verb ("سيجري اتصالا", "ستعقد قمة") puts a nominal trigger in the future
         self.light_verbs_future = [("س" + c,) for w in mods.get("light_verbs", []) if w[:1] == "ي"
                                    for c in _present_forms(normalize(w))]
+        self.light_verbs_past = [(c,) for w in mods.get("light_verbs", []) if w[:1] != "ي"
+                                 for c in _past_forms(normalize(w))]
         self.light_verbs = [(c,) for w in mods.get("light_verbs", []) for c in
                             {*_past_forms(normalize(w))} | ({*_present_forms(normalize(w))} if w[:1] == "ي" else set())]
         cues = data.get("status_cues") or {}
