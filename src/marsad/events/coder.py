@@ -34,7 +34,7 @@ _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين
 _CLAUSE_OPENERS = {"ما", "الذي", "التي", "الذين", "حيث", "بعدما", "عندما", "عقب", "منذ"}
 _VICTIMS = {"شخص", "اشخاص", "شخصا", "مدنيين", "مدنيون", "مواطنين", "مواطنون", "جنود", "جنديا", "جندي", "سكان",
             "اطفال", "نساء", "قتلي", "ضحايا", "مدنيا", "مواطنا", "ركاب", "رهاين", "مصلين", "زوار", "سياح", "عمال"}
-_TITLE_NOUNS = {"المسوول", "الضيف", "الوزير", "الرييس", "الزاير", "المبعوث", "الموفد", "رييس", "وزير", "الامير", "الملك"}
+_TITLE_NOUNS = {"نظيره", "نظيرته", "نظيرها", "نظيرهم", "المسوول", "الضيف", "الوزير", "الرييس", "الزاير", "المبعوث", "الموفد", "رييس", "وزير", "الامير", "الملك"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
 _NOT_MODIFIER = {"الي", "الى", "الا", "الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
@@ -46,7 +46,7 @@ _RECIPIENT_PREPS["SUPPORT"] = {"الي"}
 # for conflict and pressure types, "على X"/"ضد X" names the target
 _TARGET_TYPES = {"ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT"}
 _PLURALS = {"الرئيسان", "الرئيسين", "الجانبان", "الجانبين", "الزعيمان", "الزعيمين", "الوزيران", "الوزيرين",
-            "الطرفان", "الطرفين", "القائدان", "القائدين", "الملكان", "الرئيسيين", "رئيسا", "وزيرا", "الرجلان", "الرجلين", "المسؤولان", "المسؤولين", "الوزيرتان", "الوزيرتين", "رئيسي"}
+            "الطرفان", "الطرفين", "القائدان", "القائدين", "الملكان", "الرئيسيين", "رئيسا", "الرجلان", "الرجلين", "المسؤولان", "المسؤولين", "الوزيرتان", "الوزيرتين", "رئيسي"}
 _NOT_PAIR = {"المتنازعين", "المتنازعان", "المتحاربين", "المتحاربان", "المعنيين", "المعنيان", "الاخرين", "الاخيرين"}
 _DEMONSTRATIVES = {"هذا", "هذه", "تلك", "ذلك", "هذين", "هاتين", "وهذه", "وهذا", "وتلك", "بهذه", "بهذا", "لهذه",
                    "لهذا", "بتلك", "تلكم", "ذاك"}
@@ -405,7 +405,8 @@ class Coder:
                     ref = None
                     if prev_w.removeprefix("و").removeprefix("ب").removeprefix("ل") in _TITLE_NOUNS:
                         ref = next((e for st, e in reversed(self._person_mentions)
-                                    if st < m.start and e.country == ent.country), None)
+                                    if st < m.start and e.country == ent.country), None) or next(
+                            (e for st, e in self._person_mentions if st > m.end and e.country == ent.country), None)
                     if ref is not None:  # "استقبل ... المسؤول التونسي": the Tunisian named before
                         args.append(Arg(toks[t0 - 1][0], m.end, t0 - 1, t1, [ref], "PERS"))
                     else:
@@ -497,7 +498,7 @@ class Coder:
         verbal = h.kind in ("past", "present") or (h.kind == "form" and t.roles != "symmetric" and h.n == 1
                                                    and not norm[h.i].startswith("ال"))
         reverse = any(norm[k] in self.lex.reverse or norm[k][1:] in self.lex.reverse
-                      for k in range(max(lo, h.i - 10), h.i))  # "تلقى الرئيس X، أمس، اتصالا من Y"
+                      for k in range(max(lo, h.i - 16), h.i))  # "تلقى الرئيس X، أمس، اتصالا من Y"
 
         def gap(a: int, b: int) -> int:
             return sum(1 for k in range(a, b) if norm[k] not in ("،", ",", "-", "(", ")", '"', "«", "»"))
@@ -776,6 +777,9 @@ class Coder:
                     recipients = [agent] + recipients
                 else:
                     actors, recipients = [agent], _uniq(actors + recipients)
+        if t.type in DYADIC and actors:
+            own = {x.country for x in actors if x.country}
+            recipients = [x for x in recipients if not (x.kind == "country" and x.country in own)]
         n_parts = len({entity_key(x) for x in actors + recipients})
         if n_parts == 0 and not (t.type in ("PROTEST", "ASSAULT") and (verbal or t.strength >= 0.8)):
             return None
@@ -820,7 +824,9 @@ class Coder:
                 contexts.append(ctx)
         if typ == "AGREE" and "diplomatic" not in contexts:
             contexts.insert(0, "diplomatic")
-        timex = None if in_title else self._date(article, s, e, h)
+        lv_i = self._light_verb_index(norm, lo, h.i) if h.kind in ("noun", "form") else None
+        anchor_pos = toks[lv_i][0] if lv_i is not None else h.start  # "أرسلت X، اليوم، طائرة مساعدات"
+        timex = None if in_title else self._date(article, s, e, h, anchor_pos)
         ev = Evidence(text[s:e], s if not in_title else 0, e if not in_title else 0)
         return Candidate(typ, t, si, ev, actors, recipients, mode, status, location, timex, contexts, in_title,
                          directional and bool(recipients), h.start, h.end, extra={"phone": phone})
@@ -1009,10 +1015,10 @@ class Coder:
         days = {"اليوم", "غدا", "السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه"}
         return any(normalize(w) in days for _, _, w in toks[lo:hi])
 
-    def _date(self, article: Article, s: int, e: int, h: Hit) -> Timex | None:
+    def _date(self, article: Article, s: int, e: int, h: Hit, pos: int | None = None) -> Timex | None:
         if self.res.select_event_date is not None:
             try:
-                tx = self.res.select_event_date(article, s, e, h.start)
+                tx = self.res.select_event_date(article, s, e, h.start if pos is None else pos)
                 return tx if tx is not None and tx.value else None
             except Exception:
                 pass
