@@ -544,7 +544,7 @@ class Coder:
         if t.id.startswith("agree.invite") or t.id.startswith("support.congratulate"):
             to_preps = to_preps | {"الي", "ل"}
         topic = topic - to_preps
-        if t.type not in _TARGET_TYPES:
+        if t.type in ("CONSULT", "AGREE", "SUPPORT", "AID", "COOPERATE"):
             before = [a for a in before if a.kind != "security"]
             after = [a for a in after if a.kind != "security"]
         rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من")]
@@ -756,8 +756,9 @@ class Coder:
             if own_e:
                 keys = {entity_key(x) for x in own_e}
                 actors = own_e + [x for x in actors if entity_key(x) not in keys]
-        if t.type == "AID" and not recipients:
-            dest_c = [p for p in places if p.t0 > h.i and p.t0 <= hi and p.entities and p.entities[0].kind == "country"]
+        if t.type == "AID":
+            dest_c = [p for p in places if p.t0 > h.i and p.t0 <= hi and p.entities and p.entities[0].kind == "country"
+                      and p.t0 > 0 and norm[p.t0 - 1] in ("الي", "لي")]
             if dest_c:
                 recipients = dest_c[0].entities  # "مساعدات إلى اليمن": the receiving state
         if t.type == "ASSAULT" and not recipients and location is not None and location.country and not any(
