@@ -14,7 +14,7 @@ from typing import Any
 
 from ..arabic import normalize, sentences, strip_diacritics
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
-from .lexicon import FormHit, Lexicon, Trigger, find_phrase, load_lexicon, split_tokens
+from .lexicon import FormHit, Lexicon, Trigger, _stems, find_phrase, load_lexicon, split_tokens
 
 SCORED_FAMILY = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}  # a future one is an intention: AGREE
 DYADIC = {"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "REQUEST"}
@@ -492,6 +492,10 @@ class Coder:
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
             hi += 1
         parts = [a for a in args if not a.is_place and a.label != "NORP_OBJ"]
+        if t.type in ("CONSULT", "AGREE", "SUPPORT", "COOPERATE") and any(a.label == "PERS" for a in parts):
+            # in diplomacy, named people are the parties; a crowd word inside an office title
+            # ("وزيرة الخارجية والبوركينابيين في الخارج") is not
+            parts = [a for a in parts if a.label != "AGENT" or a.plural]
         places = [a for a in args if a.is_place]
         before = [a for a in parts if a.t1 <= h.i and a.t0 >= lo]
         after = [a for a in parts if a.t0 >= h.i + h.n and a.t1 <= hi]
@@ -569,8 +573,11 @@ class Coder:
                         and prep(first_after) not in _PREPS
                         and not any(norm[k] in ("بين", "مع") for k in range(h.i + h.n, first_after.t0)))
             lv = self._light_verb_index(norm, lo, h.i)
-            if lv is not None and any(norm[k] in _BREAK_PREPS for k in range(lv + 1, h.i)):
+            if lv is not None and any(norm[k] in _BREAK_PREPS for k in range(lv + 1, h.i)) and not (
+                    any(c.startswith(("تراس", "شارك", "حضر")) for c in _stems(norm[lv])) and
+                    all(norm[k] not in _BREAK_PREPS - {"في"} for k in range(lv + 1, h.i))):
                 lv = None  # "فرضت السلطات حظر التجول ... بعد احتجاجات": the verb governs another noun
+                # (but "ترأسا الوفدين في اجتماعات": taking part in a meeting)
             between = [a for a in before if lv is not None and a.t0 > lv]
             possessed = norm[h.i + h.n - 1].endswith(("ه", "ها", "هما", "هم")) and h.kind == "noun" and not \
                 norm[h.i + h.n - 1].endswith(("اه",))
