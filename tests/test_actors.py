@@ -156,7 +156,7 @@ def test_office_holder_by_article_date(kb: ActorKB) -> None:
     assert _find(resolve_text(text, kb, "2017-05-02"), "الرئيس الأمريكي").entity.id == "trump_donald"
     assert _find(resolve_text(text, kb, "2015-05-02"), "الرئيس الأمريكي").entity.id == "obama_barack"
     e = _find(resolve_text(text, kb, None), "الرئيس الأمريكي").entity  # no date: role + country only
-    assert e.id is None and e.role == "president" and e.country == "USA" and e.name == normalize("الرئيس الأمريكي")
+    assert e.id is None and e.role == "president" and e.country == "USA" and e.name == "الرئيس الأمريكي"
     alt = "أعلن الرئيس الأميركي أمس"
     assert _find(resolve_text(alt, kb, "2010-07-01"), "الرئيس الأميركي").entity.id == "obama_barack"
 
@@ -395,3 +395,90 @@ def test_news_dev_participant_rate(shared_dir: Path, kb: ActorKB) -> None:
     for m in misses:
         print("  miss", m)
     assert total > 0
+
+
+# ------------------------------------------------------------------------------------- held-out phenomena (eval/heldout)
+class _FakeNer:
+    """NER stand-in: the given surface strings are PERS names (keeps these tests fast and model-independent)."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+
+    def spans(self, text: str, start: int, end: int) -> list[Span]:
+        out = []
+        for n in self.names:
+            k = text.find(n, start, end)
+            while k >= 0:
+                out.append(Span(k, k + len(n), "PERS"))
+                k = text.find(n, k + 1, end)
+        return out
+
+
+def test_surname_after_full_name_is_that_person(kb: ActorKB) -> None:
+    t = ("التقى الرئيس اللبناني جوزيف عون، أمس، وزير الخارجية العراقي فؤاد حسين. وإن الرئيس عون شدد على السيادة. "
+         "وقال حسين إن البلدين متفقان.")
+    ms = resolve_text(t, kb, "2025-07-08", ner=_FakeNer("عون شدد", "حسين إن"))
+    assert _find(ms, "الرئيس عون").entity.id == "aoun_joseph"  # the NER span's trailing verb is left out
+    assert _find(ms, "حسين").entity.id == "hussein_fuad"
+
+
+def test_official_of_a_nationality_refers_back(kb: ActorKB) -> None:
+    t = ("استقبل أحمد عطاف، أمس، وزير الخارجية التونسي محمد علي النفطي. كما استقبل رئيس الجمهورية عبد المجيد تبون "
+         "المسؤول التونسي الذي سلمه رسالة. واستقبل الوزير التركي.")
+    ms = resolve_text(t, kb, "2025-06-02")
+    assert _find(ms, "المسؤول التونسي").entity.id == "nafti_mohamed_ali"
+    assert not any(m.text == "الوزير التركي" for m in ms)  # no Turkish person named before: stays an adjective
+
+
+def test_coordinated_portfolio_words_stay_in_the_title(kb: ActorKB) -> None:
+    t = ("أجرى بوريطة مباحثات مع وزير الشؤون الخارجية والاتحاد الأوروبي والتعاون الإسباني، السيد خوسيه مانويل "
+         "ألباريس، في الرباط.")
+    ms = resolve_text(t, kb, "2025-04-14")
+    assert "eu" not in _ids(ms) and not any(m.entity and m.entity.name == "European Union" for m in ms)
+    assert any(m.entity and m.entity.name == "José Manuel Albares" and m.text.startswith("وزير") for m in ms)
+
+
+def test_agency_codes_are_not_actors(kb: ActorKB) -> None:
+    t = "الكويت - 4 - 11 (كونا) -- استقبل أمير البلاد الشيخ مشعل الأحمد الجابر الصباح وزير الخارجية المصري."
+    ms = resolve_text(t, kb, "2025-11-04", ner=_FakeNer("كونا"))
+    assert not any(m.text == "كونا" for m in ms)
+
+
+def test_title_variant_overlapping_the_full_name_is_one_mention(kb: ActorKB) -> None:
+    t = "استقبل صاحب الجلالة السلطان هيثم بن طارق المعظم اليوم الرئيس اللبناني."
+    ms = resolve_text(t, kb, "2025-09-15")
+    m = next(m for m in ms if m.entity and m.entity.id == "haitham_bin_tariq")
+    assert m.text.endswith("هيثم بن طارق")
+
+
+def test_verb_that_folds_to_a_weak_surname_is_not_a_person(kb: ActorKB) -> None:
+    ms = resolve_text("وترأس الجانبان أشغال الدورة التاسعة للجنة العليا المشتركة.", kb, "2025-11-27")
+    assert "truss_liz" not in _ids(ms)
+
+
+def test_maghreb_prime_minister_title(kb: ActorKB) -> None:
+    ms = resolve_text("استقبل رئيس الحكومة عزيز أخنوش الوزير الأول الموريتاني المختار ولد اجاي.", kb, "2025-11-27")
+    assert _find(ms, "الوزير الأول الموريتاني المختار ولد اجاي").entity.id == "ould_djay_mokhtar"
+
+
+def test_unknown_names_are_display_friendly(kb: ActorKB) -> None:
+    ms = resolve_text("التقى الرئيسُ اللبنانيُّ المبعوثَ أمس.", kb, None)
+    m = next(m for m in ms if m.entity and m.entity.kind == "person")
+    assert m.entity.name == "الرئيس اللبناني"  # hamza and ta marbuta kept, diacritics gone
+    ms = resolve_text("وقال إبراهيم الشاطئ إن الاتفاق تأخر.", kb, None, ner=_FakeNer("إبراهيم الشاطئ"))
+    assert _find(ms, "إبراهيم الشاطئ").entity.name == "إبراهيم الشاطئ"
+
+
+def test_kb_uses_the_shared_tokenizer() -> None:
+    from marsad.arabic import tokens as shared_tokens
+    from marsad.entities import kb as kbmod
+
+    assert kbmod.tokens is shared_tokens
+
+
+def test_amman_or_oman(kb: ActorKB) -> None:
+    m = _find(resolve_text("وقال الشيباني قبل أن يغادر إلى عمّان إن الزيارة ناجحة.", kb, "2025-04-15"), "عمّان")
+    assert m.entity.country == "JOR" and m.attrs["place"]["name"] == "Amman"  # the shadda says Amman
+    ms = resolve_text("وكان الوزير قد زار عمان والتقى وزير الخارجية الأردني.", kb, "2025-04-15")
+    assert _find(ms, "عمان").entity.country == "JOR"  # Jordan named, Oman not
+    assert _find(resolve_text("وصل الوزير إلى عمان في زيارة.", kb, None), "عمان").entity.country == "OMN"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..arabic import normalize
+from ..arabic import normalize, tokens  # tokens: re-exported for the resolver
 from ..model import Entity, Mention
 from ..settings import data_path
 
@@ -31,15 +30,6 @@ ROLE_RANK = {r: i for i, r in enumerate((
     "vice_president", "secretary_general", "commission_president", "council_president", "high_representative",
     "foreign_minister", "defence_minister"))}
 _PROCLITIC = "وف"
-# Words (letters, digits and the marks inside them) or single punctuation marks. Unlike marsad.arabic.tokens this
-# splits off Arabic punctuation (، ؛ ؟), which the \u0600-\u06ff range would otherwise glue to the word before.
-_TOKEN = re.compile(r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])+|[^\w\s]")
-
-
-def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, token) triples for text[start:end], offsets into ``text``."""
-    end = len(text) if end is None else end
-    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
 _PREP = "بلك"
 _TITLE_TYPES = ("title", "title_construct", "fixed_title")
 
@@ -244,7 +234,7 @@ class ActorKB:
                 self._index(form, Hit(key.rstrip("s")))
         for role, alts in (doc.get("role_fallbacks") or {}).items():
             self.role_fallbacks[str(role)] = [str(a) for a in alts]
-        for key in ("stopwords", "given_names", "place_before", "state_prefixes"):
+        for key in ("stopwords", "given_names", "place_before", "state_prefixes", "anaphors"):
             if doc.get(key):
                 self.lists.setdefault(key, set()).update(normalize(str(w)) for w in doc[key])
 
@@ -361,6 +351,8 @@ class ActorKB:
                 if hits and first is not None:
                     best = RawMatch(toks[i][0], toks[i + n - 1][1], i, i + n, hits, first[1], first[0])
                     break
+            if best and any(h.type == "person" for h in best.hits):
+                best = self._extend_person(best, toks, norm)
             if best and all(h.type == "ignore" for h in best.hits):
                 i = best.tok_end  # "مسقط رأسه": not Muscat
             elif best:
@@ -369,6 +361,17 @@ class ActorKB:
             else:
                 i += 1
         return out
+
+    def _extend_person(self, m: RawMatch, toks: list[tuple[int, int, str]], norm: list[str]) -> RawMatch:
+        """'السلطان هيثم' (a variant that holds a title) overlaps 'هيثم بن طارق', which goes on: one match to the
+        end of the full name, so the rest of the name is not left for NER to call someone else."""
+        refs = {id(h.ref) for h in m.hits if h.type == "person"}
+        for j in range(m.tok_start + 1, m.tok_end):
+            for n in range(min(self.max_n, len(toks) - j), m.tok_end - j, -1):
+                found = self.lex.get(" ".join(norm[j:j + n]))
+                if found and any(h.type == "person" and id(h.ref) in refs for h in found):
+                    return RawMatch(m.start, toks[j + n - 1][1], m.tok_start, j + n, m.hits, m.definite, m.clitic)
+        return m
 
     def match(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         """Lexicon matches as Mentions (labels PERS/ORG/GPE/NORP/TITLE); an entity is set when the match is

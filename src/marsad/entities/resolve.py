@@ -20,11 +20,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from ..arabic import normalize, sentences
+from ..arabic import normalize, sentences, strip_diacritics
 from ..model import Article, Entity, Mention
 from ..pipeline import MapStep
 from ..settings import section
 from .kb import Actor, ActorKB, Country, Hit, tokens
+
+_BIDI = str.maketrans("", "", "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff")
+
+
+def display_name(s: str) -> str:
+    """An actor the KB does not know is named by its Arabic phrase as a reader writes it: diacritics, tatweel and
+    direction marks dropped, hamza and ta marbuta kept ("الرئيس اللبناني", not the matching form "الرييس")."""
+    return " ".join(strip_diacritics(s.translate(_BIDI)).split())
 
 _PUNCT_SKIP = {",", "،", "-", "–", "(", ")", ":", "\""}
 TITLE_TYPES = ("title", "title_construct", "fixed_title")
@@ -67,6 +75,7 @@ class _Ctx:
     given: set[str] = field(default_factory=set)
     place_before: set[str] = field(default_factory=set)  # "في", "إلى" ...: a capital after them is a place
     state_prefix: set[str] = field(default_factory=set)  # "مملكة" in "وزير خارجية مملكة إسبانيا"
+    anaphors: set[str] = field(default_factory=set)  # "المسؤول" in "المسؤول التونسي": refers back to a person
     last_gov: tuple[int, Entity] | None = None  # the latest "government of X" mention, an antecedent too
     last_title: tuple[int, str] | None = None  # the latest bare title's role ("وزير الخارجية يبحث مع نظيره")
 
@@ -101,7 +110,8 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
         sent_of_tok.append(si)
     ctx = _Ctx(text, (day or "")[:10] or None, toks, [normalize(t) for _, _, t in toks], sent_of_tok,
                seen=list(seed), stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()),
-               place_before=kb.lists.get("place_before", set()), state_prefix=kb.lists.get("state_prefixes", set()))
+               place_before=kb.lists.get("place_before", set()), state_prefix=kb.lists.get("state_prefixes", set()),
+               anaphors=kb.lists.get("anaphors", set()))
     items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
     if ner is not None:
         items = _add_ner(items, ner, text, toks, sents, kb.lists.get("stopwords", set()))
@@ -259,8 +269,45 @@ def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int) -> tuple[int, in
     return words[0], words[-1] + 1
 
 
+def _seen_by_surname(ctx: _Ctx, t0: int, t1: int) -> tuple[int, Entity, Actor | None] | None:
+    """'وقال حسين', 'الرئيس عون شدد': the first words of a name span that end the name of exactly one person named
+    in full earlier in the article. Returns (words matched, entity, actor)."""
+    words = [w for w in ctx.norm[t0:t1] if w.isalpha()]
+    for k in range(len(words), 0, -1):
+        tail = words[:k]
+        found: dict[str, tuple[Entity, Actor | None]] = {}
+        for _, e, a in ctx.seen:
+            if e.kind != "person":
+                continue
+            forms = [normalize(e.name_ar or "")] + ([normalize(x) for x in a.variants] if a is not None else [])
+            for f in forms:
+                fw = f.split()
+                if len(fw) > len(tail) and fw[-len(tail):] == tail:
+                    found[a.id if a is not None else e.name] = (e, a)
+                    break
+        if len(found) == 1:
+            e, a = next(iter(found.values()))
+            return k, e, a
+        if found:
+            return None  # two people share the surname: leave it
+    return None
+
+
+def _surname_mention(ctx: _Ctx, start: int, it: Item, role: str | None) -> tuple[Mention, int] | None:
+    """A mention of an earlier person by surname, from ``start`` to the end of the matched words of ``it``."""
+    hit = _seen_by_surname(ctx, it.t0, it.t1)
+    if hit is None:
+        return None
+    k, e, a = hit
+    end = ctx.toks[it.t0 + k - 1][1]
+    ent = a.entity("", _role_of(ctx, a, role)) if a is not None else replace(e)
+    m = _mention(ctx, start, end, "PERS", ent, "coref")
+    ctx.seen.append((it.t0, m.entity, a))
+    return m, it.t0 + k
+
+
 def _unresolved(ctx: _Ctx, start: int, end: int, role: str | None, country: str | None) -> Entity:
-    phrase = normalize(ctx.text[start:end])
+    phrase = display_name(ctx.text[start:end])
     return Entity(text=ctx.text[start:end], name=phrase, name_ar=phrase, kind="person",
                   country=country if country and len(country) == 3 and country.isupper() else None, role=role)
 
@@ -273,7 +320,8 @@ def _office_entity(kb: ActorKB, ctx: _Ctx, role: str, of: str | None, start: int
             if a is not None and e.role == role and (a.country == of or any(o.of == of and o.role == role
                                                                             for o in a.offices)):
                 return a.entity("", role), a, "coref"
-            if a is None and e.role == role and e.country == of and e.name != normalize(ctx.text[start:end]):
+            if a is None and e.role == role and e.country == of \
+                    and normalize(e.name) != normalize(ctx.text[start:end]):
                 return replace(e), None, "coref"
         holder = kb.holder(of, role, ctx.day)
         if holder is not None:
@@ -335,7 +383,10 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
             ctx.seen.append((it.t0, m.entity, actor))
             return [m], j2 + 1
     if j2 < len(items) and _adjacent(ctx, pos2, items[j2], allow_punct=True) and items[j2].ner_label == "PERS":
-        name = normalize(ctx.text[items[j2].start:items[j2].end])
+        sm = _surname_mention(ctx, start, items[j2], role)
+        if sm is not None:  # "الرئيس عون" after "الرئيس اللبناني جوزيف عون"
+            return [sm[0]], j2 + 1
+        name = display_name(ctx.text[items[j2].start:items[j2].end])
         ent = Entity(text="", name=name, name_ar=name, kind="person",
                      country=of if of and len(of) == 3 and of.isupper() else None, role=role)
         m = _mention(ctx, start, items[j2].end, "PERS", ent, "ner", role_text=role)
@@ -345,7 +396,7 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         guess = _guess_name(ctx, pos2, items, j2)
         if guess is not None:
             gs, ge = guess
-            name = normalize(ctx.text[ctx.toks[gs][0]:ctx.toks[ge - 1][1]])
+            name = display_name(ctx.text[ctx.toks[gs][0]:ctx.toks[ge - 1][1]])
             ent = Entity(text="", name=name, name_ar=name, kind="person", country=of, role=role)
             m = _mention(ctx, start, ctx.toks[ge - 1][1], "PERS", ent, "heuristic", role_text=role)
             ctx.seen.append((it.t0, m.entity, None))
@@ -383,17 +434,31 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
 
 def _apposition(ctx: _Ctx, items: list[Item], j: int, pos: int) -> tuple[int, Actor] | None:
     """A title whose long tail ends in a comma and a KB name within the same sentence, with nothing that
-    names another actor in between: the item index of the name and its actor."""
-    if j >= len(items) or not items[j].has("person") or items[j].t0 - pos > 8:
+    names another actor in between: the item index of the name and its actor. Portfolio words coordinated into the
+    title ("وزير الشؤون الخارجية والاتحاد الأوروبي والتعاون الإسباني، السيد ...") and honorifics are skipped."""
+    k, nat = j, None
+    while k < len(items) and not items[k].has("person") and items[k].t0 - pos <= 10 and (
+            items[k].has("honorific", "nationality") or (items[k].has("org", "country") and items[k].clitic == "و")):
+        if items[k].has("nationality") and not items[k].clitic:
+            c = _country_hit(items[k])
+            nat = c.iso3 if c else nat
+        k += 1
+    if k >= len(items) or not items[k].has("person") or items[k].t0 - pos > 12:
         return None
-    if ctx.sent_of_tok[items[j].t0] != ctx.sent_of_tok[pos - 1]:
+    if ctx.sent_of_tok[items[k].t0] != ctx.sent_of_tok[pos - 1]:
         return None
-    if ctx.toks[items[j].t0 - 1][2] not in (",", "،"):
+    before = items[k].t0 - 1
+    while k - 1 >= j and items[k - 1].has("honorific") and items[k - 1].t1 == before + 1:
+        before = items[k - 1].t0 - 1  # "، السيد خوسيه ..."
+        break
+    if ctx.toks[before][2] not in (",", "،"):
         return None
-    if any(ctx.toks[t][2] in ".:؛;" for t in range(pos, items[j].t0)):
+    if any(ctx.toks[t][2] in ".:؛;" for t in range(pos, items[k].t0)):
         return None
-    actor = _pick_actor(ctx, _actors(items[j]))
-    return (j, actor) if actor is not None else None
+    actor = _pick_actor(ctx, _actors(items[k]), None, nat)
+    if actor is None or (nat is not None and actor.country != nat):
+        return None
+    return k, actor
 
 
 def _bare_title_ok(ctx: _Ctx, it: Item) -> bool:
@@ -428,7 +493,7 @@ def _counterpart(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
             ctx.seen.append((it.t0, m.entity, actor))
             pos, j = items[j2].t1, j2 + 1
         elif named and items[j2].ner_label == "PERS":
-            name = normalize(ctx.text[items[j2].start:items[j2].end])
+            name = display_name(ctx.text[items[j2].start:items[j2].end])
             ent = Entity("", name, name, "person", country, None, role)
             m = _mention(ctx, start, items[j2].end, "PERS", ent, "ner", counterpart=True)
             ctx.seen.append((it.t0, m.entity, None))
@@ -510,7 +575,7 @@ def _group(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     if not modified:
         return None
     start, end = _start(ctx, it), ctx.toks[pos - 1][1]
-    name = normalize(ctx.text[start:end])
+    name = display_name(ctx.text[start:end])
     ent = Entity("", name, name, "group", countries[0] if countries else None, None, None)
     return [_mention(ctx, start, end, "NORP" if countries else "ORG", ent, countries=countries)], j
 
@@ -549,11 +614,17 @@ def _place_or_org(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         return None
     h = hits[0]
     c: Country = h.ref
+    attrs_amman: dict[str, Any] | None = None
+    if c.iso3 == "OMN" and ctx.norm[it.t1 - 1].endswith("عمان") and it.t1 - it.t0 == 1 and _amman(ctx, it):
+        jor = kb.country("JOR")
+        if jor is not None:
+            c, h = jor, Hit("capital", jor)
+            attrs_amman = {"name": jor.capital_en or "Amman", "name_ar": "عمّان", "country": "JOR"}
     prev = ctx.norm[it.t0 - 1] if it.t0 > 0 else ""
     place_ctx = "ب" in it.clitic or prev in ctx.place_before
     attrs: dict[str, Any] = {"kb_type": h.type}
     if h.type in ("capital", "metonym"):
-        attrs["place"] = kb.place(c, ctx.text[start:it.end])
+        attrs["place"] = attrs_amman or kb.place(c, ctx.text[start:it.end])
         attrs["metonym"] = not place_ctx
         label = "LOC" if place_ctx else "GPE"
     else:
@@ -563,6 +634,19 @@ def _place_or_org(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     return [_mention(ctx, start, it.end, label, c.entity(""), **attrs)], i + 1
 
 
+def _amman(ctx: _Ctx, it: Item) -> bool:
+    """'عمان' is Oman or, written عمّان, Amman: the shadda decides when it is there, else the article does
+    (Jordan named and Oman not)."""
+    raw = ctx.text[it.start:it.end]
+    if "\u0645\u0651" in raw:
+        return True
+    if "\u0639\u064f" in raw or (it.t0 > 0 and ctx.norm[it.t0 - 1] == "سلطنه"):
+        return False
+    jordan = any("الاردن" in w or w == "بترا" for w in ctx.norm)
+    oman = any(w in ("سلطنه", "مسقط") or "عماني" in w for w in ctx.norm)
+    return jordan and not oman
+
+
 def _nationality(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     it = items[i]
     if not it.has("nationality"):
@@ -570,6 +654,15 @@ def _nationality(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     c = _country_hit(it)
     if c is None:
         return None
+    if it.t0 > 0 and not it.clitic and ctx.norm[it.t0 - 1] in ctx.anaphors:
+        # "استقبل ... المسؤول التونسي", "الوزير التركي", "الضيف الإيطالي": the person of that country named before
+        ante = next(((e, a) for _, e, a in reversed(ctx.seen) if e.kind == "person" and e.country == c.iso3), None)
+        if ante is not None:
+            e, a = ante
+            ent = a.entity("", _role_of(ctx, a, e.role)) if a is not None else replace(e)
+            m = _mention(ctx, ctx.toks[it.t0 - 1][0], it.end, "PERS", ent, "coref")
+            ctx.seen.append((it.t0, m.entity, a))
+            return [m], i + 1
     return [_mention(ctx, _start(ctx, it), it.end, "NORP", c.entity(""), adjective=True)], i + 1
 
 
@@ -578,7 +671,11 @@ def _ner_name(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     it = items[i]
     if it.ner_label is None:
         return None
-    name = normalize(ctx.text[it.start:it.end])
+    if it.ner_label == "PERS":
+        sm = _surname_mention(ctx, it.start, it, None)
+        if sm is not None:  # "وقال حسين" after "وزير الخارجية العراقي فؤاد حسين"
+            return [sm[0]], i + 1
+    name = display_name(ctx.text[it.start:it.end])
     kind, label = ("person", "PERS") if it.ner_label == "PERS" else ("organization", "ORG")
     ent = Entity("", name, name, kind, None, None, None)
     m = _mention(ctx, it.start, it.end, label, ent, "ner")
@@ -609,8 +706,17 @@ def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, 
             a, b = int(sp.start), int(sp.end)
             if any(a < ce and cs < b for cs, ce in covered):
                 continue
-            words = [normalize(t) for _, _, t in tokens(text, a, b)]
-            if not words or any(w in stop for w in words) or max(len(w) for w in words) < 3:
+            toks_ab = tokens(text, a, b)
+            # a verb or particle at the edge of the span ("عون شدد"): trimmed, the name kept
+            while toks_ab and normalize(toks_ab[-1][2]) in stop:
+                toks_ab.pop()
+            while toks_ab and normalize(toks_ab[0][2]) in stop:
+                toks_ab.pop(0)
+            if not toks_ab:
+                continue
+            a, b = toks_ab[0][0], toks_ab[-1][1]
+            words = [normalize(t) for _, _, t in toks_ab]
+            if any(w in stop for w in words) or max(len(w) for w in words) < 3:
                 continue  # "أنا سعيد" is not a name
             if a not in starts or b not in ends:
                 continue
