@@ -40,3 +40,12 @@ def test_composed_set_holds_its_floor() -> None:
     mod = _evalrun()
     figures = mod.run(None, {"composed"})
     assert mod.check(figures, _floors()) == []
+
+
+def test_heldout_set_holds_its_floor() -> None:
+    if not (ROOT / "eval" / "heldout" / "gold.jsonl").exists():
+        pytest.skip("no held-out set")
+    mod = _evalrun()
+    figures = mod.run(None, {"heldout"})
+    assert figures.get("heldout_article_checks"), "held-out suite produced no article figures"
+    assert mod.check(figures, _floors()) == []
