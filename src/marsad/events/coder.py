@@ -571,7 +571,8 @@ class Coder:
             first_after = rest[0] if rest else None
             genitive = (first_after is not None and gap(h.i + h.n, first_after.t0) <= 3
                         and prep(first_after) not in _PREPS
-                        and not any(norm[k] in ("بين", "مع") for k in range(h.i + h.n, first_after.t0)))
+                        and not any(norm[k] in _PREPS or norm[k] in ("بين", "مع", "علي") or norm[k][:1] in "بل" and
+                                    norm[k][1:3] == "ال" for k in range(h.i + h.n, first_after.t0)))
             lv = self._light_verb_index(norm, lo, h.i)
             if lv is not None and any(norm[k] in _BREAK_PREPS for k in range(lv + 1, h.i)) and not (
                     any(c.startswith(("تراس", "شارك", "حضر")) for c in _stems(norm[lv])) and
@@ -579,8 +580,7 @@ class Coder:
                 lv = None  # "فرضت السلطات حظر التجول ... بعد احتجاجات": the verb governs another noun
                 # (but "ترأسا الوفدين في اجتماعات": taking part in a meeting)
             between = [a for a in before if lv is not None and a.t0 > lv]
-            possessed = norm[h.i + h.n - 1].endswith(("ه", "ها", "هما", "هم")) and h.kind == "noun" and not \
-                norm[h.i + h.n - 1].endswith(("اه",))
+            possessed = h.kind == "noun" and self._possessive(norm[h.i + h.n - 1], t)
             if between and prep(between[0]) not in _PREPS and prep(between[0]) != "ل":
                 # VSO with a support verb: "أعرب الأسد لبوتين عن امتنانه" — the first bare noun after the verb
                 subjects = [between[0]]
@@ -589,8 +589,14 @@ class Coder:
                     subjects.append(before[k])
                     k += 1
                 objects = [a for a in between if a not in subjects and prep(a) in ("ل", "مع", "ب")][:1]
-            elif genitive and first_after is not None and not possessed:
-                subjects = [rest.pop(0)]
+            elif genitive and first_after is not None and not possessed and not (
+                    t.mode == "visit" and first_after.entities and first_after.entities[0].kind == "country"):
+                # "زيارة الرئيس" names the visitor ("زيارة الجزائر" the destination, handled below);
+                # "مقتل/اغتيال/اعتقال X" names the victim, "هجوم المسلحين" the attacker
+                if t.type in ("ASSAULT", "COERCE") and first_after.kind not in ("armed", "security"):
+                    objects = [rest.pop(0)]
+                else:
+                    subjects = [rest.pop(0)]
             elif before_ok and ((gap(before_ok[-1].t1, h.i) <= 1 and not norm[h.i].startswith(("ال", "وال")) and not any(
                     norm[k] in _PREPS or norm[k] in ("ان", "بان", "انه") for k in range(before_ok[-1].t1, h.i))) or (
                     gap(before_ok[-1].t1, h.i) <= 12 and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i)
@@ -845,6 +851,17 @@ class Coder:
         words = normalize(e.text or "").split()
         return e.kind == "group" and bool(words) and any(
             w.removeprefix("و").removeprefix("ال") in _VICTIMS for w in words[:2])
+
+    def _possessive(self, tok: str, t: Trigger) -> bool:
+        """"زيارته"/"امتنانه" carry a possessive pronoun (no genitive can follow); "زيارة" (ة read as ه) does not."""
+        for stem in _stems(tok):
+            for suf in ("هما", "هم", "ها", "ه"):
+                if stem.endswith(suf) and len(stem) > len(suf) + 2:
+                    base = stem[: -len(suf)]
+                    for b in (base, base[:-1] + "ه" if base.endswith("ت") else base):
+                        if any(hit.trigger is t for ph, hit in self.lex.index.get(b, ()) if len(ph) == 1):
+                            return True
+        return False
 
     def _has_trigger(self, phrase: str) -> bool:
         ws = phrase.split()
