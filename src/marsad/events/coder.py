@@ -777,8 +777,10 @@ class Coder:
         if t.type == "ASSAULT" and not recipients and location is not None and location.country and not any(
                 x.country == location.country for x in actors):
             recipients = [self.res.country_entity(location.country, location.text)]
-        if t.type == "CONSULT" and verbal and len({entity_key(x) for x in actors + recipients}) == 1 \
-                and not in_title and (not subjects or (subjects and subjects[0].t0 > h.i)):
+        resumptive = verbal and h.i + h.n < len(norm) and norm[h.i + h.n] in ("خلالها", "خلاله", "فيها", "خلالهما")
+        if t.type == "CONSULT" and verbal and not in_title and (
+                (len({entity_key(x) for x in actors + recipients}) == 1 and (not subjects or subjects[0].t0 > h.i))
+                or resumptive):  # "في زيارة يلتقي خلالها الرئيس": the visitor is the subject
             # pro-drop ("ثم انتقل X إلى ... حيث التقى Y"): the subject is the person already acting
             known = {entity_key(x) for x in actors + recipients}
             earlier = [a for a in parts if a.t1 <= h.i and a.entities and a.entities[0].kind == "person"
