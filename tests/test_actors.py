@@ -482,3 +482,14 @@ def test_amman_or_oman(kb: ActorKB) -> None:
     ms = resolve_text("وكان الوزير قد زار عمان والتقى وزير الخارجية الأردني.", kb, "2025-04-15")
     assert _find(ms, "عمان").entity.country == "JOR"  # Jordan named, Oman not
     assert _find(resolve_text("وصل الوزير إلى عمان في زيارة.", kb, None), "عمان").entity.country == "OMN"
+
+
+def test_minister_of_state_with_a_ta_marbuta_given_name(kb: ActorKB) -> None:
+    ms = resolve_text("وكان الوزير قد التقى، الأحد، وزير الدولة الإماراتي خليفة شاهين المرر.", kb, "2025-11-03")
+    e = _find(ms, "وزير الدولة الإماراتي خليفة شاهين المرر").entity
+    assert e.name == "خليفة شاهين المرر" and e.country == "ARE" and e.role == "minister_of_state"
+
+
+def test_lebanese_spelling_and_military_rank(kb: ActorKB) -> None:
+    ms = resolve_text("استقبل رئيس الجمهورية العماد جوزاف عون في قصر بعبدا الوزير.", kb, "2025-12-02")
+    assert _find(ms, "رئيس الجمهورية العماد جوزاف عون").entity.id == "aoun_joseph"

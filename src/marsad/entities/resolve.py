@@ -253,8 +253,8 @@ def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int) -> tuple[int, in
     while t < len(ctx.toks) and len(words) < 3 and t < nxt_item:
         w = ctx.norm[t]
         # names rarely end in ta marbuta; the nouns that follow a title ("مكالمة هاتفية") often do
-        if not w.isalpha() or w in ctx.stop or len(w) < 3 or w.endswith("ه"):
-            break
+        if not w.isalpha() or w in ctx.stop or len(w) < 3 or (w.endswith("ه") and not (not words and w in ctx.given)):
+            break  # ...but a known given name may end in it (خليفة, أسامة, حمزة)
         if not words and (w.startswith("ال") or (w[0] in "وفبل" and w[1:] in ctx.stop)):
             break
         if ctx.sent_of_tok[t] != ctx.sent_of_tok[pos - 1]:
