@@ -379,3 +379,28 @@ def test_outlet_name_line_above_the_headline_is_a_masthead() -> None:
     page = (f"بي بي سي نيوز عربي\nستارمر يستقبل عباس في لندن ويتعهد بالدعم\nقبل 3 ساعات\n{P1}\n{P2}\n"
             "© 2025 بي بي سي. بي بي سي ليست مسؤولة عن محتوى المواقع الخارجية.\n")
     assert extract_articles(_text_page(page))[0].title == "ستارمر يستقبل عباس في لندن ويتعهد بالدعم"
+
+
+def test_embedded_tweet_and_caption_are_not_body_and_do_not_end_it() -> None:
+    page = ("الملك يستقبل الرئيس الفلسطيني في عمان\n"
+            "عمان - 14-4-2025 (بترا) - استقبل الملك، اليوم الاثنين في قصر الحسينية، الرئيس الفلسطيني، وبحثا آخر "
+            "التطورات في الضفة الغربية.\n"
+            "العاهل الأردني خلال استقباله الرئيس الفلسطيني في قصر الحسينية (الديوان الملكي الهاشمي)\n"
+            f"{P2}\n— Royal Hashemite Court (@RHCJO) April 14, 2025\npic.twitter.com/AbCdEf123\n"
+            "وحضر اللقاء رئيس الديوان الملكي الهاشمي ومدير مكتب الملك.\nنشر بواسطة: admin\n")
+    art = extract_articles(_text_page(page))[0]
+    assert art.published == "2025-04-14"  # the agency code between the dateline's date and its dash
+    assert "خلال استقباله" not in art.text and "RHCJO" not in art.text and "pic.twitter" not in art.text
+    assert art.text.endswith("ومدير مكتب الملك.")
+
+
+@pytest.mark.parametrize("url,want", [
+    ("https://www.example.com/arab-and-world/2025/12/02/macron-mbs", "2025-12-02"),
+    ("https://example.com/news/2025-12-02/slug.html", "2025-12-02"),
+    ("https://example.com/a/20251202", None),  # a bare number is an id, not a date
+    ("https://example.com/2025/13/02/x", None),
+])
+def test_dated_permalink_fills_a_missing_publication_date(url: str, want: str | None) -> None:
+    html = (f"<html><head><title>ماكرون يستقبل ولي العهد</title></head><body><article><h1>ماكرون يستقبل ولي العهد"
+            f"</h1><p>{P1}</p><p>{P2}</p></article></body></html>")
+    assert extract_articles(_html_page(html, url))[0].published == want

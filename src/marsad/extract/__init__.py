@@ -3,6 +3,7 @@ page holds several stamped articles."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -35,6 +36,20 @@ def _hint_date(hint: str | None) -> str | None:
         return m.group(1)
     found = find_date(hint)
     return found[0] if found else None
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+
+
+def _url_date(url: str | None) -> str | None:
+    """'…/2025/12/02/slug': a dated permalink states the publication day (the page's own, never a header's)."""
+    m = _URL_DATE.search(url or "")
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
 
 
 def _host(url: str | None) -> str | None:
@@ -70,6 +85,8 @@ def extract_articles(page: Page) -> list[Article]:
         outlet = p.outlet or host
         # the scraper's date describes the page: it holds for a single article, or fills a gap in a multi-article page
         published = hint if hint and (len(parts) == 1 or not p.published) else p.published
+        if published is None and len(parts) == 1:
+            published = _url_date(url)  # a dated permalink fills the gap when the page states no date
         art = Article(
             id=Article.make_id(outlet, p.title, body), source_path=page.source_path, text=body, url=url,
             outlet=outlet, title=p.title, published=published, dateline=p.dateline,

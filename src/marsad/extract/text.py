@@ -151,6 +151,8 @@ def classify(raw_line: str, lx: Lexicon) -> Line:
         rel, inline = _is_related(n, lx)
         if rel:
             return Line(UI if inline else RELATED, raw)
+        if "(@" in raw and lx.ui_patterns.search(n):
+            return Line(UI, raw)  # an embedded tweet's signature carries a date but is no publication stamp
         st = stamp_date(raw, n)
         if st and not (st[1] and _ends_sentence(raw)):  # "وفي 12 مايو 2024 وقع الطرفان..." is a sentence
             return Line(STAMP, raw, date=st[0], residue=st[1])
@@ -309,7 +311,8 @@ def _intext_stamp(first: str, lx: Lexicon) -> str | None:
         return None
     iso, a, b = found
     tail = n[b:b + 25]
-    if has_time(tail) or re.match(r"\s*[-–—|]", tail):
+    # "الرباط - 14-4-2025 (ومع) - ...": the agency code may sit between the date and the dash
+    if has_time(tail) or re.match(r"\s*(?:\([^()]{1,20}\)\s*)?[-–—|]", tail):
         return iso
     return None
 
@@ -526,6 +529,18 @@ def _headline_first(block: Block, first: int, lx: Lexicon) -> bool:
     return rest >= int(lx.cfg["article_min_chars"])
 
 
+_CAPTION_CREDIT = re.compile(r"\([^()]{2,40}\)\s*$")
+_CAPTION_CUE = re.compile(r"(?:^|\s)(?:خلال|اثناء|لدى|يصافح|تصافح|يتوسط|يتحدث|تتحدث|صوره|الصوره|من اليمين|من اليسار)(?:\s|$)")
+
+
+def _caption(s: str) -> bool:
+    """'العاهل الأردني خلال استقباله الرئيس الفلسطيني (الديوان الملكي)': a picture's caption — no final stop, a
+    photo credit in brackets at the end, and the words captions use ('خلال', 'يصافح', 'من اليمين')."""
+    if _ends_sentence(s) or _words(s) > 30 or not _CAPTION_CREDIT.search(s):
+        return False
+    return bool(_CAPTION_CUE.search(normalize(s)))
+
+
 def _body(lines: list[Line], lx: Lexicon) -> list[str]:
     """Body paragraphs: UI lines dropped; stops at a run of link-list lines; short trailing labels trimmed."""
     c = lx.cfg
@@ -539,6 +554,9 @@ def _body(lines: list[Line], lx: Lexicon) -> list[str]:
     i = 0
     while i < len(texts):
         x = texts[i]
+        if _caption(x.text):
+            i += 1  # a photo caption between paragraphs describes the same event again: not body
+            continue
         if not x.long and not _ends_sentence(x.text) and len(x.text) <= max_item:
             j = i
             while j < len(texts) and not texts[j].long and not _ends_sentence(texts[j].text) \
