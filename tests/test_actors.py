@@ -493,3 +493,13 @@ def test_minister_of_state_with_a_ta_marbuta_given_name(kb: ActorKB) -> None:
 def test_lebanese_spelling_and_military_rank(kb: ActorKB) -> None:
     ms = resolve_text("استقبل رئيس الجمهورية العماد جوزاف عون في قصر بعبدا الوزير.", kb, "2025-12-02")
     assert _find(ms, "رئيس الجمهورية العماد جوزاف عون").entity.id == "aoun_joseph"
+
+
+def test_foreign_names_in_another_transliteration(kb: ActorKB) -> None:
+    t = "استقبل المستشار الألماني الرئيس الأوكراني فولوديمير زيلنسكي. وقال مسعود بيزشكيان إن الاتفاق مهم."
+    ms = resolve_text(t, kb, "2025-05-28", ner=_FakeNer("فولوديمير زيلنسكي", "مسعود بيزشكيان"))
+    assert _find(ms, "الرئيس الأوكراني فولوديمير زيلنسكي").entity.id == kb.by_skeleton("زيلينسكي").id
+    assert _find(ms, "مسعود بيزشكيان").entity.id == "pezeshkian_masoud"
+    # Arab names have one spelling: an unknown "علي حسن" is not matched loosely to anybody
+    ms = resolve_text("وقال علي حسن إن الاتفاق مهم.", kb, "2025-05-28", ner=_FakeNer("علي حسن"))
+    assert _find(ms, "علي حسن").entity.id is None

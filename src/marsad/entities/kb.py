@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -182,6 +183,17 @@ def _first_forms(tok: str) -> list[tuple[str, str, bool]]:
     return out
 
 
+# Transliterated (non-Arabic) names vary in their long vowels and in the letter for g/v/p: "زيلنسكي" / "زيلينسكي",
+# "بيزشكيان" / "بزشكيان", "غوتيريش" / "جوتيريش". Their "skeleton" drops ا و ي and folds those letters.
+_SKEL = str.maketrans({"ا": "", "و": "", "ي": "", "ى": "", "ء": "", "غ": "ج", "چ": "ج", "ڤ": "ف", "پ": "ب",
+                       "ژ": "ز", "ث": "س", "ذ": "ز", "ط": "ت"})
+
+
+def skeleton(name: str) -> str:
+    words = (re.sub(r"(.)\1+", r"\1", w.translate(_SKEL)) for w in normalize(name).split())
+    return " ".join(w for w in words if w)
+
+
 class ActorKB:
     def __init__(self) -> None:
         self.actors: dict[str, Actor] = {}
@@ -193,6 +205,8 @@ class ActorKB:
         self._holders: dict[tuple[str, str], list[tuple[Office, Actor]]] = {}
         self._adj: dict[str, str] = {}  # normalised adjective form → ISO3
         self.role_fallbacks: dict[str, list[str]] = {}
+        self._arab: set[str] = set()  # Arab League members: their people's names have standard spellings
+        self._skel: dict[str, set[str]] | None = None  # skeleton → actor ids, built on first use
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -301,6 +315,8 @@ class ActorKB:
                           adjectives=[str(x) for x in c.get("adj") or []],
                           metonyms=[str(x) for x in c.get("metonyms") or []])
         self.countries[iso] = country
+        if c.get("arab_league"):
+            self._arab.add(iso)
         for n in names:
             self._index(n, Hit("country", country))
         for n in country.capitals:
@@ -394,6 +410,21 @@ class ActorKB:
                 attrs["place"] = self.place(h.ref, surface)
             out.append(Mention(m.start, m.end, surface, labels.get(h.type, "TITLE"), ent, "kb", attrs))
         return out
+
+    def by_skeleton(self, name: str) -> Actor | None:
+        """The one non-Arab person whose name (or surname) is ``name`` up to transliteration ("فولوديمير زيلنسكي"
+        for "فولوديمير زيلينسكي"); None when none or several are."""
+        if self._skel is None:
+            self._skel = {}
+            for a in self.actors.values():
+                if a.kind != "person" or not a.country or a.country in self._arab:
+                    continue
+                for v in a.variants:
+                    sk = skeleton(v)
+                    if len(sk.replace(" ", "")) >= 4:
+                        self._skel.setdefault(sk, set()).add(a.id)
+        ids = self._skel.get(skeleton(name), set())
+        return self.actors[next(iter(ids))] if len(ids) == 1 else None
 
     def holder(self, country: str, role: str, on_date: str | None, fallback: bool = True) -> Actor | None:
         """Who held ``role`` for ``country`` (ISO3 or organisation id) on ``on_date``; None without a date.

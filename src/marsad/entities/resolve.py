@@ -114,7 +114,8 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
                anaphors=kb.lists.get("anaphors", set()))
     items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
     if ner is not None:
-        items = _add_ner(items, ner, text, toks, sents, kb.lists.get("stopwords", set()))
+        items = _add_ner(items, ner, text, toks, sents, kb.lists.get("stopwords", set()),
+                         kb.lists.get("given_names", set()))
     items.sort(key=lambda it: it.t0)
     out: list[Mention] = []
     i = 0
@@ -386,6 +387,12 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         sm = _surname_mention(ctx, start, items[j2], role)
         if sm is not None:  # "الرئيس عون" after "الرئيس اللبناني جوزيف عون"
             return [sm[0]], j2 + 1
+        sk = kb.by_skeleton(ctx.text[items[j2].start:items[j2].end])
+        if sk is not None and (of is None or sk.country == of):  # "الرئيس الأوكراني فولوديمير زيلنسكي"
+            m = _mention(ctx, start, items[j2].end, "PERS", sk.entity("", _role_of(ctx, sk, role)), "kb",
+                         role_text=role, spelling="skeleton")
+            ctx.seen.append((it.t0, m.entity, sk))
+            return [m], j2 + 1
         name = display_name(ctx.text[items[j2].start:items[j2].end])
         ent = Entity(text="", name=name, name_ar=name, kind="person",
                      country=of if of and len(of) == 3 and of.isupper() else None, role=role)
@@ -675,6 +682,11 @@ def _ner_name(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         sm = _surname_mention(ctx, it.start, it, None)
         if sm is not None:  # "وقال حسين" after "وزير الخارجية العراقي فؤاد حسين"
             return [sm[0]], i + 1
+        sk = kb.by_skeleton(ctx.text[it.start:it.end])
+        if sk is not None:  # a known foreign name in another transliteration
+            m = _mention(ctx, it.start, it.end, "PERS", sk.entity("", _role_of(ctx, sk, None)), "kb", spelling="skeleton")
+            ctx.seen.append((it.t0, m.entity, sk))
+            return [m], i + 1
     name = display_name(ctx.text[it.start:it.end])
     kind, label = ("person", "PERS") if it.ner_label == "PERS" else ("organization", "ORG")
     ent = Entity("", name, name, kind, None, None, None)
@@ -686,7 +698,7 @@ def _ner_name(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
 
 # ---------------------------------------------------------------------------------------------------- NER, gazetteer
 def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, str]],
-             sents: list[tuple[int, int]], stop: set[str]) -> list[Item]:
+             sents: list[tuple[int, int]], stop: set[str], given: frozenset[str] | set[str] = frozenset()) -> list[Item]:
     """Names NER finds that the KB does not cover become items (persons and organisations)."""
     starts = {s: k for k, (s, _, _) in enumerate(toks)}
     ends = {e: k for k, (_, e, _) in enumerate(toks)}
@@ -708,15 +720,16 @@ def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, 
                 continue
             toks_ab = tokens(text, a, b)
             # a verb or particle at the edge of the span ("عون شدد"): trimmed, the name kept
-            while toks_ab and normalize(toks_ab[-1][2]) in stop:
+            # ("علي" is a given name as well as على once normalised: names are never trimmed or refused)
+            while toks_ab and normalize(toks_ab[-1][2]) in stop and normalize(toks_ab[-1][2]) not in given:
                 toks_ab.pop()
-            while toks_ab and normalize(toks_ab[0][2]) in stop:
+            while toks_ab and normalize(toks_ab[0][2]) in stop and normalize(toks_ab[0][2]) not in given:
                 toks_ab.pop(0)
             if not toks_ab:
                 continue
             a, b = toks_ab[0][0], toks_ab[-1][1]
             words = [normalize(t) for _, _, t in toks_ab]
-            if any(w in stop for w in words) or max(len(w) for w in words) < 3:
+            if any(w in stop and w not in given for w in words) or max(len(w) for w in words) < 3:
                 continue  # "أنا سعيد" is not a name
             if a not in starts or b not in ends:
                 continue
