@@ -448,7 +448,7 @@ def test_title_variant_overlapping_the_full_name_is_one_mention(kb: ActorKB) -> 
     t = "استقبل صاحب الجلالة السلطان هيثم بن طارق المعظم اليوم الرئيس اللبناني."
     ms = resolve_text(t, kb, "2025-09-15")
     m = next(m for m in ms if m.entity and m.entity.id == "haitham_bin_tariq")
-    assert m.text.endswith("هيثم بن طارق")
+    assert m.text.endswith("هيثم بن طارق المعظم")  # the full name, and the epithet after it
 
 
 def test_verb_that_folds_to_a_weak_surname_is_not_a_person(kb: ActorKB) -> None:
@@ -503,3 +503,8 @@ def test_foreign_names_in_another_transliteration(kb: ActorKB) -> None:
     # Arab names have one spelling: an unknown "علي حسن" is not matched loosely to anybody
     ms = resolve_text("وقال علي حسن إن الاتفاق مهم.", kb, "2025-05-28", ner=_FakeNer("علي حسن"))
     assert _find(ms, "علي حسن").entity.id is None
+
+
+def test_ruler_epithets_and_hadra_belong_to_the_mention(kb: ActorKB) -> None:
+    ms = resolve_text("استقبل حضرة صاحب الجلالة السلطان هيثم بن طارق المعظم اليوم الرئيس اللبناني.", kb, "2025-09-15")
+    assert _find(ms, "حضرة صاحب الجلالة السلطان هيثم بن طارق المعظم").entity.id == "haitham_bin_tariq"

@@ -246,6 +246,8 @@ class ActorKB:
                     "not_current", "ignore"):
             for form in doc.get(key) or []:
                 self._index(form, Hit(key.rstrip("s")))
+        for form in doc.get("post_honorifics") or []:
+            self._index(form, Hit("post_honorific"))
         for role, alts in (doc.get("role_fallbacks") or {}).items():
             self.role_fallbacks[str(role)] = [str(a) for a in alts]
         for key in ("stopwords", "given_names", "place_before", "state_prefixes", "anaphors"):

@@ -307,6 +307,14 @@ def _surname_mention(ctx: _Ctx, start: int, it: Item, role: str | None) -> tuple
     return m, it.t0 + k
 
 
+def _epithets(ctx: _Ctx, items: list[Item], k: int) -> tuple[int, int]:
+    """(end offset, next item) past epithets right after item k's name ("... بن طارق المعظم")."""
+    end, nxt = items[k].end, k + 1
+    while nxt < len(items) and items[nxt].has("post_honorific") and _adjacent(ctx, items[nxt - 1], items[nxt]):
+        end, nxt = items[nxt].end, nxt + 1
+    return end, nxt
+
+
 def _unresolved(ctx: _Ctx, start: int, end: int, role: str | None, country: str | None) -> Entity:
     phrase = display_name(ctx.text[start:end])
     return Entity(text=ctx.text[start:end], name=phrase, name_ar=phrase, kind="person",
@@ -380,9 +388,10 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         actor = _pick_actor(ctx, cands, role, of)
         if actor is not None and (of is None or actor.country == of or any(o.of == of for o in actor.offices)):
             ent = actor.entity("", _role_of(ctx, actor, role))
-            m = _mention(ctx, start, items[j2].end, "PERS", ent, "kb", role_text=role)
+            end2, nxt2 = _epithets(ctx, items, j2)
+            m = _mention(ctx, start, end2, "PERS", ent, "kb", role_text=role)
             ctx.seen.append((it.t0, m.entity, actor))
-            return [m], j2 + 1
+            return [m], nxt2
     if j2 < len(items) and _adjacent(ctx, pos2, items[j2], allow_punct=True) and items[j2].ner_label == "PERS":
         sm = _surname_mention(ctx, start, items[j2], role)
         if sm is not None:  # "الرئيس عون" after "الرئيس اللبناني جوزيف عون"
@@ -552,7 +561,7 @@ def _person(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         return [], i + 1
     if it.has("nationality") and not known:
         return None  # "السوداني": the adjective, unless the person was named in full before
-    end, nxt, role = it.end, i + 1, None
+    (end, nxt), role = _epithets(ctx, items, i), None
     # a title in apposition after the name ("فيصل بن فرحان وزير الخارجية") belongs to this mention
     if nxt < len(items) and _adjacent(ctx, it, items[nxt], allow_punct=True) and items[nxt].has("title") \
             and not items[nxt].clitic:
