@@ -125,3 +125,14 @@ def test_load_is_fast_from_cache(g: Gazetteer) -> None:
     again = Gazetteer.load()
     assert again.load_seconds < 2.0
     assert g.counts()["country"] > 200 and g.counts()["city"] > 5000
+
+
+@pytest.mark.parametrize("text,name", [
+    ("التقى الرئيس المبعوث في القصر الجمهوري ببعبدا أمس.", "Baabda"),
+    ("استقبله أمير البلاد في قصر لوسيل.", "Lusail"),
+    ("استقبل رئيس الوزراء ضيفه بمقر مجلس الوزراء بالعاصمة الإدارية الجديدة.", "New Administrative Capital"),
+    ("وزار الوزير رئيس مجلس النواب في عين التينة.", "Ain el-Tineh"),
+])
+def test_seats_of_power_are_places(g: Gazetteer, text: str, name: str) -> None:
+    # agency copy names the palace or the seat instead of the city
+    assert name in [(m.attrs.get("location") or {}).get("name") for m in g.find(text)]
