@@ -135,4 +135,4 @@ def test_load_is_fast_from_cache(g: Gazetteer) -> None:
 ])
 def test_seats_of_power_are_places(g: Gazetteer, text: str, name: str) -> None:
     # agency copy names the palace or the seat instead of the city
-    assert name in [(m.attrs.get("location") or {}).get("name") for m in g.find(text)]
+    assert name in [getattr(m.attrs.get("location"), "name", None) for m in g.find(text)]
