@@ -280,3 +280,60 @@ def test_composed_set_floor(tmp_path: Path) -> None:
                        _pipeline_events(sorted(str(p) for p in folder.glob("*.txt")), tmp_path),
                        scored_types=set(PLOVER_TYPES))
     assert res["f1"] >= 0.75, res
+
+
+# ------------------------------------------------------------------------------------------ blind2 phenomena
+def _at(text: str, surface: str, label: str, ent: Entity | None, nth: int = 0) -> Mention:
+    """A mention of ``surface`` (its ``nth`` occurrence) with the given label and entity."""
+    i = -1
+    for _ in range(nth + 1):
+        i = text.index(surface, i + 1)
+    return Mention(i, i + len(surface), surface, label, ent)
+
+
+def _country(name: str, iso: str, text: str) -> Entity:
+    return Entity(text, name, text, "country", iso)
+
+
+def test_guest_of_a_host_is_a_visit(coder: Coder) -> None:
+    text = "حل الرئيس السوري بشار الأسد، اليوم، ضيفا على الرئيس الفرنسي إيمانويل ماكرون في قصر الإليزيه."
+    (ev,) = [e for e in scored(coder.code(article(text))) if e.type == "CONSULT"]
+    assert ev.mode == "visit" and names(ev.actors) == {"Bashar al-Assad"} and "Emmanuel Macron" in names(ev.recipients)
+
+
+def test_planned_guest_visit_is_future_not_hypothetical(coder: Coder) -> None:
+    text = "ومن المقرر أن يحل الرئيس التركي رجب طيب أردوغان ضيفا على الرئيس الروسي فلاديمير بوتين الأسبوع المقبل."
+    (ev,) = [e for e in coder.code(article(text)) if e.type in ("AGREE", "CONSULT")]
+    assert ev.status == "future" and ev.type == "AGREE"
+
+
+def test_concluding_an_agreement_is_signing(coder: Coder) -> None:
+    text = "أبرمت روسيا وتركيا، اليوم، اتفاقية للتعاون في مجال الطاقة."
+    art = article(text, extra=[_at(text, "روسيا", "GPE", RUSSIA), _at(text, "تركيا", "GPE", TURKEY)])
+    (ev,) = [e for e in scored(coder.code(art)) if e.type == "SUPPORT"]
+    assert names(ev.actors) == {"Russia", "Turkey"}
+
+
+def test_donation_goes_to_the_receiver_after_li(coder: Coder) -> None:
+    text = "تبرعت روسيا بخمسة ملايين دولار لتركيا لدعم المتضررين من الزلزال."
+    art = article(text, extra=[_at(text, "روسيا", "GPE", RUSSIA), _at(text, "لتركيا", "GPE", TURKEY)])
+    (ev,) = [e for e in scored(coder.code(art)) if e.type == "AID"]
+    assert names(ev.actors) == {"Russia"} and names(ev.recipients) == {"Turkey"}
+
+
+def test_support_verbs_and_standing_by(coder: Coder) -> None:
+    text = "وقال المتحدث إن روسيا تدعم جهود تركيا. وأضاف أن روسيا تقف إلى جانب الرئيس السوري بشار الأسد."
+    art = article(text, extra=[_at(text, "روسيا", "GPE", RUSSIA), _at(text, "تركيا", "GPE", TURKEY),
+                               _at(text, "روسيا", "GPE", RUSSIA, 1)])
+    evs = [e for e in scored(coder.code(art)) if e.type == "SUPPORT"]
+    assert {(tuple(names(e.actors)), tuple(names(e.recipients))) for e in evs} == {
+        (("Russia",), ("Turkey",)), (("Russia",), ("Bashar al-Assad",))}
+
+
+def test_praise_in_a_later_sentence_is_not_the_signing(coder: Coder) -> None:
+    text = ("وقعت روسيا وتركيا، اليوم، اتفاقية للتعاون في مجال الطاقة. "
+            "وأشاد الرئيس التركي رجب طيب أردوغان بمستوى التعاون مع روسيا.")
+    art = article(text, extra=[_at(text, "روسيا", "GPE", RUSSIA), _at(text, "تركيا", "GPE", TURKEY),
+                               _at(text, "روسيا", "GPE", RUSSIA, 1)])
+    evs = [e for e in scored(coder.code(art)) if e.type == "SUPPORT"]
+    assert len(evs) == 2, [(names(e.actors), names(e.recipients)) for e in evs]

@@ -547,6 +547,7 @@ class Coder:
         to_preps = _RECIPIENT_PREPS.get(t.type, set())
         if t.id.startswith("agree.invite") or t.id.startswith("support.congratulate"):
             to_preps = to_preps | {"الي", "ل"}
+        to_preps = to_preps | t.recipient_preps
         topic = topic - to_preps
         if t.type in ("CONSULT", "AGREE", "SUPPORT", "AID", "COOPERATE"):
             before = [a for a in before if a.kind != "security"]
@@ -589,10 +590,11 @@ class Coder:
                     subjects.append(before[k])
                     k += 1
                 objects = [a for a in between if a not in subjects and prep(a) in ("ل", "مع", "ب")][:1]
-            elif genitive and first_after is not None and not possessed and not (
+            elif genitive and first_after is not None and not possessed and not (h.kind == "form" and h.n > 1) and not (
                     t.mode == "visit" and first_after.entities and first_after.entities[0].kind == "country"):
                 # "زيارة الرئيس" names the visitor ("زيارة الجزائر" the destination, handled below);
-                # "مقتل/اغتيال/اعتقال X" names the victim, "هجوم المسلحين" the attacker
+                # "مقتل/اغتيال/اعتقال X" names the victim, "هجوم المسلحين" the attacker; a phrase ending in its
+                # governing noun ("يقف إلى جانب X") takes X as its object below
                 if t.type in ("ASSAULT", "COERCE") and first_after.kind not in ("armed", "security"):
                     objects = [rest.pop(0)]
                 else:
@@ -774,6 +776,15 @@ class Coder:
                       and p.t0 > 0 and norm[p.t0 - 1] in ("الي", "لي")]
             if dest_c:
                 recipients = dest_c[0].entities  # "مساعدات إلى اليمن": the receiving state
+            elif not recipients:
+                # "قافلة إلى قطاع غزة": a destination region stands for its country
+                own = {x.country for x in actors if x.country}
+                for p in places:
+                    loc = p.place or self.res.location(text[p.start:p.end])
+                    if h.i < p.t0 <= hi and p.t0 > 0 and norm[p.t0 - 1] in ("الي", "لي") and loc is not None \
+                            and loc.country and loc.country not in own:
+                        recipients = [self.res.country_entity(loc.country, loc.text)]
+                        break
         if t.type == "ASSAULT" and not recipients and location is not None and location.country and not any(
                 x.country == location.country for x in actors):
             recipients = [self.res.country_entity(location.country, location.text)]
@@ -990,9 +1001,10 @@ class Coder:
             past_gov = (lv is not None and not norm[lv].startswith(("ل", "ول")) and find_phrase(
                 norm, self.lex.light_verbs_past, lv, lv + 1, prefix=False) is not None and find_phrase(
                 norm, cues.get("future_before", []), max(lo, lv - 3), lv + 1, prefix=False) is None)
-        if find_phrase(norm, cues.get("hypothetical_before", []), max(lo, h.i - 4), h.i, prefix=False) is not None \
-                and h.kind == "present":
-            return "hypothetical"
+        hyp = find_phrase(norm, cues.get("hypothetical_before", []), max(lo, h.i - 4), h.i, prefix=False)
+        if hyp is not None and h.kind == "present" and not (norm[hyp] == "ان" and find_phrase(
+                norm, cues.get("future_before", []), max(lo, hyp - 3), hyp, prefix=False) is not None):
+            return "hypothetical"  # but "من المقرر أن يحل": أن after a planning word is a plan
         fut = None if past_gov else find_phrase(norm, cues.get("future_before", []), max(lo, h.i - 6), h.i,
                                                 prefix=False)
         if fut is not None and not any(norm[k] in _CLAUSE_OPENERS for k in range(fut + 1, h.i)):
@@ -1170,7 +1182,8 @@ def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
     if small <= big and (len(small) >= 2 or a.sent_index == b.sent_index):
         return True
     sc, bc = (a, b) if len(ka) <= len(kb) else (b, a)
-    if len(small) >= 2 and small & big and _covered(sc.actors + sc.recipients, bc.actors + bc.recipients):
+    if len(small) >= 2 and small & big and _covered(sc.actors + sc.recipients, bc.actors + bc.recipients) and (
+            _family(a.type) == "MEET" or a.sent_index == b.sent_index):
         return True  # "زيارة إلى روسيا" and the meeting with Putin: a country stands for its leader
     if loose and len(ka & kb) >= min(2, len(small)):
         return True

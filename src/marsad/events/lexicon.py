@@ -65,6 +65,8 @@ class Trigger:
     not_near: Cue | None = None
     status: str | None = None
     exclude_raw: frozenset[str] = frozenset()
+    # prepositions that introduce the recipient for this trigger ("حل ضيفا على X": the host)
+    recipient_preps: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -196,7 +198,8 @@ class Lexicon:
         t = Trigger(id=e["id"], type=e["type"], mode=e.get("mode"), roles=e.get("roles", "agent"),
                     strength=float(e.get("strength", 0.7)), contexts=list(e.get("contexts") or []),
                     near=self._cue(e.get("near")), not_near=self._cue(e.get("not_near")), status=e.get("status"),
-                    exclude_raw=frozenset(strip_diacritics(w) for w in e.get("exclude_raw") or []))
+                    exclude_raw=frozenset(strip_diacritics(w) for w in e.get("exclude_raw") or []),
+                    recipient_preps=frozenset(normalize(w) for w in e.get("recipient_preps") or []))
         self.triggers.append(t)
         forms: dict[tuple[str, ...], str] = {}
         verb = e.get("verb") or {}
