@@ -404,3 +404,13 @@ def test_dated_permalink_fills_a_missing_publication_date(url: str, want: str | 
     html = (f"<html><head><title>ماكرون يستقبل ولي العهد</title></head><body><article><h1>ماكرون يستقبل ولي العهد"
             f"</h1><p>{P1}</p><p>{P2}</p></article></body></html>")
     assert extract_articles(_html_page(html, url))[0].published == want
+
+
+@pytest.mark.parametrize("lead,want", [
+    ("الدوحة / قنا/ اجتمع", "الدوحة / قنا/"),
+    ("أبوظبي في 20 مايو/ وام/ استقبل", "أبوظبي في 20 مايو/ وام/"),
+    ("مسقط في 15 سبتمبر /العُمانية/ استقبل", "مسقط في 15 سبتمبر /العُمانية/"),
+])
+def test_gulf_agency_datelines_with_slashes(lead: str, want: str) -> None:
+    art = extract_articles(_text_page(f"ماكرون يستقبل ولي العهد السعودي\n{lead} {P1}\n{P2}\n"))[0]
+    assert art.dateline == want

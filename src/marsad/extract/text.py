@@ -276,7 +276,13 @@ def _dateline_line(s: str, lx: Lexicon) -> bool:
     return _words(s) <= 6 and bool(lx.dateline_line.match(s)) and not _ends_sentence(s)
 
 
+_SLASH_DATELINE = re.compile(r"^\s*([^\d/()،,.:]{2,30}?)\s*(?:في\s+\d{1,2}\s+[^\s/]+(?:\s+\d{4})?\s*)?/\s*([^/]{2,20}?)\s*/")
+
+
 def _inline_dateline(first: str, lx: Lexicon) -> str | None:
+    ms = _SLASH_DATELINE.match(first)
+    if ms and normalize(ms.group(2)).strip() in lx.agencies:
+        return first[:ms.end()].strip()  # Gulf agencies: "الدوحة / قنا/", "أبوظبي في 20 مايو/ وام/"
     m = lx.dateline_prefix.match(first)
     if not m:
         return None
