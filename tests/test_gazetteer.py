@@ -132,6 +132,8 @@ def test_load_is_fast_from_cache(g: Gazetteer) -> None:
     ("استقبله أمير البلاد في قصر لوسيل.", "Lusail"),
     ("استقبل رئيس الوزراء ضيفه بمقر مجلس الوزراء بالعاصمة الإدارية الجديدة.", "New Administrative Capital"),
     ("وزار الوزير رئيس مجلس النواب في عين التينة.", "Ain el-Tineh"),
+    ("استقبل الرئيس ضيفه بمدينة العلمين الجديدة.", "New Alamein"),
+    ("استقبل الرئيس ضيفه في قصر الاتحادية.", "Heliopolis Palace"),
 ])
 def test_seats_of_power_are_places(g: Gazetteer, text: str, name: str) -> None:
     # agency copy names the palace or the seat instead of the city
