@@ -508,3 +508,19 @@ def test_foreign_names_in_another_transliteration(kb: ActorKB) -> None:
 def test_ruler_epithets_and_hadra_belong_to_the_mention(kb: ActorKB) -> None:
     ms = resolve_text("استقبل حضرة صاحب الجلالة السلطان هيثم بن طارق المعظم اليوم الرئيس اللبناني.", kb, "2025-09-15")
     assert _find(ms, "حضرة صاحب الجلالة السلطان هيثم بن طارق المعظم").entity.id == "haitham_bin_tariq"
+
+
+@pytest.mark.parametrize("text,surface,actor_id", [
+    ("الرباط - هنأ جلالة الملك رئيس جمهورية السنغال بمناسبة عيد استقلال بلاده.", "جلالة الملك", "mohammed_vi"),
+    ("الكويت - 4 - 11 (كونا) -- استقبل سمو أمير البلاد في قصر بيان اليوم وزير الخارجية المصري.", "سمو أمير البلاد",
+     "mishal_al_ahmad"),
+    ("عمان 12 آب (بترا)- تلقى جلالة الملك اتصالا هاتفيا من الرئيس الفرنسي.", "جلالة الملك", "abdullah_ii"),
+    ("الجزائر - استقبل رئيس الجمهورية اليوم وزير الخارجية الإيطالي.", "رئيس الجمهورية", "tebboune_abdelmadjid"),
+])
+def test_unnamed_head_of_the_datelines_country(kb: ActorKB, text: str, surface: str, actor_id: str) -> None:
+    assert _find(resolve_text(text, kb, "2025-11-04"), surface).entity.id == actor_id
+
+
+def test_bare_president_is_not_guessed_from_the_dateline(kb: ActorKB) -> None:
+    assert not any(m.text == "الرئيس" and m.entity for m in resolve_text("موسكو - قال الرئيس إن بلاده مستعدة.", kb,
+                                                                            "2025-11-04"))

@@ -205,6 +205,7 @@ class ActorKB:
         self._holders: dict[tuple[str, str], list[tuple[Office, Actor]]] = {}
         self._adj: dict[str, str] = {}  # normalised adjective form → ISO3
         self.role_fallbacks: dict[str, list[str]] = {}
+        self.agency_home: dict[str, str] = {}  # news agency code → its country ("بترا" → JOR)
         self._arab: set[str] = set()  # Arab League members: their people's names have standard spellings
         self._skel: dict[str, set[str]] | None = None  # skeleton → actor ids, built on first use
 
@@ -250,6 +251,8 @@ class ActorKB:
             self._index(form, Hit("post_honorific"))
         for role, alts in (doc.get("role_fallbacks") or {}).items():
             self.role_fallbacks[str(role)] = [str(a) for a in alts]
+        for word, iso in (doc.get("agency_home") or {}).items():
+            self.agency_home[normalize(str(word))] = str(iso)
         for key in ("stopwords", "given_names", "place_before", "state_prefixes", "anaphors"):
             if doc.get(key):
                 self.lists.setdefault(key, set()).update(normalize(str(w)) for w in doc[key])

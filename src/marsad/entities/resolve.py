@@ -76,6 +76,7 @@ class _Ctx:
     place_before: set[str] = field(default_factory=set)  # "في", "إلى" ...: a capital after them is a place
     state_prefix: set[str] = field(default_factory=set)  # "مملكة" in "وزير خارجية مملكة إسبانيا"
     anaphors: set[str] = field(default_factory=set)  # "المسؤول" in "المسؤول التونسي": refers back to a person
+    home: str | None = None  # the dateline's country: whose king an unnamed "جلالة الملك" is
     last_gov: tuple[int, Entity] | None = None  # the latest "government of X" mention, an antecedent too
     last_title: tuple[int, str] | None = None  # the latest bare title's role ("وزير الخارجية يبحث مع نظيره")
 
@@ -85,22 +86,45 @@ def resolve_article(article: Article, kb: ActorKB, ner: NER | None = None, gazet
     antecedents for the body ("الرئيس السوري" after a title naming Assad) but give no mentions (offsets are into
     the body)."""
     seed: list[tuple[int, Entity, Actor | None]] = []
+    home = _home(kb, article.text)
     if article.title:
-        _, tctx = _resolve(article.title, kb, article.published, None, None, None, [])
+        _, tctx = _resolve(article.title, kb, article.published, None, None, None, [], home)
         seed = [(-1, e, a) for _, e, a in tctx.seen]
-    mentions, _ = _resolve(article.text, kb, article.published, ner, gazetteer, article.sentences or None, seed)
+    mentions, _ = _resolve(article.text, kb, article.published, ner, gazetteer, article.sentences or None, seed,
+                           home)
     return mentions
+
+
+_HOME_ROLES = {"king", "emir", "sultan", "crown_prince"}
+
+
+def _home(kb: ActorKB, text: str) -> str | None:
+    """The country of a state agency's dateline ("عمان 12 آب (بترا)-", "الرباط - ...", "الكويت - 4 - 11 (كونا)"):
+    the agency code when there is one, else a country or capital as the first word."""
+    head = text[:160]
+    norm = [normalize(t) for _, _, t in tokens(head)][:24]
+    for k in range(len(norm)):
+        for n in (3, 2, 1):
+            iso = kb.agency_home.get(" ".join(norm[k:k + n]))
+            if iso:
+                return iso
+    for m in kb.raw_matches(head)[:1]:
+        if m.tok_start == 0:
+            c = next((h.ref for h in m.hits if h.type in ("country", "capital") and isinstance(h.ref, Country)), None)
+            if c is not None and c.iso3 != "OMN":  # bare "عمان" is Oman or Amman: not enough to go on
+                return c.iso3
+    return None
 
 
 def resolve_text(text: str, kb: ActorKB, day: str | None = None, ner: NER | None = None, gazetteer: Any = None,
                  sents: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Actor mentions of a text resolved on its own (``day``: the publication date, ISO)."""
-    return _resolve(text, kb, day, ner, gazetteer, sents, [])[0]
+    return _resolve(text, kb, day, ner, gazetteer, sents, [], _home(kb, text))[0]
 
 
 def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer: Any,
-             sents: list[tuple[int, int]] | None, seed: list[tuple[int, Entity, Actor | None]]
-             ) -> tuple[list[Mention], _Ctx]:
+             sents: list[tuple[int, int]] | None, seed: list[tuple[int, Entity, Actor | None]],
+             home: str | None = None) -> tuple[list[Mention], _Ctx]:
     toks = tokens(text)
     sents = sents or sentences(text)
     sent_of_tok, si = [], 0
@@ -111,7 +135,7 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
     ctx = _Ctx(text, (day or "")[:10] or None, toks, [normalize(t) for _, _, t in toks], sent_of_tok,
                seen=list(seed), stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()),
                place_before=kb.lists.get("place_before", set()), state_prefix=kb.lists.get("state_prefixes", set()),
-               anaphors=kb.lists.get("anaphors", set()))
+               anaphors=kb.lists.get("anaphors", set()), home=home)
     items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
     if ner is not None:
         items = _add_ner(items, ner, text, toks, sents, kb.lists.get("stopwords", set()),
@@ -437,6 +461,14 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
             best = next((e for _, e in reversed(same) if e.id), same[-1][1])
             m = _mention(ctx, start, end, "PERS", replace(best), "coref", role_text=role)
             return [m], j
+        tail = normalize(ctx.text[it.start:it.end]).split()[-1]
+        if not same and ctx.home and (role in _HOME_ROLES or tail in ("البلاد", "الدوله", "الجمهوريه")):
+            # agency copy: "هنأ جلالة الملك ...", "استقبل سمو أمير البلاد ..." under a Rabat or KUNA dateline
+            ent, actor, source = _office_entity(kb, ctx, role, ctx.home, start, end, it.t0)
+            if actor is not None:
+                m = _mention(ctx, start, end, "PERS", ent, "home", role_text=role)
+                ctx.seen.append((it.t0, m.entity, actor))
+                return [m], j
         return [], i + 1
     if not_current:  # a former or future holder, not named: not today's holder
         m = _mention(ctx, start, end, "PERS", _unresolved(ctx, start, end, role, of), "kb", role_text=role,
