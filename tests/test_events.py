@@ -337,3 +337,29 @@ def test_praise_in_a_later_sentence_is_not_the_signing(coder: Coder) -> None:
                                _at(text, "روسيا", "GPE", RUSSIA, 1)])
     evs = [e for e in scored(coder.code(art)) if e.type == "SUPPORT"]
     assert len(evs) == 2, [(names(e.actors), names(e.recipients)) for e in evs]
+
+
+def test_ministry_named_by_nationality_and_referred_back(coder: Coder) -> None:
+    text = ("طالبت وزارة الخارجية وشؤون المغتربين الروسية، في بيان صدر عنها اليوم، الرئيس التركي رجب طيب أردوغان "
+            "بالتدخل. ودعت الوزارة الرئيس السوري بشار الأسد إلى الحوار.")
+    rus = Entity("الروسية", "Russia", "روسيا", "country", "RUS")
+    art = article(text, extra=[_at(text, "الروسية", "NORP", rus)])
+    evs = [e for e in coder.code(art) if e.type == "REQUEST"]
+    assert {(tuple(names(e.actors)), tuple(names(e.recipients))) for e in evs} == {
+        (("Russia",), ("Recep Tayyip Erdogan",)), (("Russia",), ("Bashar al-Assad",))}
+
+
+def test_sidelines_meeting_in_the_hosts_city_is_a_visit(coder: Coder) -> None:
+    text = ("التقى الرئيس التركي رجب طيب أردوغان، على هامش أعمال القمة العربية المنعقدة في دمشق اليوم، "
+            "الرئيس السوري بشار الأسد.")
+    art = article(text, extra=[_at(text, "القمة العربية", "ORG", Entity("القمة العربية", "Arab League",
+                                                                        "جامعة الدول العربية", "organization")),
+                               _at(text, "دمشق", "LOC", None)])
+    (ev,) = [e for e in scored(coder.code(art)) if e.type == "CONSULT"]
+    assert names(ev.actors) == {"Recep Tayyip Erdogan"} and names(ev.recipients) == {"Bashar al-Assad"}
+    assert ev.mode == "visit"
+
+
+def test_faisal_is_not_an_arrival(coder: Coder) -> None:
+    text = "التقى الأمير فيصل بن فرحان الرئيس السوري بشار الأسد."
+    assert not [e for e in coder.code(article(text)) if e.trigger == "consult.arrive"]

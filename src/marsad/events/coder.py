@@ -35,6 +35,10 @@ _CLAUSE_OPENERS = {"ما", "الذي", "التي", "الذين", "حيث", "بع
 _VICTIMS = {"شخص", "اشخاص", "شخصا", "مدنيين", "مدنيون", "مواطنين", "مواطنون", "جنود", "جنديا", "جندي", "سكان",
             "اطفال", "نساء", "قتلي", "ضحايا", "مدنيا", "مواطنا", "ركاب", "رهاين", "مصلين", "زوار", "سياح", "عمال"}
 _TITLE_NOUNS = {"نظيره", "نظيرته", "نظيرها", "نظيرهم", "المسوول", "الضيف", "الوزير", "الرييس", "الزاير", "المبعوث", "الموفد", "رييس", "وزير", "الامير", "الملك"}
+_OFFICE_STEMS = ("وزار", "خارجي", "رئاس", "سفار")
+_OFFICE_BACKREF = {"الوزاره", "الخارجيه", "الرئاسه", "السفاره"}
+_ADVERBIAL_OPENERS = {"علي", "في", "خلال", "عقب", "اثر", "بعد", "قبل", "لدي", "اليوم", "امس", "مساء", "صباح", "يوم",
+                      "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "بمناسبه", "وذلك"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
 _NOT_MODIFIER = {"الي", "الى", "الا", "الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
@@ -239,6 +243,7 @@ class Coder:
         self._verb_starts: set[int] = set()
         self._last_actor: Entity | None = None
         self._article_mentions = mentions
+        self._last_office: Entity | None = None  # the ministry/presidency last named, for "الوزارة" after it
         cands: list[Candidate] = []
         for si, (s, e) in enumerate(sents):
             cands.extend(self._code_sentence(article, text, s, e, si, mentions, in_title=False))
@@ -400,6 +405,10 @@ class Coder:
                     grp = Entity(text=m.text, name=surface, name_ar=m.text, kind="group",
                                  country=ent.country if ent is not None else None)
                     args.append(Arg(m.start, m.end, t0, t1, [grp], "AGENT"))
+                elif ent is not None and ent.kind == "country" and (head := self._office_head(norm, t0)) is not None:
+                    # "وزارة الخارجية وشؤون المغتربين الأردنية": a state body named by its nationality is the state
+                    args.append(Arg(toks[head][0], m.end, head, t1, [ent], "GPE"))
+                    self._last_office = ent
                 elif ent is not None and ent.kind == "country":
                     prev_w = norm[t0 - 1] if t0 > 0 else ""
                     ref = None
@@ -430,6 +439,9 @@ class Coder:
             is_place = label == "LOC" or (place is not None and prep)
             if ent is None and not is_place:
                 continue
+            if ent is not None and ent.kind == "country" and not is_place and \
+                    normalize(m.text).split()[0].lstrip("و").removeprefix("ال").startswith(_OFFICE_STEMS):
+                self._last_office = ent
             args.append(Arg(m.start, m.end, t0, t1, [ent] if ent else [], label, place, is_place))
         covered = {k for a in args for k in range(a.t0, a.t1)}
         k = 0
@@ -442,6 +454,11 @@ class Coder:
             nxt = norm[k + 1] if k + 1 < len(norm) else ""
             if (bare in _PLURALS or w in _PLURALS) and nxt not in _NOT_PAIR:
                 args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [], "PLURAL", plural=True))
+                k += 1
+                continue
+            if bare in _OFFICE_BACKREF and self._last_office is not None:
+                # "ودعت الوزارة": the ministry named before (pro-form of a state body)
+                args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [self._last_office], "GPE"))
                 k += 1
                 continue
             n, kind = self.lex.agent_at(norm, k)
@@ -486,7 +503,8 @@ class Coder:
                 norm[lo - 1] in ("-", "—", "–") and lo > 1 and norm[lo - 2] in ("-", ")", "—", "–")):
             lo -= 1  # "(كونا) -- استقبل": a dateline is not the subject
         hi = h.i + h.n
-        while hi < len(norm) and hi - h.i < 28 and norm[hi] not in _STOP:
+        paren0 = self._parentheticals(norm, hi, min(len(norm), hi + 60))  # adverbials do not use up the window
+        while hi < len(norm) and hi - h.i - sum(1 for k in paren0 if k < hi) < 28 and norm[hi] not in _STOP:
             if hi in self._verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in (
                     "،", ",", "حيث", "ثم", "وحيث")):
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
@@ -616,19 +634,29 @@ class Coder:
                 subjects = [speaker[-1]]
         anchor = max([h.i + h.n] + [a.t1 for a in subjects if a.t0 > h.i])
         preset = bool(objects)
+        # an adverbial set off by commas after the verb ("التقى X، على هامش القمة العربية في بغداد، Y") neither
+        # holds the object nor keeps it away
+        paren = self._parentheticals(norm, anchor, hi)
+
+        def gap_out(a: int, b: int) -> int:
+            return gap(a, b) - sum(1 for k in range(a, b) if k in paren)
+
         for a in rest:
             if a in subjects or preset:
+                continue
+            if a.t0 in paren and prep(a) != "مع":
                 continue
             if not objects:
                 direct = prep(a) not in _PREPS or prep(a) in partner_preps or prep(a) == "ل" or prep(a) in to_preps
                 if t.type == "MOBILIZE" and a.label == "AGENT":
                     continue  # the forces moved are the instrument, not a party
-                if gap(anchor, a.t0) <= 10 and direct and (t.roles != "symmetric" or prep(a) in partner_preps
-                                                           or gap(anchor, a.t0) <= 3 or (verbal and subjects)):
+                if gap_out(anchor, a.t0) <= 10 and direct and (
+                        t.roles != "symmetric" or prep(a) in partner_preps or gap_out(anchor, a.t0) <= 3
+                        or (verbal and subjects)):
                     objects.append(a)
                 elif governed_by_with(a) and gap(anchor, a.t0) <= 20:
                     objects.append(a)
-                elif gap(anchor, a.t0) > 10:
+                elif gap_out(anchor, a.t0) > 10:
                     break
             elif coordinated(objects[-1], a):
                 objects.append(a)
@@ -826,16 +854,17 @@ class Coder:
                 if (find_phrase(norm, self.lex.multilateral, h.i, h.i + h.n + 4) is not None
                         or len(actors) >= 3):
                     mode = "multilateral"
-            if mode is None and find_phrase(norm, self.lex.third_party, lo, hi) is not None and n_parts == 2:
-                mode = "third-party"
             if mode is None and location is not None and location.country and not directional:
                 local = [x for x in actors if x.country == location.country]
                 foreign = [x for x in actors if x.country and x.country != location.country]
                 if local and foreign:
+                    # a bilateral meeting in one party's country, on the sidelines of a summit or not: a visit
                     mode = "visit"
                     actors, recipients, directional = foreign, local, True
                 elif foreign and len(foreign) >= 2 and not local:
                     mode = "third-party"
+            if mode is None and find_phrase(norm, self.lex.third_party, lo, hi) is not None and n_parts == 2:
+                mode = "third-party"
 
         covered = {k for a in args for k in range(a.t0, a.t1)}
         status = self._status(article, text, toks, norm, h, lo, hi, in_title, covered)
@@ -859,6 +888,32 @@ class Coder:
                          directional and bool(recipients), h.start, h.end, extra={"phone": phone})
 
     # ----------------------------------------------------------------------------- helpers
+    @staticmethod
+    def _parentheticals(norm: list[str], lo: int, hi: int) -> set[int]:
+        """Token indices of comma-delimited adverbials ("، على هامش ...،", "، في بيان ...،", "، اليوم الأحد،")."""
+        out: set[int] = set()
+        k = lo
+        while k < hi:
+            if norm[k] in ("،", ",") and k + 1 < hi and norm[k + 1] in _ADVERBIAL_OPENERS:
+                end = next((j for j in range(k + 1, min(hi, k + 22)) if norm[j] in ("،", ",")), None)
+                if end is not None:
+                    out.update(range(k, end + 1))
+                    k = end
+                    continue
+            k += 1
+        return out
+
+    @staticmethod
+    def _office_head(norm: list[str], t0: int) -> int | None:
+        """The head of a state-body phrase ending at a nationality adjective: "وزارة الخارجية [وشؤون المغتربين]"."""
+        for k in range(t0 - 1, max(-1, t0 - 6), -1):
+            w = norm[k]
+            if w in ("وزاره", "ووزاره"):
+                return k
+            if not (w.startswith(("ال", "و")) and len(w) > 3):
+                return None
+        return None
+
     @staticmethod
     def _victim(e: Entity) -> bool:
         words = normalize(e.text or "").split()
