@@ -524,3 +524,10 @@ def test_unnamed_head_of_the_datelines_country(kb: ActorKB, text: str, surface: 
 def test_bare_president_is_not_guessed_from_the_dateline(kb: ActorKB) -> None:
     assert not any(m.text == "الرئيس" and m.entity for m in resolve_text("موسكو - قال الرئيس إن بلاده مستعدة.", kb,
                                                                             "2025-11-04"))
+
+
+def test_family_name_and_title_after_a_royal_name(kb: ActorKB) -> None:
+    t = ("تلقى صاحب السمو الملكي الأمير محمد بن سلمان بن عبدالعزيز آل سعود ولي العهد رئيس مجلس الوزراء، اتصالاً "
+         "هاتفياً اليوم.")
+    m = _find(resolve_text(t, kb, "2025-10-06"), "صاحب السمو الملكي الأمير محمد بن سلمان بن عبدالعزيز آل سعود ولي العهد")
+    assert m.entity.name == "Mohammed bin Salman"

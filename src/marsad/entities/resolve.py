@@ -332,10 +332,16 @@ def _surname_mention(ctx: _Ctx, start: int, it: Item, role: str | None) -> tuple
 
 
 def _epithets(ctx: _Ctx, items: list[Item], k: int) -> tuple[int, int]:
-    """(end offset, next item) past epithets right after item k's name ("... بن طارق المعظم")."""
-    end, nxt = items[k].end, k + 1
-    while nxt < len(items) and items[nxt].has("post_honorific") and _adjacent(ctx, items[nxt - 1], items[nxt]):
-        end, nxt = items[nxt].end, nxt + 1
+    """(end offset, next item) past the family name and epithets right after item k's name: "محمد بن سلمان بن
+    عبدالعزيز آل سعود", "هيثم بن طارق المعظم"."""
+    end, nxt, t = items[k].end, k + 1, items[k].t1
+    if t + 1 < len(ctx.toks) and ctx.norm[t] == "ال" and ctx.norm[t + 1].isalpha() \
+            and ctx.sent_of_tok[t + 1] == ctx.sent_of_tok[t]:  # "آل" (the house of) folds to "ال"
+        end, t = ctx.toks[t + 1][1], t + 2
+        while nxt < len(items) and items[nxt].t0 < t:
+            nxt += 1
+    while nxt < len(items) and items[nxt].has("post_honorific") and items[nxt].t0 == t:
+        end, t, nxt = items[nxt].end, items[nxt].t1, nxt + 1
     return end, nxt
 
 
@@ -594,8 +600,10 @@ def _person(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     if it.has("nationality") and not known:
         return None  # "السوداني": the adjective, unless the person was named in full before
     (end, nxt), role = _epithets(ctx, items, i), None
+    last = items[nxt - 1] if nxt - 1 > i else it
+    last_t1 = next((k + 1 for k, (_, e, _t) in enumerate(ctx.toks) if e == end), last.t1)
     # a title in apposition after the name ("فيصل بن فرحان وزير الخارجية") belongs to this mention
-    if nxt < len(items) and _adjacent(ctx, it, items[nxt], allow_punct=True) and items[nxt].has("title") \
+    if nxt < len(items) and _adjacent(ctx, last_t1, items[nxt], allow_punct=True) and items[nxt].has("title") \
             and not items[nxt].clitic:
         t_role = str(items[nxt].get("title")[0].ref)
         after = items[nxt + 1] if nxt + 1 < len(items) else None
