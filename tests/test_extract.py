@@ -414,3 +414,10 @@ def test_dated_permalink_fills_a_missing_publication_date(url: str, want: str | 
 def test_gulf_agency_datelines_with_slashes(lead: str, want: str) -> None:
     art = extract_articles(_text_page(f"ماكرون يستقبل ولي العهد السعودي\n{lead} {P1}\n{P2}\n"))[0]
     assert art.dateline == want
+
+
+@pytest.mark.parametrize("title", ["ماكرون يستقبل ولي العهد السعودي في باريس - اليوم السابع",
+                                   "هسبريس - ماكرون يستقبل ولي العهد السعودي في باريس"])
+def test_site_name_beside_the_headline_in_html_title(title: str) -> None:
+    html = f"<html><head><title>{title}</title></head><body><div><p>{P1}</p><p>{P2}</p></div></body></html>"
+    assert extract_articles(_html_page(html))[0].title == "ماكرون يستقبل ولي العهد السعودي في باريس"

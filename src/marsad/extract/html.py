@@ -199,6 +199,14 @@ def _strip_site(title: str, site: str | None, host: str | None) -> str:
             # a short tail after a pipe is the site's name; after a dash it may be part of the headline
             if sep in (" | ", " :: ") and len(tail.split()) <= 3 < len(head.split()):
                 return head.strip()
+            # "Headline - اليوم السابع", "هسبريس - Headline": a site name of one to three words beside a full
+            # headline, on a page that names no site (no og:site_name, no URL)
+            if not site and not host and sep == " - " and title.count(sep) == 1 and not re.search(r"\d", title):
+                first, last = title.split(sep)
+                if len(last.split()) <= 3 and len(first.split()) >= 5:
+                    return first.strip()
+                if len(first.split()) <= 2 and len(last.split()) >= 5:
+                    return last.strip()
     return title
 
 
