@@ -421,3 +421,9 @@ def test_gulf_agency_datelines_with_slashes(lead: str, want: str) -> None:
 def test_site_name_beside_the_headline_in_html_title(title: str) -> None:
     html = f"<html><head><title>{title}</title></head><body><div><p>{P1}</p><p>{P2}</p></div></body></html>"
     assert extract_articles(_html_page(html))[0].title == "ماكرون يستقبل ولي العهد السعودي في باريس"
+
+
+def test_publication_stamp_wins_over_the_update_stamp_under_it() -> None:
+    page = ("ماكرون يستقبل ولي العهد السعودي\nنشر في: 03 نوفمبر 2025 - 14:20\nآخر تحديث: 05 نوفمبر 2025 - 16:02\n"
+            f"{P1}\n{P2}\n")
+    assert extract_articles(_text_page(page))[0].published == "2025-11-03"

@@ -25,6 +25,8 @@ _DOMAIN = re.compile(r"(?<![\w.@-])((?:www\.)?[a-z0-9][a-z0-9-]{1,62}(?:\.[a-z0-
                      r"ae|ma|dz|tn|eg|sa|iq|sy|lb|jo|ps|qa|kw|om|ye|ly|sd|bh|mr|tv|co|me|io|fr|uk|tr|ru|de|online|"
                      r"press|site|media))(?![\w-])", re.I)
 _PUBLISH_WORDS = re.compile(r"نشر|تاريخ|تحديث|published|updated|posted|date", re.I)
+_PUBLISHED = re.compile(r"نشر|published|posted|publié", re.I)
+_UPDATED = re.compile(r"تحديث|محدث|عدل|updated|modified|mis à jour", re.I)
 
 
 @dataclass
@@ -424,6 +426,15 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
         if block.long_chars() < min_chars:
             continue
         stamp = block.before[-1] if block.before and block.before[-1].kind == STAMP else None
+        if stamp is not None:
+            # "نشر في: 3 نوفمبر" above "آخر تحديث: 5 نوفمبر": the publication, not the update
+            run = []
+            for ln in reversed(block.before):
+                if ln.kind != STAMP:
+                    break
+                run.insert(0, ln)
+            if len(run) > 1:
+                stamp = next((ln for ln in run if _PUBLISHED.search(ln.text) and not _UPDATED.search(ln.text)), stamp)
         first = next(i for i, x in enumerate(block.lines) if x.kind == TEXT and x.long)
         head = [x.text for x in block.lines[:first] if x.kind == TEXT]
         if not any(_title_ok(h, lx) for h in head) and _headline_first(block, first, lx):
