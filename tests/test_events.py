@@ -363,3 +363,25 @@ def test_sidelines_meeting_in_the_hosts_city_is_a_visit(coder: Coder) -> None:
 def test_faisal_is_not_an_arrival(coder: Coder) -> None:
     text = "التقى الأمير فيصل بن فرحان الرئيس السوري بشار الأسد."
     assert not [e for e in coder.code(article(text)) if e.trigger == "consult.arrive"]
+
+
+def test_subject_carried_into_the_next_sentence(coder: Coder) -> None:
+    text = ("وصل الرئيس التركي رجب طيب أردوغان إلى دمشق صباح اليوم. وأجرى مباحثات مع الرئيس السوري بشار الأسد "
+            "في قصر الشعب. وأعلن عن تقديم بلاده منحة بقيمة عشرين مليون دولار لدعم الجيش السوري.")
+    art = article(text, extra=[_at(text, "دمشق", "LOC", None)])
+    evs = scored(coder.code(art))
+    consult = [e for e in evs if e.type == "CONSULT"]
+    assert len(consult) == 1 and names(consult[0].actors) == {"Recep Tayyip Erdogan"}
+    assert "Bashar al-Assad" in names(consult[0].recipients)
+    (aid,) = [e for e in evs if e.type == "AID"]
+    assert names(aid.actors) == {"Recep Tayyip Erdogan"} and aid.recipients
+
+
+def test_fronted_call_phrase_and_honorific_pronoun(coder: Coder) -> None:
+    text = ("وفي اتصال هاتفي مع نظيره السوري بشار الأسد، اليوم الثلاثاء، استعرض الرئيس الروسي فلاديمير بوتين "
+            "مستجدات الأوضاع. كما تلقى فخامته اتصالا من الرئيس التركي رجب طيب أردوغان.")
+    evs = [e for e in scored(coder.code(article(text))) if e.type == "CONSULT"]
+    pairs = {(tuple(sorted(names(e.actors))), tuple(sorted(names(e.recipients)))) for e in evs}
+    assert all(e.mode == "phone" for e in evs)
+    assert (("Vladimir Putin",), ("Bashar al-Assad",)) in pairs
+    assert (("Recep Tayyip Erdogan",), ("Vladimir Putin",)) in pairs

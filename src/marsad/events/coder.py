@@ -39,6 +39,7 @@ _OFFICE_STEMS = ("وزار", "خارجي", "رئاس", "سفار")
 _OFFICE_BACKREF = {"الوزاره", "الخارجيه", "الرئاسه", "السفاره"}
 _ADVERBIAL_OPENERS = {"علي", "في", "خلال", "عقب", "اثر", "بعد", "قبل", "لدي", "اليوم", "امس", "مساء", "صباح", "يوم",
                       "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "بمناسبه", "وذلك"}
+_HONORIFIC_PRONOUNS = {"سموه", "معاليه", "فخامته", "سيادته", "جلالته", "دولته", "سعادته"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
 _NOT_MODIFIER = {"الي", "الى", "الا", "الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
@@ -242,6 +243,7 @@ class Coder:
         self._event_persons: list[Entity] = []
         self._verb_starts: set[int] = set()
         self._last_actor: Entity | None = None
+        self._last_actor_si = -9
         self._article_mentions = mentions
         self._last_office: Entity | None = None  # the ministry/presidency last named, for "الوزارة" after it
         cands: list[Candidate] = []
@@ -305,7 +307,7 @@ class Coder:
                 if not in_title and c.type in ("CONSULT", "AGREE", "SUPPORT") and c.status != "negated":
                     self._event_persons.extend(x for x in c.actors + c.recipients if x.kind == "person")
                     if c.actors and c.actors[0].kind == "person":
-                        self._last_actor = c.actors[0]
+                        self._last_actor, self._last_actor_si = c.actors[0], si
         # a nominal trigger in a sentence already about a planned event is planned too ("يعقبها التوقيع")
         future_seen = historical_seen = False
         future_end = 0
@@ -569,7 +571,8 @@ class Coder:
         topic = topic - to_preps
         if t.type in ("CONSULT", "AGREE", "SUPPORT", "AID", "COOPERATE"):
             before = [a for a in before if a.kind != "security"]
-            after = [a for a in after if a.kind != "security"]
+            # forces do not act in diplomacy or aid, but a state's army receives aid ("منحة لدعم الجيش اللبناني")
+            after = [a for a in after if a.kind != "security" or t.type == "AID"]
         rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من")]
         before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
         if verbal and h.i > 0 and norm[h.i - 1] in _RELATIVE and before_ok and gap(before_ok[-1].t1, h.i - 1) <= 2:
@@ -668,6 +671,13 @@ class Coder:
                 if prep(a) == "مع" or (prep(a) == "بين" and not verbal):
                     objects.append(a)
                     break
+        if not subjects and objects and h.kind in ("noun", "form") and 0 < h.i - lo <= 1 and \
+                norm[h.i - 1] in ("في", "وفي", "خلال", "وخلال"):
+            # "وفي اتصال هاتفي مع X، اليوم، استعرض Y ...": a fronted phrase; the subject follows the verb after it
+            later = [a for a in parts if a.t0 >= objects[-1].t1 and a not in objects and prep(a) not in _PREPS
+                     and a.entities and a.entities[0].kind in ("person", "country", "organization")]
+            if later:
+                subjects = [later[0]]
         # "قال X ... في مؤتمر صحفي مشترك مع Y": with a partner and no subject, the sentence's earlier person is the
         # other party
         if objects and not subjects and t.roles in ("symmetric", "agent") and any(prep(a) == "مع" for a in objects):
@@ -710,6 +720,17 @@ class Coder:
                     k += 1
         subj_e = self._expand(subjects, h.start)
         obj_e = self._expand(objects, h.start)
+        if not subj_e and not in_title and self._last_actor is not None and t.type in DYADIC:
+            # Arabic drops a subject already known: "ووصل X إلى بيروت. وأجرى مباحثات مع Y" (a sentence opening with
+            # و + a verb carries the last actor on), and "تلقى سموه اتصالا" names him by an honorific pronoun
+            first = norm[lo] if lo < len(norm) else ""
+            lv0 = h.kind in ("noun", "form") and self._light_verb(norm, lo, lo + 1)
+            dropped = lo == 0 and first[:1] == "و" and (h.i == 0 and h.kind == "past" or lv0) and \
+                self._last_actor_si == si - 1 and not any(a.t0 < h.i for a in parts)
+            honor = any(norm[k] in _HONORIFIC_PRONOUNS for k in range(lo, min(len(norm), h.i + h.n + 2)))
+            if dropped or honor:
+                subj_e = [self._last_actor]
+                obj_e = [x for x in obj_e if entity_key(x) != entity_key(self._last_actor)]
         pron = h.i + h.n < len(norm) and norm[h.i + h.n] in ("به", "بها", "بهم", "بهما", "له", "لها", "لهم", "اليه")
         if pron and not obj_e and self._last_in_sentence is not None and self._last_in_sentence[0] == (s, e):
             prev_subj, prev_obj = self._last_in_sentence[1]
@@ -1309,6 +1330,16 @@ def _absorb(keep: Candidate, other: Candidate) -> None:
                 _adopt_roles(keep, other)
     if not keep.directional and other.directional and keep.sent_index == other.sent_index:
         _adopt_roles(keep, other)
+    if keep.type == other.type == "CONSULT" and keep.directional:
+        # "وصل X إلى بيروت. وأجرى مباحثات مع سلام": the host named later stands in for his country
+        for y in other.actors + other.recipients:
+            if y.kind != "person" or not y.country or any(entity_key(y) == entity_key(z)
+                                                          for z in keep.actors + keep.recipients):
+                continue
+            for i, x in enumerate(keep.recipients):
+                if x.kind == "country" and x.country == y.country:
+                    keep.recipients[i] = y
+                    break
     known = {entity_key(e) for e in keep.actors + keep.recipients}
     for e in other.actors:
         if entity_key(e) not in known and keep.sent_index == other.sent_index:
