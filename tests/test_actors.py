@@ -531,3 +531,10 @@ def test_family_name_and_title_after_a_royal_name(kb: ActorKB) -> None:
          "هاتفياً اليوم.")
     m = _find(resolve_text(t, kb, "2025-10-06"), "صاحب السمو الملكي الأمير محمد بن سلمان بن عبدالعزيز آل سعود ولي العهد")
     assert m.entity.name == "Mohammed bin Salman"
+
+
+def test_collective_presidencies(kb: ActorKB) -> None:
+    ms = resolve_text("وقال رئيس المجلس الرئاسي الليبي إن الاتفاق مهم.", kb, "2025-06-01")
+    assert _find(ms, "رئيس المجلس الرئاسي الليبي").entity.id == "menfi_mohamed"
+    ms = resolve_text("وقال رئيس مجلس القيادة الرئاسي اليمني إن الاتفاق مهم.", kb, "2025-06-01")
+    assert _find(ms, "رئيس مجلس القيادة الرئاسي اليمني").entity.id == "alimi_rashad"
