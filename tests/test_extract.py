@@ -427,3 +427,13 @@ def test_publication_stamp_wins_over_the_update_stamp_under_it() -> None:
     page = ("ماكرون يستقبل ولي العهد السعودي\nنشر في: 03 نوفمبر 2025 - 14:20\nآخر تحديث: 05 نوفمبر 2025 - 16:02\n"
             f"{P1}\n{P2}\n")
     assert extract_articles(_text_page(page))[0].published == "2025-11-03"
+
+
+def test_source_lines_part_the_items_of_a_digest_page() -> None:
+    page = ("موجز الأخبار\nماكرون يستقبل ولي العهد السعودي في باريس\n" + P1 + "\nالمصدر: الوفاق\n"
+            "الكويت ترسل طائرة مساعدات إغاثية إلى لبنان\nأرسلت دولة الكويت، اليوم الثلاثاء، طائرة محملة بأربعين طنا "
+            "من المساعدات الطبية والغذائية إلى لبنان ضمن الجسر الجوي.\nالمصدر: القبس\n")
+    arts = extract_articles(_text_page(page))
+    assert [a.title for a in arts] == ["ماكرون يستقبل ولي العهد السعودي في باريس",
+                                       "الكويت ترسل طائرة مساعدات إغاثية إلى لبنان"]
+    assert all("المصدر" not in a.text for a in arts)

@@ -18,7 +18,9 @@ from .lexicon import Lexicon, lexicon
 from .stamps import find_date, has_time, stamp_date
 
 BLANK, TEXT, UI, TICKER, CRUMB, RELATED, STAMP = "blank", "text", "ui", "ticker", "crumb", "related", "stamp"
-STRUCTURAL = (TICKER, CRUMB, RELATED, STAMP)
+SOURCE = "source"  # "المصدر: الوفاق" closes a story: on digest pages it parts one item from the next
+STRUCTURAL = (TICKER, CRUMB, RELATED, STAMP, SOURCE)
+_SOURCE_LINE = re.compile(r"^\W*(?:المصدر|مصدر الخبر|source)\s*[:：]\s*\S", re.I)
 _TERMINAL = ".!?؟"
 _CLOSERS = "\"'”»)]’ \u00a0"
 _DOMAIN = re.compile(r"(?<![\w.@-])((?:www\.)?[a-z0-9][a-z0-9-]{1,62}(?:\.[a-z0-9-]{2,})*\.(?:com|net|org|info|news|"
@@ -153,6 +155,8 @@ def classify(raw_line: str, lx: Lexicon) -> Line:
         rel, inline = _is_related(n, lx)
         if rel:
             return Line(UI if inline else RELATED, raw)
+        if len(raw) <= 80 and _SOURCE_LINE.match(n):
+            return Line(SOURCE, raw)
         if "(@" in raw and lx.ui_patterns.search(n):
             return Line(UI, raw)  # an embedded tweet's signature carries a date but is no publication stamp
         st = stamp_date(raw, n)
