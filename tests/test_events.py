@@ -385,3 +385,56 @@ def test_fronted_call_phrase_and_honorific_pronoun(coder: Coder) -> None:
     assert all(e.mode == "phone" for e in evs)
     assert (("Vladimir Putin",), ("Bashar al-Assad",)) in pairs
     assert (("Recep Tayyip Erdogan",), ("Vladimir Putin",)) in pairs
+
+
+def test_earlier_arrival_and_signing_between_the_two_countries(coder: Coder) -> None:
+    text = ("عقد الرئيس السوري بشار الأسد والرئيس الروسي فلاديمير بوتين، اليوم، قمة ثنائية في دمشق. "
+            "وفي ختام المباحثات، تم التوقيع على عدد من مذكرات التفاهم بين البلدين. "
+            "وكان بوتين قد وصل إلى دمشق مساء أمس في زيارة رسمية.")
+    art = article(text, extra=[_at(text, "دمشق", "LOC", None), _at(text, "دمشق", "LOC", None, 1)])
+    evs = scored(coder.code(art))
+    consult = [e for e in evs if e.type == "CONSULT"]
+    assert len(consult) == 1 and names(consult[0].actors) == {"Vladimir Putin"}, consult
+    (sign,) = [e for e in evs if e.type == "SUPPORT"]
+    assert {x.country for x in sign.actors} == {"SYR", "RUS"}
+
+
+def test_headline_with_states_restates_the_officials_event(coder: Coder) -> None:
+    text = "اتفق الرئيس الروسي فلاديمير بوتين ونظيره التركي رجب طيب أردوغان، اليوم، على تعزيز التعاون."
+    title = "روسيا وتركيا تتفقان على تعزيز التعاون"
+    art = article(text, title=title)
+    art.mentions = sorted(art.mentions, key=lambda m: m.start)
+    orig = coder.res.mentions_for
+    coder.res.mentions_for = lambda t, p, a: [_at(t, "روسيا", "GPE", RUSSIA), _at(t, "تركيا", "GPE", TURKEY)]  # type: ignore[method-assign]
+    try:
+        evs = [e for e in coder.code(art) if e.type == "AGREE"]
+    finally:
+        coder.res.mentions_for = orig  # type: ignore[method-assign]
+    assert len(evs) == 1
+
+
+def test_hosted_meeting_of_many_states_is_multilateral(coder: Coder) -> None:
+    text = "استضافت العاصمة الروسية موسكو، اليوم، اجتماعا لوزراء خارجية روسيا وتركيا وسوريا وإيران."
+    syria = Entity("سوريا", "Syria", "سوريا", "country", "SYR")
+    iran = Entity("إيران", "Iran", "إيران", "country", "IRN")
+    art = article(text, extra=[_at(text, "روسيا", "GPE", RUSSIA), _at(text, "تركيا", "GPE", TURKEY),
+                               _at(text, "سوريا", "GPE", syria), _at(text, "إيران", "GPE", iran)])
+    (ev,) = [e for e in scored(coder.code(art)) if e.type == "CONSULT"]
+    assert ev.mode == "multilateral" and len(ev.actors) >= 3 and not ev.recipients
+
+
+def test_standing_by_as_a_noun(coder: Coder) -> None:
+    text = "وأكد الرئيس الروسي فلاديمير بوتين، اليوم، وقوف روسيا إلى جانب تركيا في مواجهة التحديات."
+    art = article(text, extra=[_at(text, "روسيا", "GPE", RUSSIA), _at(text, "تركيا", "GPE", TURKEY)])
+    (ev,) = [e for e in scored(coder.code(art)) if e.type == "SUPPORT"]
+    assert names(ev.actors) & {"Russia", "Vladimir Putin"} and names(ev.recipients) == {"Turkey"}
+
+
+def test_one_signing_ceremony_told_in_parts_and_a_scheduled_signing(coder: Coder) -> None:
+    text = ("ترأس الرئيس الروسي فلاديمير بوتين والرئيس التركي رجب طيب أردوغان، اليوم، مراسم التوقيع على "
+            "اتفاقيات بين روسيا وتركيا. كما تم التوقيع كذلك على مذكرة تفاهم حول المشاورات السياسية بين البلدين.")
+    art = article(text, extra=[_at(text, "روسيا", "GPE", RUSSIA), _at(text, "وتركيا", "GPE", TURKEY)])
+    assert len([e for e in scored(coder.code(art)) if e.type == "SUPPORT"]) == 1
+    text2 = "ومن المقرر عقد جلسة مباحثات بين الرئيسين بوتين وأردوغان، يعقبها التوقيع على عدد من الاتفاقيات."
+    evs = coder.code(article(text2))
+    assert evs and all(e.type == "AGREE" and e.status == "future" for e in evs if e.type in ("AGREE", "SUPPORT"))

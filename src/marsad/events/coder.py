@@ -39,6 +39,8 @@ _OFFICE_STEMS = ("وزار", "خارجي", "رئاس", "سفار")
 _OFFICE_BACKREF = {"الوزاره", "الخارجيه", "الرئاسه", "السفاره"}
 _ADVERBIAL_OPENERS = {"علي", "في", "خلال", "عقب", "اثر", "بعد", "قبل", "لدي", "اليوم", "امس", "مساء", "صباح", "يوم",
                       "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "بمناسبه", "وذلك"}
+_SIGNING = {"support.sign", "support.conclude", "support.agreement_signed"}
+_COUNTRY_PAIRS = {"البلدين", "البلدان", "للبلدين", "بالبلدين", "الدولتين", "الدولتان", "للدولتين"}
 _HONORIFIC_PRONOUNS = {"سموه", "معاليه", "فخامته", "سيادته", "جلالته", "دولته", "سعادته"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
@@ -454,6 +456,12 @@ class Coder:
             w = norm[k]
             bare = w[1:] if w[:1] in "وف" and len(w) > 4 else w
             nxt = norm[k + 1] if k + 1 < len(norm) else ""
+            if bare in _COUNTRY_PAIRS and k > 0 and norm[k - 1] == "بين" and self._pair(toks[k][0]):
+                # "بين البلدين": the two leaders already named, for their states (only after بين: "تجمع البلدين",
+                # "وزيرا دفاع البلدين" are not parties)
+                args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [], "PLURAL", plural=True, kind="countries"))
+                k += 1
+                continue
             if (bare in _PLURALS or w in _PLURALS) and nxt not in _NOT_PAIR:
                 args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [], "PLURAL", plural=True))
                 k += 1
@@ -495,8 +503,9 @@ class Coder:
                    args: list[Arg], h: Hit, s: int, e: int, si: int, in_title: bool) -> Candidate | None:
         t = h.trigger
         if t.type == "CONSULT" and h.kind == "noun" and h.i > 0 and norm[h.i].startswith(("ال", "وال")) and \
-                norm[h.i - 1] in ("خلال", "اثناء", "وخلال", "عقب", "وعقب", "بعد", "قبل"):
-            return None  # "أكد خلال الاتصال أن ...": the call already told, not a new one
+                norm[h.i - 1] in ("خلال", "اثناء", "وخلال", "عقب", "وعقب", "بعد", "قبل", "ختام", "نهايه", "مستهل",
+                                  "بدايه", "اعقاب", "واثناء"):
+            return None  # "أكد خلال الاتصال أن ...", "في ختام المباحثات": the meeting already told, not a new one
         if h.kind in ("noun", "form") and h.i > 0 and (norm[h.i - 1] in _DEMONSTRATIVES or (
                 h.i > 1 and norm[h.i - 2] in _DEMONSTRATIVES and norm[h.i - 1] in ("اول", "اخر", "ثاني", "ثالث"))):
             return None  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
@@ -718,6 +727,10 @@ class Coder:
                 while k < len(parts) and coordinated(parts[k - 1], parts[k]):
                     subjects.append(parts[k])
                     k += 1
+        if _family(t.type) == "MEET":
+            # "المباحثات بين البلدين" restates the leaders' meeting already coded: not a meeting of the states
+            subjects = [a for a in subjects if a.kind != "countries"]
+            objects = [a for a in objects if a.kind != "countries"]
         subj_e = self._expand(subjects, h.start)
         obj_e = self._expand(objects, h.start)
         if not subj_e and not in_title and self._last_actor is not None and t.type in DYADIC:
@@ -886,6 +899,8 @@ class Coder:
                     mode = "third-party"
             if mode is None and find_phrase(norm, self.lex.third_party, lo, hi) is not None and n_parts == 2:
                 mode = "third-party"
+            if mode == "visit" and len(actors) >= 3 and not recipients:
+                mode, directional = "multilateral", False  # "استضافت عمان اجتماعا لوزراء خارجية A وB وC"
 
         covered = {k for a in args for k in range(a.t0, a.t1)}
         status = self._status(article, text, toks, norm, h, lo, hi, in_title, covered)
@@ -1242,8 +1257,12 @@ def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
         return False
     if a.mode != b.mode and "phone" in (a.mode, b.mode) and a.mode and b.mode:
         return False  # a call is not the visit
-    if (a.status == "historical") != (b.status == "historical") and a.sent_index != b.sent_index:
-        return False  # a meeting recalled from the past is not today's meeting
+    if (a.status == "historical") != (b.status == "historical") and a.sent_index != b.sent_index and not (
+            a.mode == b.mode == "visit" and "consult.arrive" in (a.trigger.id, b.trigger.id)
+            and {entity_key(x) for x in a.actors} & {entity_key(x) for x in b.actors}):
+        # a meeting recalled from the past is not today's meeting; but "وكان X قد وصل إلى Y" is the arrival
+        # that opened the visit being reported
+        return False
     if a.type == "PROTEST" and a.sent_index == b.sent_index and not a.in_title and not b.in_title:
         return True  # one protest told with several words ("تجمع المتظاهرون ورددوا هتافات")
     if a.type == "ASSAULT" and a.sent_index == b.sent_index and not a.in_title and not b.in_title and (
@@ -1258,8 +1277,9 @@ def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
     if small <= big and (len(small) >= 2 or a.sent_index == b.sent_index):
         return True
     sc, bc = (a, b) if len(ka) <= len(kb) else (b, a)
-    if len(small) >= 2 and small & big and _covered(sc.actors + sc.recipients, bc.actors + bc.recipients) and (
-            _family(a.type) == "MEET" or a.sent_index == b.sent_index):
+    if len(small) >= 2 and _covered(sc.actors + sc.recipients, bc.actors + bc.recipients) and (
+            small & big and (_family(a.type) == "MEET" or a.sent_index == b.sent_index)
+            or a.trigger.id in _SIGNING and b.trigger.id in _SIGNING):  # one signing ceremony, told in parts
         return True  # "زيارة إلى روسيا" and the meeting with Putin: a country stands for its leader
     if loose and len(ka & kb) >= min(2, len(small)):
         return True
@@ -1304,7 +1324,10 @@ def _surnames(c: Candidate) -> set[str]:
 def _title_dup(tc: Candidate, b: Candidate) -> bool:
     """A headline restates the body's main event: same type family and a shared participant (by id, or by
     name when the title's names were resolved differently)."""
-    return _family(tc.type) == _family(b.type) and bool(tc.keys() & b.keys() or _surnames(tc) & _surnames(b))
+    return _family(tc.type) == _family(b.type) and bool(
+        tc.keys() & b.keys() or _surnames(tc) & _surnames(b)
+        or (tc.actors + tc.recipients and _covered(tc.actors + tc.recipients, b.actors + b.recipients)))
+    # (the last: "مصر والسودان يتفقان" over "اتفق وزير الخارجية المصري ونظيره السوداني": states for their officials)
 
 
 def _adopt_roles(keep: Candidate, other: Candidate) -> None:
