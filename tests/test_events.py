@@ -438,3 +438,14 @@ def test_one_signing_ceremony_told_in_parts_and_a_scheduled_signing(coder: Coder
     text2 = "ومن المقرر عقد جلسة مباحثات بين الرئيسين بوتين وأردوغان، يعقبها التوقيع على عدد من الاتفاقيات."
     evs = coder.code(article(text2))
     assert evs and all(e.type == "AGREE" and e.status == "future" for e in evs if e.type in ("AGREE", "SUPPORT"))
+
+
+def test_undated_signing_after_a_dated_reception_shares_its_day(coder: Coder) -> None:
+    text = ("استقبل الرئيس الروسي فلاديمير بوتين، اليوم الثلاثاء، الرئيس التركي رجب طيب أردوغان في موسكو. "
+            "وجرى خلال اللقاء بحث العلاقات. وقد تم التوقيع على اتفاقية تعاون في مجال الطاقة بين روسيا وتركيا.")
+    art = article(text, published="2024-03-12",
+                  extra=[_at(text, "روسيا", "GPE", RUSSIA), _at(text, "وتركيا", "GPE", TURKEY)])
+    evs = scored(coder.code(art))
+    (sign,) = [e for e in evs if e.type == "SUPPORT"]
+    (visit,) = [e for e in evs if e.type == "CONSULT"]
+    assert visit.date == "2024-03-12" and sign.date == "2024-03-12"

@@ -263,7 +263,24 @@ class Coder:
             if len(tc.keys()) >= 2:
                 body.append(tc)
         body = self._split_calls(self._merge(body))
+        self._inherit_dates(body)
         return [self._event(article, c) for c in body]
+
+    @staticmethod
+    def _inherit_dates(body: list[Candidate]) -> None:
+        """An undated follow-up in a report ("وقد تم التوقيع على اتفاقية بين البلدين" after "استقبل X، اليوم، Y")
+        happened on the day of the dated event just before it with the same parties."""
+        for c in body:
+            if c.timex is not None or c.in_title or c.status != "occurred" or c.sent_index < 0 or \
+                    c.type not in ("SUPPORT", "COOPERATE", "AID"):
+                continue  # (an invitation's date is left to the text: it may have come before)
+            prev = [d for d in body if d is not c and not d.in_title and d.timex is not None and d.timex.value
+                    and d.status == "occurred" and 0 < c.sent_index - d.sent_index <= 2
+                    and len(c.actors + c.recipients) >= 2
+                    and (_covered(c.actors + c.recipients, d.actors + d.recipients)
+                         or _covered(d.actors + d.recipients, c.actors + c.recipients))]
+            if prev:
+                c.timex = max(prev, key=lambda d: d.sent_index).timex
 
     def _complement(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Add the fallback finder's named persons where the entities stage found nothing or only an unresolved
