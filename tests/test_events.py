@@ -449,3 +449,20 @@ def test_undated_signing_after_a_dated_reception_shares_its_day(coder: Coder) ->
     (sign,) = [e for e in evs if e.type == "SUPPORT"]
     (visit,) = [e for e in evs if e.type == "CONSULT"]
     assert visit.date == "2024-03-12" and sign.date == "2024-03-12"
+
+
+def test_state_words_inside_names_are_not_multilateral(coder: Coder) -> None:
+    text = "التقى رئيس دولة سوريا بشار الأسد، اليوم، الرئيس الروسي فلاديمير بوتين في العاصمة الروسية موسكو."
+    art = article(text, extra=[_at(text, "موسكو", "GPE", Entity("موسكو", "Russia", "روسيا", "country", "RUS"))])
+    (ev,) = [e for e in scored(coder.code(art)) if e.type == "CONSULT"]
+    assert ev.mode == "visit" and names(ev.actors) == {"Bashar al-Assad"}
+
+
+def test_sidelines_body_is_the_frame_and_makes_it_third_party(coder: Coder) -> None:
+    text = ("التقى الرئيس السوري بشار الأسد الرئيس التركي رجب طيب أردوغان بتاريخ 2024/5/14 في لقاء مطول تناول "
+            "العلاقات الثنائية والأوضاع الإقليمية والدولية، على هامش اجتماعات مجلس وزراء الخارجية العرب.")
+    council = Entity("مجلس وزراء الخارجية العرب", "Arab League Council", "مجلس وزراء الخارجية العرب", "organization")
+    art = article(text, extra=[_at(text, "مجلس وزراء الخارجية العرب", "ORG", council)])
+    evs = [e for e in scored(coder.code(art)) if e.type == "CONSULT"]
+    assert any(e.mode == "third-party" and names(e.actors) == {"Bashar al-Assad", "Recep Tayyip Erdogan"}
+               for e in evs), [(e.mode, names(e.actors)) for e in evs]

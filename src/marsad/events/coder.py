@@ -457,6 +457,9 @@ class Coder:
             prep = prev in _PLACE_PREP or any(first_raw.startswith(p) and len(first_raw) > len(p) + 2
                                               for p in ("ب", "في"))
             prep = prep or before_text.rstrip().endswith(("في", "الي", "بمدينه", "بالعاصمه", "بمنتجع", "بقصر"))
+            # "في العاصمة الإسبانية مدريد": a nationality adjective between the capital and its name
+            prep = prep or (t0 >= 2 and norm[t0 - 2].lstrip("و") in ("العاصمه", "بالعاصمه", "للعاصمه")
+                            and norm[t0 - 1].startswith("ال") and norm[t0 - 1].endswith("يه"))
             is_place = label == "LOC" or (place is not None and prep)
             if ent is None and not is_place:
                 continue
@@ -542,6 +545,12 @@ class Coder:
             # in diplomacy, named people are the parties; a crowd word inside an office title
             # ("وزيرة الخارجية والبوركينابيين في الخارج") is not
             parts = [a for a in parts if a.label != "AGENT" or a.plural]
+        k_margin = next((k for k in range(h.i + h.n, len(norm)) if norm[k] == "هامش"), None)
+        if t.type in ("CONSULT", "AGREE") and k_margin is not None:
+            # "على هامش اجتماعات مجلس وزراء الخارجية العرب": the body on whose sidelines they met is the frame
+            framed = [a for a in parts if a.t0 > k_margin and a.entities and a.entities[0].kind == "organization"]
+            if len(parts) - len(framed) >= 2:
+                parts = [a for a in parts if a not in framed]
         places = [a for a in args if a.is_place]
         before = [a for a in parts if a.t1 <= h.i and a.t0 >= lo]
         after = [a for a in parts if a.t0 >= h.i + h.n and a.t1 <= hi]
@@ -902,7 +911,7 @@ class Coder:
             if mode is None and any(norm[k] in self.lex.phone for k in window):
                 mode = "phone"
             if mode is None:
-                if (find_phrase(norm, self.lex.multilateral, h.i, h.i + h.n + 4) is not None
+                if (self._multilateral_cue(norm, h.i, h.i + h.n + 4)
                         or len(actors) >= 3):
                     mode = "multilateral"
             if mode is None and location is not None and location.country and not directional:
@@ -914,8 +923,9 @@ class Coder:
                     actors, recipients, directional = foreign, local, True
                 elif foreign and len(foreign) >= 2 and not local:
                     mode = "third-party"
-            if mode is None and find_phrase(norm, self.lex.third_party, lo, hi) is not None and n_parts == 2:
-                mode = "third-party"
+            if mode is None and n_parts == 2 and (find_phrase(norm, self.lex.third_party, lo, hi) is not None
+                                                  or k_margin is not None):
+                mode = "third-party"  # "هامش" anywhere after the meeting in its sentence
             if mode == "visit" and len(actors) >= 3 and not recipients:
                 mode, directional = "multilateral", False  # "استضافت عمان اجتماعا لوزراء خارجية A وB وC"
 
@@ -937,10 +947,21 @@ class Coder:
         anchor_pos = toks[lv_i][0] if lv_i is not None else h.start  # "أرسلت X، اليوم، طائرة مساعدات"
         timex = None if in_title else self._date(article, s, e, h, anchor_pos)
         ev = Evidence(text[s:e], s if not in_title else 0, e if not in_title else 0)
+        # the meeting on whose sidelines others met ("على هامش اجتماعات المجلس") is its own event
+        frame = any(norm[k] == "هامش" for k in range(max(lo, h.i - 4), h.i))
         return Candidate(typ, t, si, ev, actors, recipients, mode, status, location, timex, contexts, in_title,
-                         directional and bool(recipients), h.start, h.end, extra={"phone": phone})
+                         directional and bool(recipients), h.start, h.end, extra={"phone": phone, "frame": frame})
 
     # ----------------------------------------------------------------------------- helpers
+    def _multilateral_cue(self, norm: list[str], lo: int, hi: int) -> bool:
+        """A multilateral cue, but not a word that only starts like one ("دولة فلسطين", "مجلس الوزراء")."""
+        k = lo
+        while (k := find_phrase(norm, self.lex.multilateral, k, hi)) is not None:
+            if find_phrase(norm, self.lex.not_multilateral, max(lo, k - 1), k + 1) is None:
+                return True
+            k += 1
+        return False
+
     @staticmethod
     def _parentheticals(norm: list[str], lo: int, hi: int) -> set[int]:
         """Token indices of comma-delimited adverbials ("، على هامش ...،", "، في بيان ...،", "، اليوم الأحد،")."""
@@ -1270,6 +1291,8 @@ def _same_event(a: Candidate, b: Candidate, loose: bool = False) -> bool:
         return True  # an invitation and the visit it proposes: one intention
     if a.type != b.type or _future(a) != _future(b):
         return False
+    if bool(a.extra.get("frame")) != bool(b.extra.get("frame")) and a.sent_index == b.sent_index:
+        return False  # the sidelines meeting is not the summit it took place at
     if (a.status == "negated") != (b.status == "negated"):
         return False
     if a.mode != b.mode and "phone" in (a.mode, b.mode) and a.mode and b.mode:

@@ -160,6 +160,7 @@ class Lexicon:
         self.phone = {normalize(w) for w in mods.get("phone", [])}
         self.reverse = {normalize(w) for w in mods.get("reverse", [])}
         self.multilateral = [norm_phrase(w) for w in mods.get("multilateral", [])]
+        self.not_multilateral = [norm_phrase(w) for w in mods.get("not_multilateral", [])]
         self.third_party = [norm_phrase(w) for w in mods.get("third_party", [])]
         # سـ + a present support verb ("سيجري اتصالا", "ستعقد قمة") puts a nominal trigger in the future
         self.light_verbs_future = [("س" + c,) for w in mods.get("light_verbs", []) if w[:1] == "ي"
