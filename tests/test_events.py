@@ -466,3 +466,14 @@ def test_sidelines_body_is_the_frame_and_makes_it_third_party(coder: Coder) -> N
     evs = [e for e in scored(coder.code(art)) if e.type == "CONSULT"]
     assert any(e.mode == "third-party" and names(e.actors) == {"Bashar al-Assad", "Recep Tayyip Erdogan"}
                for e in evs), [(e.mode, names(e.actors)) for e in evs]
+
+
+def test_requests_by_short_verbs_and_circumstantial_participles(coder: Coder) -> None:
+    text = ("أدان الرئيس الروسي فلاديمير بوتين الهجوم، داعيا الرئيس التركي رجب طيب أردوغان إلى التحرك العاجل. "
+            "وحث بوتين الرئيس السوري بشار الأسد على ضبط النفس، مشيدا بموقف تركيا.")
+    art = article(text, extra=[_at(text, "تركيا", "GPE", TURKEY)])
+    evs = coder.code(art)
+    req = {(tuple(names(e.actors)), tuple(names(e.recipients))) for e in evs if e.type == "REQUEST"}
+    assert req == {(("Vladimir Putin",), ("Recep Tayyip Erdogan",)), (("Vladimir Putin",), ("Bashar al-Assad",))}
+    assert any(e.type == "SUPPORT" and names(e.actors) == {"Vladimir Putin"} and names(e.recipients) == {"Turkey"}
+               for e in evs)

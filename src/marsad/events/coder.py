@@ -39,6 +39,8 @@ _OFFICE_STEMS = ("وزار", "خارجي", "رئاس", "سفار")
 _OFFICE_BACKREF = {"الوزاره", "الخارجيه", "الرئاسه", "السفاره"}
 _ADVERBIAL_OPENERS = {"علي", "في", "خلال", "عقب", "اثر", "بعد", "قبل", "لدي", "اليوم", "امس", "مساء", "صباح", "يوم",
                       "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "بمناسبه", "وذلك"}
+_HAL_PARTICIPLES = {"داعيا", "مطالبا", "مناشدا", "حاثا", "مشيدا", "مثمنا", "داعيه", "مطالبه", "مناشده", "حاثه",
+                    "مشيده", "مثمنه"}
 _SIGNING = {"support.sign", "support.conclude", "support.agreement_signed"}
 _COUNTRY_PAIRS = {"البلدين", "البلدان", "للبلدين", "بالبلدين", "الدولتين", "الدولتان", "للدولتين"}
 _HONORIFIC_PRONOUNS = {"سموه", "معاليه", "فخامته", "سيادته", "جلالته", "دولته", "سعادته"}
@@ -539,6 +541,8 @@ class Coder:
             if hi in self._verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in (
                     "،", ",", "حيث", "ثم", "وحيث")):
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
+            if hi > h.i + h.n and norm[hi - 1] in ("،", ",") and norm[hi].lstrip("و") in _HAL_PARTICIPLES:
+                break  # "…، داعيا Y إلى": so does a circumstantial participle
             hi += 1
         parts = [a for a in args if not a.is_place and a.label != "NORP_OBJ"]
         if t.type in ("CONSULT", "AGREE", "SUPPORT", "COOPERATE") and any(a.label == "PERS" for a in parts):
@@ -610,7 +614,13 @@ class Coder:
             after = [a for a in after if a.kind != "security" or t.type == "AID"]
         rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من")]
         before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
-        if verbal and h.i > 0 and norm[h.i - 1] in _RELATIVE and before_ok and gap(before_ok[-1].t1, h.i - 1) <= 2:
+        hal = norm[h.i].lstrip("و") in _HAL_PARTICIPLES and h.i > 0 and (
+            norm[h.i - 1] in ("،", ",") or norm[h.i][:1] == "و")
+        main = [a for a in parts if a.t1 <= h.i and prep(a) not in topic and prep(a) != "مع"] if hal else []
+        if hal and main:
+            # "أدان X الهجوم، داعيا المجتمع الدولي إلى …": the participle's subject is the main clause's
+            subjects = [main[0]]
+        elif verbal and h.i > 0 and norm[h.i - 1] in _RELATIVE and before_ok and gap(before_ok[-1].t1, h.i - 1) <= 2:
             subjects = [before_ok[-1]]  # "رينزي الذي يزور مصر": the antecedent is the subject
         elif verbal:
             if before_ok and before_ok[-1] is before[-1] and gap(before[-1].t1, h.i) <= 3:
