@@ -116,3 +116,29 @@ def test_anercorp_test_holds_its_floor(shared_dir: Path, tagger: NerTagger) -> N
     floors = json.loads((ROOT / "eval" / "floors.json").read_text())
     res = evaluate_conll(str(shared_dir / "data" / "anercorp" / "test.txt"), tagger=tagger)
     assert res["micro"]["f1"] >= floors["ner_micro_f1"]
+
+
+def test_doc_features_see_the_other_mentions() -> None:
+    from marsad.entities.ner import doc_features
+
+    sents = [["زار", "فلاديمير", "بوتين"], ["وقال", "بوتين", "إن"], ["ورحب", "ببوتين"]]
+    tags = [["O", "B-PERS", "I-PERS"], ["O", "O", "O"], ["O", "O"]]
+    doc = doc_features(sents, tags)
+    assert doc[1][1][:3] == ["s0=O", "s-1=O", "s+1=O"]
+    assert "sd=PERS" in doc[1][1]  # tagged PERS in the first sentence
+    assert "sd=PERS" in doc[2][1]  # also after a clitic
+    assert not any(f.startswith("sd=") for f in doc[0][2])  # its own mention is not evidence
+    assert [len(d) for d in doc] == [3, 3, 2]
+
+
+def test_second_pass_model_is_used_when_shipped_beside(tmp_path: Path) -> None:
+    from marsad.entities.ner import second_path
+    from marsad.entities.train import train_stacked
+
+    sents = [(["زار", "فلاديمير", "بوتين", "موسكو", "."], ["O", "B-PERS", "I-PERS", "B-LOC", "O"]),
+             (["وقال", "بوتين", "في", "باريس", "."], ["O", "B-PERS", "O", "B-LOC", "O"])] * 4
+    out = train_stacked(sents, tmp_path / "ner.crfsuite", {"max_iterations": 20}, frozenset(), folds=2)
+    assert second_path(out).exists()
+    t = NerTagger.load(out)
+    assert t.second is not None
+    assert len(t.tag(["زار", "بوتين", "موسكو"])) == 3

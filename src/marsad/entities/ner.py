@@ -19,6 +19,11 @@ def model_path() -> Path:
     return data_path("models", "ner.crfsuite")
 
 
+def second_path(model: Path) -> Path:
+    """The second-pass model shipped beside a first-pass one (ner.crfsuite -> ner.pass2.crfsuite)."""
+    return model.with_name(model.stem + ".pass2.crfsuite")
+
+
 def vocab_path(model: Path) -> Path:
     """The training vocabulary shipped beside a model (ner.crfsuite -> ner.vocab.txt)."""
     return model.with_name(model.stem + ".vocab.txt")
@@ -31,10 +36,49 @@ def read_vocab(path: Path) -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
+def doc_features(sents: list[list[str]], tags: list[list[str]], norm: Callable[[str], str] = normalize
+                 ) -> list[list[list[str]]]:
+    """Second-pass features from first-pass tags over a document window: the token's own first-pass tag, its
+    neighbours', and the entity types the same word (or the word without its clitic) got elsewhere in the window."""
+    normed = [[norm(w) for w in s] for s in sents]
+    seen: dict[str, Counter[str]] = {}
+    for n, tg in zip(normed, tags, strict=True):
+        for w, t in zip(n, tg, strict=True):
+            if t != "O" and len(w) >= 2:
+                c = seen.setdefault(w, Counter())
+                c[t[2:]] += 1
+                r = strip_prefix(w)[1]
+                if r != w:
+                    seen.setdefault(r, Counter())[t[2:]] += 1
+    out = []
+    for n, tg in zip(normed, tags, strict=True):
+        last = len(n) - 1
+        fs = []
+        for i, w in enumerate(n):
+            t = tg[i]
+            f = ["s0=" + t, "s-1=" + (tg[i - 1] if i else "BOS"), "s+1=" + (tg[i + 1] if i < last else "EOS")]
+            c = seen.get(w)
+            if c is None:
+                r = strip_prefix(w)[1]
+                c = seen.get(r) if r != w else None
+            if c:
+                own = t[2:] if t != "O" else ""
+                others = {k: v - (k == own) for k, v in c.items()}
+                best = max(others, key=lambda k: (others[k], k))
+                if others[best] > 0:
+                    f.append("sd=" + best)
+                    f += ["sa=" + k for k, v in sorted(others.items()) if v > 0 and k != best]
+            fs.append(f)
+        out.append(fs)
+    return out
+
+
 class NerTagger:
-    def __init__(self, tagger: pycrfsuite.Tagger, features: FeatureExtractor | None = None) -> None:
+    def __init__(self, tagger: pycrfsuite.Tagger, features: FeatureExtractor | None = None,
+                 second: pycrfsuite.Tagger | None = None) -> None:
         self.tagger = tagger
         self.features = features or FeatureExtractor()
+        self.second = second
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> NerTagger:
@@ -44,8 +88,15 @@ class NerTagger:
         t = pycrfsuite.Tagger()
         t.open(str(path))
         fx = FeatureExtractor(vocab=read_vocab(vocab_path(path)))
-        fx.restrict({a for a, _ in t.info().state_features})
-        return cls(t, fx)
+        attrs = {a for a, _ in t.info().state_features}
+        second = None
+        p2 = second_path(path)
+        if p2.exists():
+            second = pycrfsuite.Tagger()
+            second.open(str(p2))
+            attrs |= {a for a, _ in second.info().state_features}
+        fx.restrict(attrs)
+        return cls(t, fx, second)
 
     def _norm(self, w: str) -> str:
         return self.features.word(w)[0]  # the normalised form, cached with the word's features
@@ -53,17 +104,29 @@ class NerTagger:
     def _tag(self, toks: list[str]) -> list[str]:
         return self.tagger.tag(self.features.sent(toks)) if toks else []
 
+    def _tag_doc(self, sents: list[list[str]]) -> list[list[str]]:
+        """First-pass tags; with a second-pass model, tags again with what the first pass found in the whole
+        window (doc_features); then label propagation."""
+        if self.second is None:
+            return propagate(sents, [self._tag(s) for s in sents], self._norm)
+        sent, tag1, tag2 = self.features.sent, self.tagger.tag, self.second.tag
+        feats = [sent(s) if s else [] for s in sents]  # computed once, shared by both passes
+        tags = [tag1(f) if f else [] for f in feats]
+        doc = doc_features(sents, tags, self._norm)
+        tags = [tag2([a + b for a, b in zip(f, d, strict=True)]) if f else []
+                for f, d in zip(feats, doc, strict=True)]
+        return propagate(sents, tags, self._norm)
+
     def tag(self, toks: list[str]) -> list[str]:
-        return propagate([toks], [self._tag(toks)], self._norm)[0]
+        return self._tag_doc([toks])[0]
 
     def tag_sents(self, sents: list[list[str]], window: int | None = None) -> list[list[str]]:
         """Tags for consecutive sentences; names found once are carried to their other mentions within
         ``window`` sentences (a news story's length; the [entities] ner_doc_window setting)."""
         window = window or int(section("entities").get("ner_doc_window", 40))
-        tags = [self._tag(s) for s in sents]
         out: list[list[str]] = []
         for b in range(0, len(sents), window):
-            out += propagate(sents[b:b + window], tags[b:b + window], self._norm)
+            out += self._tag_doc(sents[b:b + window])
         return out
 
     def spans(self, text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -73,7 +136,7 @@ class NerTagger:
         sents = [t for s0, e0 in sentences(text[start:end]) if (t := split_tokens(text, start + s0, start + e0))]
         words = [[w for _, _, w in toks] for toks in sents]
         # The whole window is one document: a name found in one sentence is carried to the others.
-        tags = propagate(words, [self._tag(w) for w in words], self._norm)
+        tags = self._tag_doc(words)
         out = []
         for toks, tg in zip(sents, tags, strict=True):
             for i, j, label in sorted(chunks(tg)):

