@@ -477,3 +477,16 @@ def test_requests_by_short_verbs_and_circumstantial_participles(coder: Coder) ->
     assert req == {(("Vladimir Putin",), ("Recep Tayyip Erdogan",)), (("Vladimir Putin",), ("Bashar al-Assad",))}
     assert any(e.type == "SUPPORT" and names(e.actors) == {"Vladimir Putin"} and names(e.recipients) == {"Turkey"}
                for e in evs)
+
+
+def test_name_like_a_future_verb_and_coordinated_support_verb(coder: Coder) -> None:
+    starmer = Entity("ستارمر", "Keir Starmer", "كير ستارمر", "person", "GBR", "starmer", "prime_minister")
+    text = ("وقال متحدث باسم الحكومة البريطانية إن ستارمر أكد دعم بلاده لتركيا، وأعلن عن حزمة مساعدات إنسانية "
+            "جديدة بقيمة 20 مليون جنيه إسترليني لسكان غزة.")
+    art = article(text, extra=[_at(text, "ستارمر", "PERS", starmer), _at(text, "تركيا", "GPE", TURKEY),
+                               _at(text, "غزة", "LOC", None)])
+    evs = scored(coder.code(art))
+    (sup,) = [e for e in evs if e.type == "SUPPORT"]
+    assert sup.status == "occurred" and names(sup.actors) == {"Keir Starmer"}
+    (aid,) = [e for e in evs if e.type == "AID"]
+    assert names(aid.actors) == {"Keir Starmer"} and {x.country for x in aid.recipients} == {"PSE"}

@@ -641,7 +641,9 @@ class Coder:
                         and not any(norm[k] in _PREPS or norm[k] in ("بين", "مع", "علي") or norm[k][:1] in "بل" and
                                     norm[k][1:3] == "ال" for k in range(h.i + h.n, first_after.t0)))
             lv = self._light_verb_index(norm, lo, h.i)
-            if lv is not None and any(norm[k] in _BREAK_PREPS for k in range(lv + 1, h.i)) and not (
+            # "أجرى X، في وقت سابق من اليوم، محادثات": an adverbial between commas does not break the link
+            paren_b = self._parentheticals(norm, lo, h.i)
+            if lv is not None and any(norm[k] in _BREAK_PREPS and k not in paren_b for k in range(lv + 1, h.i)) and not (
                     any(c.startswith(("تراس", "شارك", "حضر")) for c in _stems(norm[lv])) and
                     all(norm[k] not in _BREAK_PREPS - {"في"} for k in range(lv + 1, h.i))):
                 lv = None  # "فرضت السلطات حظر التجول ... بعد احتجاجات": the verb governs another noun
@@ -667,8 +669,9 @@ class Coder:
                     subjects = [rest.pop(0)]
             elif before_ok and ((gap(before_ok[-1].t1, h.i) <= 1 and not norm[h.i].startswith(("ال", "وال")) and not any(
                     norm[k] in _PREPS or norm[k] in ("ان", "بان", "انه") for k in range(before_ok[-1].t1, h.i))) or (
-                    gap(before_ok[-1].t1, h.i) <= 12 and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i)
-                    and not any(norm[k] in _BREAK_PREPS for k in range(before_ok[-1].t1, h.i)))):
+                    gap(before_ok[-1].t1, h.i) - len(paren_b) <= 12
+                    and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i)
+                    and not any(norm[k] in _BREAK_PREPS and k not in paren_b for k in range(before_ok[-1].t1, h.i)))):
                 subjects = [before_ok[-1]]
                 k = before.index(before_ok[-1]) - 1
                 while k >= 0 and coordinated(before[k], subjects[0]):
@@ -769,6 +772,13 @@ class Coder:
             objects = [a for a in objects if a.kind != "countries"]
         subj_e = self._expand(subjects, h.start)
         obj_e = self._expand(objects, h.start)
+        lvc = self._light_verb_index(norm, lo, h.i) if h.kind in ("noun", "form") else None
+        if lvc is not None and lvc > 0 and norm[lvc][:1] == "و" and norm[lvc - 1] in ("،", ",") and not any(
+                lvc < a.t0 < h.i for a in parts) and self._last_in_sentence is not None and \
+                self._last_in_sentence[0] == (s, e) and self._last_in_sentence[1][0]:
+            # "أكد X دعم بلاده لـY، وأعلن عن حزمة مساعدات": the coordinated support verb keeps X as its subject
+            subj_e = list(self._last_in_sentence[1][0])
+            obj_e = [x for x in obj_e if entity_key(x) not in {entity_key(y) for y in subj_e}]
         if not subj_e and not in_title and self._last_actor is not None and t.type in DYADIC:
             # Arabic drops a subject already known: "ووصل X إلى بيروت. وأجرى مباحثات مع Y" (a sentence opening with
             # و + a verb carries the last actor on), and "تلقى سموه اتصالا" names him by an honorific pronoun
@@ -874,6 +884,16 @@ class Coder:
                       and p.t0 > 0 and norm[p.t0 - 1] in ("الي", "لي")]
             if dest_c:
                 recipients = dest_c[0].entities  # "مساعدات إلى اليمن": the receiving state
+            elif recipients and all(x.kind == "group" and not x.country for x in recipients):
+                # "مساعدات لسكان غزة", "للنازحين في السودان": the people of a place stand for its country
+                own = {x.country for x in actors if x.country}
+                grp = [a for a in after if a.entities and a.entities[0] is recipients[0]]
+                for p in places:
+                    loc = p.place or self.res.location(text[p.start:p.end])
+                    if grp and grp[0].t1 <= p.t0 <= grp[0].t1 + 1 and loc is not None and loc.country and \
+                            loc.country not in own:
+                        recipients = [self.res.country_entity(loc.country, loc.text)]
+                        break
             elif not recipients:
                 # "قافلة إلى قطاع غزة": a destination region stands for its country
                 own = {x.country for x in actors if x.country}
@@ -1158,6 +1178,10 @@ class Coder:
                 b = toks[min(len(toks), h.i + h.n + 2) - 1][1]
                 cc = self.res.clause_cues(text, a, b) or {}
                 st = cc.get("status")
+                names_at = [(toks[k][0], toks[k][1]) for k in (covered or set()) if k < len(toks)]
+                if st == "future" and all(any(x <= c.get("start", -1) < y for x, y in names_at)
+                                          for c in cc.get("cues", []) if c.get("kind") == "future"):
+                    st = None  # a name that starts like a future verb ("ستارمر") is no future cue
                 if (st == "future" and not past_gov) or (st == "historical" and h.kind in ("past", "form", "noun")):
                     return st
             except Exception:
