@@ -490,3 +490,18 @@ def test_name_like_a_future_verb_and_coordinated_support_verb(coder: Coder) -> N
     assert sup.status == "occurred" and names(sup.actors) == {"Keir Starmer"}
     (aid,) = [e for e in evs if e.type == "AID"]
     assert names(aid.actors) == {"Keir Starmer"} and {x.country for x in aid.recipients} == {"PSE"}
+
+
+def test_wish_to_meet_and_the_two_ministers(coder: Coder) -> None:
+    lavrov = Entity("لافروف", "Sergey Lavrov", "سيرغي لافروف", "person", "RUS", "lavrov", "foreign_minister")
+    fidan = Entity("فيدان", "Hakan Fidan", "هاكان فيدان", "person", "TUR", "fidan", "foreign_minister")
+    text = ("التقى وزير الخارجية الروسي لافروف نظيره التركي فيدان في موسكو. وأشار فيدان إلى أن الرئيس التركي "
+            "رجب طيب أردوغان يتطلع إلى لقاء الرئيس فلاديمير بوتين قريبا. وكان الوزيران قد أجريا اتصالا هاتفيا "
+            "في الثاني من أكتوبر.")
+    art = article(text, extra=[_at(text, "لافروف", "PERS", lavrov), _at(text, "فيدان", "PERS", fidan),
+                               _at(text, "فيدان", "PERS", fidan, 1)])
+    evs = coder.code(art)
+    assert any(e.type == "AGREE" and e.status == "future" and names(e.actors) | names(e.recipients) ==
+               {"Recep Tayyip Erdogan", "Vladimir Putin"} for e in evs)
+    calls = [e for e in evs if e.mode == "phone"]
+    assert calls and names(calls[0].actors) | names(calls[0].recipients) == {"Sergey Lavrov", "Hakan Fidan"}

@@ -485,7 +485,7 @@ class Coder:
                 k += 1
                 continue
             if (bare in _PLURALS or w in _PLURALS) and nxt not in _NOT_PAIR:
-                args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [], "PLURAL", plural=True))
+                args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [], "PLURAL", plural=True, kind=bare))
                 k += 1
                 continue
             if bare in _OFFICE_BACKREF and self._last_office is not None:
@@ -719,6 +719,11 @@ class Coder:
                 if prep(a) == "مع" or (prep(a) == "بين" and not verbal):
                     objects.append(a)
                     break
+        if t.type == "CONSULT" and h.kind == "noun" and subjects and subjects[0].t0 > h.i and before_ok and \
+                gap(before_ok[-1].t1, h.i) <= 4 and find_phrase(norm, self.lex.status_cues.get("future_before", []),
+                                                                 before_ok[-1].t1, h.i, prefix=False) is not None:
+            # "X يتطلع إلى لقاء الرئيس Y": X wishes to meet the genitive Y
+            objects, subjects = subjects + objects, [before_ok[-1]]
         if not subjects and objects and h.kind in ("noun", "form") and 0 < h.i - lo <= 1 and \
                 norm[h.i - 1] in ("في", "وفي", "خلال", "وخلال"):
             # "وفي اتصال هاتفي مع X، اليوم، استعرض Y ...": a fronted phrase; the subject follows the verb after it
@@ -1087,13 +1092,30 @@ class Coder:
         out: list[Entity] = []
         for a in args:
             if a.plural:
-                out.extend(self._pair(pos))
+                out.extend(self._pair(pos, a.kind))
             else:
                 out.extend(a.entities)
         return out
 
-    def _pair(self, pos: int) -> list[Entity]:
-        """The two persons most recently named before ``pos``: what "الرئيسان"/"الجانبان" refer to."""
+    def _pair(self, pos: int, word: str | None = None) -> list[Entity]:
+        """The two persons most recently named before ``pos``: what "الرئيسان"/"الجانبان" refer to; "الوزيران"
+        prefers two ministers when the article has them."""
+        w = (word or "").lstrip("و")
+        if w.startswith(("الوزير", "وزير")):
+            def fits(e: Entity) -> bool:
+                return (e.role or "").endswith("minister") and e.role != "prime_minister"
+        else:  # (no such filter for "الرئيسان": prime ministers are often called الرئيس)
+            return self._pair_any(pos)
+        kept = self._event_persons, self._person_mentions
+        try:
+            self._event_persons = [e for e in kept[0] if fits(e)]
+            self._person_mentions = [(st, e) for st, e in kept[1] if fits(e)]
+            pair = self._pair_any(pos)
+        finally:
+            self._event_persons, self._person_mentions = kept
+        return pair or self._pair_any(pos)
+
+    def _pair_any(self, pos: int) -> list[Entity]:
         seen: list[Entity] = []
         keys: set[str] = set()
         for ent in reversed(self._event_persons):
