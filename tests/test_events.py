@@ -505,3 +505,13 @@ def test_wish_to_meet_and_the_two_ministers(coder: Coder) -> None:
                {"Recep Tayyip Erdogan", "Vladimir Putin"} for e in evs)
     calls = [e for e in evs if e.mode == "phone"]
     assert calls and names(calls[0].actors) | names(calls[0].recipients) == {"Sergey Lavrov", "Hakan Fidan"}
+
+
+def test_participle_support_verb_takes_the_main_subject(coder: Coder) -> None:
+    text = ("أكد الرئيس التركي رجب طيب أردوغان ضرورة وقف الحرب فورا، موجها الشكر والتقدير للرئيس الروسي فلاديمير "
+            "بوتين. وأدان بوتين الهجوم، معربا عن تضامنه مع الرئيس السوري بشار الأسد.")
+    evs = scored(coder.code(article(text)))
+    sup = {(tuple(names(e.actors)), tuple(names(e.recipients))) for e in evs if e.type == "SUPPORT"}
+    assert (("Recep Tayyip Erdogan",), ("Vladimir Putin",)) in sup
+    assert (("Vladimir Putin",), ("Bashar al-Assad",)) in sup
+    assert not any(e.type == "ACCUSE" and "Bashar al-Assad" in names(e.recipients) for e in evs)

@@ -41,6 +41,7 @@ _ADVERBIAL_OPENERS = {"علي", "في", "خلال", "عقب", "اثر", "بعد"
                       "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "بمناسبه", "وذلك"}
 _HAL_PARTICIPLES = {"داعيا", "مطالبا", "مناشدا", "حاثا", "مشيدا", "مثمنا", "داعيه", "مطالبه", "مناشده", "حاثه",
                     "مشيده", "مثمنه"}
+_HAL_LIGHT = {"موجها", "موجهه", "معربا", "معربه", "مبديا", "مبديه"}
 _SIGNING = {"support.sign", "support.conclude", "support.agreement_signed"}
 _COUNTRY_PAIRS = {"البلدين", "البلدان", "للبلدين", "بالبلدين", "الدولتين", "الدولتان", "للدولتين"}
 _HONORIFIC_PRONOUNS = {"سموه", "معاليه", "فخامته", "سيادته", "جلالته", "دولته", "سعادته"}
@@ -541,7 +542,7 @@ class Coder:
             if hi in self._verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in (
                     "،", ",", "حيث", "ثم", "وحيث")):
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
-            if hi > h.i + h.n and norm[hi - 1] in ("،", ",") and norm[hi].lstrip("و") in _HAL_PARTICIPLES:
+            if hi > h.i + h.n and norm[hi - 1] in ("،", ",") and norm[hi].lstrip("و") in _HAL_PARTICIPLES | _HAL_LIGHT:
                 break  # "…، داعيا Y إلى": so does a circumstantial participle
             hi += 1
         parts = [a for a in args if not a.is_place and a.label != "NORP_OBJ"]
@@ -649,8 +650,14 @@ class Coder:
                 lv = None  # "فرضت السلطات حظر التجول ... بعد احتجاجات": the verb governs another noun
                 # (but "ترأسا الوفدين في اجتماعات": taking part in a meeting)
             between = [a for a in before if lv is not None and a.t0 > lv]
+            hal_lv = lv is not None and lv > 0 and norm[lv].lstrip("و") in _HAL_LIGHT and norm[lv - 1] in ("،", ",")
             possessed = h.kind == "noun" and self._possessive(norm[h.i + h.n - 1], t)
-            if between and prep(between[0]) not in _PREPS and prep(between[0]) != "ل":
+            main_lv = [a for a in before if lv is not None and a.t1 <= lv and prep(a) not in topic
+                       and prep(a) != "مع"] if hal_lv else []
+            if main_lv:
+                # "أكد X …، موجها الشكر لـY": the participle's subject is the main clause's
+                subjects = [main_lv[0]]
+            elif between and prep(between[0]) not in _PREPS and prep(between[0]) != "ل":
                 # VSO with a support verb: "أعرب الأسد لبوتين عن امتنانه" — the first bare noun after the verb
                 subjects = [between[0]]
                 k = before.index(between[0]) + 1
