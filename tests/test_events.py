@@ -515,3 +515,18 @@ def test_participle_support_verb_takes_the_main_subject(coder: Coder) -> None:
     assert (("Recep Tayyip Erdogan",), ("Vladimir Putin",)) in sup
     assert (("Vladimir Putin",), ("Bashar al-Assad",)) in sup
     assert not any(e.type == "ACCUSE" and "Bashar al-Assad" in names(e.recipients) for e in evs)
+
+
+def test_unresolved_office_in_a_headline_is_the_holder_the_body_names(coder: Coder) -> None:
+    tamim = Entity("تميم بن حمد", "Tamim bin Hamad Al Thani", "تميم بن حمد آل ثاني", "person", "QAT", "tamim", "emir")
+    office = Entity("أمير قطر", "أمير قطر", "أمير قطر", "person", "QAT", None, "emir")
+    text = "وقالت الوكالة إن الشيخ تميم بن حمد تحدث عن العلاقات مع أنقرة."
+    title = "أمير قطر يبارك العملية التركية ويشيد بالرئيس أردوغان"
+    art = article(text, title=title, extra=[_at(text, "تميم بن حمد", "PERS", tamim)])
+    orig = coder.res.mentions_for
+    coder.res.mentions_for = lambda t, p, a: [_at(t, "أمير قطر", "PERS", office), _at(t, "أردوغان", "PERS", ERDOGAN)]  # type: ignore[method-assign]
+    try:
+        evs = [e for e in coder.code(art) if e.type == "SUPPORT"]
+    finally:
+        coder.res.mentions_for = orig  # type: ignore[method-assign]
+    assert evs and all(names(e.actors) == {"Tamim bin Hamad Al Thani"} for e in evs)

@@ -261,6 +261,9 @@ class Coder:
                                               in_title=True)
         body = self._merge(cands)
         for tc in title_cands:
+            # "أمير قطر" left unresolved in a headline with no date: the emir of Qatar the body names
+            tc.actors = [self._office_holder(x) for x in tc.actors]
+            tc.recipients = [self._office_holder(x) for x in tc.recipients]
             if any(_title_dup(tc, b) for b in body):
                 continue  # the body codes it: never an event from the title alone
             if len(tc.keys()) >= 2:
@@ -284,6 +287,14 @@ class Coder:
                          or _covered(d.actors + d.recipients, c.actors + c.recipients))]
             if prev:
                 c.timex = max(prev, key=lambda d: d.sent_index).timex
+
+    def _office_holder(self, ent: Entity) -> Entity:
+        """An unresolved office title ("أمير قطر": role and country, no id) as the one resolved person of that
+        country and role the article names; else the title as it is."""
+        if ent.id or ent.kind != "person" or not ent.role or not ent.country:
+            return ent
+        found = {e.id: e for _, e in self._person_mentions if e.id and e.country == ent.country and e.role == ent.role}
+        return next(iter(found.values())) if len(found) == 1 else ent
 
     def _complement(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Add the fallback finder's named persons where the entities stage found nothing or only an unresolved
