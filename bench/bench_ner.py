@@ -62,6 +62,7 @@ def main() -> dict[str, Any]:
     res["tokens_per_s"] = res["cold_tokens_per_s"]
     res["model_load_s"] = round(load_s, 3)
     res["model_bytes"] = model_path().stat().st_size
+    res["second_pass"] = tagger.second is not None  # train --stack: about half the sentences/s
     res["gazetteer_load_s"] = round(gaz_s, 3)
     res["gazetteer_counts"] = gaz.counts()
     t0 = time.perf_counter()
