@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from copy import copy
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -235,6 +236,15 @@ def _density_paragraphs(tree: HtmlElement) -> list[str]:
     return [t for p in best.iter("p") if (t := _clean(p.text_content()))]
 
 
+@lru_cache(maxsize=4)
+def _extractor(precision: bool, tables: bool) -> Any:
+    """trafilatura's options, built once: building them reads its config file's values on every call."""
+    from trafilatura.settings import Extractor
+
+    return Extractor(fast=True, precision=precision, comments=False, tables=tables, links=False, images=False,
+                     with_metadata=False, dedup=False)
+
+
 def _main_text(tree: HtmlElement, url: str | None, lx: Lexicon) -> tuple[str, str]:
     """(text, which extractor) — trafilatura, then trafilatura's baseline, then paragraph density."""
     import trafilatura
@@ -243,10 +253,9 @@ def _main_text(tree: HtmlElement, url: str | None, lx: Lexicon) -> tuple[str, st
     need = int(c["html_min_chars"])
     candidates: list[tuple[str, str]] = []
     try:
-        text = trafilatura.extract(tree, url=url, fast=True, favor_precision=bool(c["favor_precision"]),
-                                   include_comments=False, include_tables=bool(c["include_tables"]),
-                                   include_links=False, include_images=False, with_metadata=False,
-                                   deduplicate=False)
+        opts = copy(_extractor(bool(c["favor_precision"]), bool(c["include_tables"])))
+        opts.url = url
+        text = trafilatura.extract(tree, options=opts)
     except Exception:  # noqa: BLE001 - a parser failure on one page falls through to the next extractor
         text = None
     if text and len(text) >= need:
