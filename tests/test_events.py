@@ -530,3 +530,21 @@ def test_unresolved_office_in_a_headline_is_the_holder_the_body_names(coder: Cod
     finally:
         coder.res.mentions_for = orig  # type: ignore[method-assign]
     assert evs and all(names(e.actors) == {"Tamim bin Hamad Al Thani"} for e in evs)
+
+
+def test_dropped_subject_is_the_host_not_the_guest(coder: Coder) -> None:
+    text = ("استقبل الرئيس السوري بشار الأسد، اليوم، الرئيس التركي رجب طيب أردوغان في دمشق. "
+            "وأجرى اتصالا هاتفيا مع الرئيس الروسي فلاديمير بوتين.")
+    art = article(text, extra=[_at(text, "دمشق", "LOC", None)])
+    calls = [e for e in scored(coder.code(art)) if e.mode == "phone"]
+    assert calls and names(calls[0].actors) | names(calls[0].recipients) == {"Bashar al-Assad", "Vladimir Putin"}
+
+
+def test_welcoming_the_guest_is_part_of_the_visit_unless_praised(coder: Coder) -> None:
+    plain = ("استقبل الرئيس السوري بشار الأسد، اليوم، الرئيس التركي رجب طيب أردوغان في دمشق. "
+             "ورحب الأسد بالرئيس أردوغان في بلده الثاني.")
+    art = article(plain, extra=[_at(plain, "دمشق", "LOC", None)])
+    assert not [e for e in scored(coder.code(art)) if e.type == "SUPPORT"]
+    praised = plain.replace("في بلده الثاني", "باعتباره صديقا عزيزا")
+    art = article(praised, extra=[_at(praised, "دمشق", "LOC", None)])
+    assert [e for e in scored(coder.code(art)) if e.type == "SUPPORT"]

@@ -269,6 +269,12 @@ class Coder:
             if len(tc.keys()) >= 2:
                 body.append(tc)
         body = self._split_calls(self._merge(body))
+        # "ورحب سموه بضيفه": welcoming the guest one receives is the courtesy of the visit, not a further event
+        # (unless said with praise: "رحب به باعتباره صديقا عزيزا")
+        visits = [c for c in body if c.type == "CONSULT" and c.mode == "visit" and c.status == "occurred"]
+        body = [c for c in body if not (c.trigger.id == "support.welcome" and c.merged <= 1 and c.actors
+                                        and c.recipients and not self._praise_in(c.evidence.text) and any(
+            _covered(c.actors + c.recipients, v.actors + v.recipients) for v in visits))]
         self._inherit_dates(body)
         return [self._event(article, c) for c in body]
 
@@ -287,6 +293,12 @@ class Coder:
                          or _covered(d.actors + d.recipients, c.actors + c.recipients))]
             if prev:
                 c.timex = max(prev, key=lambda d: d.sent_index).timex
+
+    def _praise_in(self, sentence: str) -> bool:
+        """Words of praise in a sentence ("باعتباره صديقا عزيزا", "أشاد"): more than a courtesy welcome."""
+        norm = [normalize(t) for _, _, t in split_tokens(sentence, 0, len(sentence))]
+        return any(f.trigger.id in ("support.welcome_as_friend", "support.praise", "support.describe")
+                   for k in range(len(norm)) for f in self.lex.match_at(norm, k)[1])
 
     def _office_holder(self, ent: Entity) -> Entity:
         """An unresolved office title ("أمير قطر": role and country, no id) as the one resolved person of that
@@ -339,7 +351,12 @@ class Coder:
                 out.append(c)
                 if not in_title and c.type in ("CONSULT", "AGREE", "SUPPORT") and c.status != "negated":
                     self._event_persons.extend(x for x in c.actors + c.recipients if x.kind == "person")
-                    if c.actors and c.actors[0].kind == "person":
+                    # the grammatical subject carries into a next sentence that drops it (the host of a
+                    # reception, not the guest who is its actor)
+                    subj = self._last_in_sentence[1][0] if self._last_in_sentence is not None else []
+                    if subj and subj[0].kind == "person":
+                        self._last_actor, self._last_actor_si = subj[0], si
+                    elif c.actors and c.actors[0].kind == "person":
                         self._last_actor, self._last_actor_si = c.actors[0], si
         # a nominal trigger in a sentence already about a planned event is planned too ("يعقبها التوقيع")
         future_seen = historical_seen = False
