@@ -548,3 +548,15 @@ def test_welcoming_the_guest_is_part_of_the_visit_unless_praised(coder: Coder) -
     praised = plain.replace("في بلده الثاني", "باعتباره صديقا عزيزا")
     art = article(praised, extra=[_at(praised, "دمشق", "LOC", None)])
     assert [e for e in scored(coder.code(art)) if e.type == "SUPPORT"]
+
+
+def test_capital_starting_with_ba_is_a_party_and_honorific_participle(coder: Coder) -> None:
+    paris = Entity("باريس", "France", "فرنسا", "country", "FRA", "FRA")
+    text = "وطالب الرئيس التركي رجب طيب أردوغان باريس بتقديم توضيحات رسمية."
+    art = article(text, extra=[Mention(text.index("باريس"), text.index("باريس") + 5, "باريس", "GPE", paris, "kb",
+                                       {"metonym": True})])
+    (ev,) = [e for e in coder.code(art) if e.type == "REQUEST"]
+    assert names(ev.recipients) == {"France"}
+    text2 = ("استقبل الرئيس السوري بشار الأسد، اليوم، الرئيس التركي رجب طيب أردوغان. وأكد فخامته حرص سوريا على "
+             "التعاون مع تركيا، داعيا إلى تكثيف الجهود الدولية.")
+    assert not [e for e in scored(coder.code(article(text2))) if e.type == "REQUEST"]

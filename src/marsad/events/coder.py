@@ -485,8 +485,9 @@ class Coder:
             prev = norm[t0 - 1] if t0 > 0 else ""
             first_raw = normalize(text[m.start:m.end].split()[0]) if text[m.start:m.end].split() else ""
             before_text = normalize(text[max(s, m.start - 12):m.start])
-            prep = prev in _PLACE_PREP or any(first_raw.startswith(p) and len(first_raw) > len(p) + 2
-                                              for p in ("ب", "في"))
+            own_b = metonym and place is not None and normalize(place.name_ar or place.text or "").startswith(first_raw)
+            prep = prev in _PLACE_PREP or (not own_b and any(first_raw.startswith(p) and len(first_raw) > len(p) + 2
+                                                             for p in ("ب", "في")))  # (ب of باريس is no clitic)
             prep = prep or before_text.rstrip().endswith(("في", "الي", "بمدينه", "بالعاصمه", "بمنتجع", "بقصر"))
             # "في العاصمة الإسبانية مدريد": a nationality adjective between the capital and its name
             prep = prep or (t0 >= 2 and norm[t0 - 2].lstrip("و") in ("العاصمه", "بالعاصمه", "للعاصمه")
@@ -646,7 +647,10 @@ class Coder:
         hal = norm[h.i].lstrip("و") in _HAL_PARTICIPLES and h.i > 0 and (
             norm[h.i - 1] in ("،", ",") or norm[h.i][:1] == "و")
         main = [a for a in parts if a.t1 <= h.i and prep(a) not in topic and prep(a) != "مع"] if hal else []
-        if hal and main:
+        hal_honor = hal and self._last_actor is not None and any(norm[k] in _HONORIFIC_PRONOUNS for k in range(h.i))
+        if hal_honor:
+            pass  # "وأكد جلالته …، داعيا": the one the honorific names (set below)
+        elif hal and main:
             # "أدان X الهجوم، داعيا المجتمع الدولي إلى …": the participle's subject is the main clause's
             subjects = [main[0]]
         elif verbal and h.i > 0 and norm[h.i - 1] in _RELATIVE and before_ok and gap(before_ok[-1].t1, h.i - 1) <= 2:
@@ -748,8 +752,9 @@ class Coder:
                 objects.append(a)
             else:
                 break
-        # "مع X" anywhere in the clause names the partner, even before a nominal trigger ("سيجري مع X مباحثات")
-        if not objects:
+        # "مع X" anywhere in the clause names the partner, even before a nominal trigger ("سيجري مع X مباحثات");
+        # not for a participle, whose main clause had its own partner
+        if not objects and not hal:
             for a in [x for x in before if x not in subjects] + rest:
                 if prep(a) == "مع" or (prep(a) == "بين" and not verbal):
                     objects.append(a)
@@ -812,6 +817,8 @@ class Coder:
             objects = [a for a in objects if a.kind != "countries"]
         subj_e = self._expand(subjects, h.start)
         obj_e = self._expand(objects, h.start)
+        if hal_honor and self._last_actor is not None:
+            subj_e = [self._last_actor]
         lvc = self._light_verb_index(norm, lo, h.i) if h.kind in ("noun", "form") else None
         if lvc is not None and lvc > 0 and norm[lvc][:1] == "و" and norm[lvc - 1] in ("،", ",") and not any(
                 lvc < a.t0 < h.i for a in parts) and self._last_in_sentence is not None and \
@@ -840,6 +847,7 @@ class Coder:
             norm[h.i + h.n - 1].endswith("هما") or any(norm[k] in ("جمعهما", "جمعتهما", "بينهما", "جمعتهم", "جمعهم")
                                                           for k in range(h.i + h.n, min(hi, h.i + h.n + 3))) or any(
                 self._dual_light(norm[k]) for k in range(max(lo, h.i - 3), min(hi, h.i + h.n + 3)) if k != h.i)))
+        dual = dual and not hal  # a participle agrees with its main clause, whose subject is already known
         directional = True
         if reverse and t.type == "CONSULT":
             src = [a for a in after if a.t0 > 0 and norm[a.t0 - 1] == "من" or normalize(a.text).startswith("من")]
