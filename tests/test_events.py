@@ -560,3 +560,14 @@ def test_capital_starting_with_ba_is_a_party_and_honorific_participle(coder: Cod
     text2 = ("استقبل الرئيس السوري بشار الأسد، اليوم، الرئيس التركي رجب طيب أردوغان. وأكد فخامته حرص سوريا على "
              "التعاون مع تركيا، داعيا إلى تكثيف الجهود الدولية.")
     assert not [e for e in scored(coder.code(article(text2))) if e.type == "REQUEST"]
+
+
+def test_sidelines_meeting_takes_the_place_of_the_meeting_told_before(coder: Coder) -> None:
+    text = ("عقد وزراء خارجية روسيا وتركيا وإيران، اليوم، اجتماعا تنسيقيا في موسكو. "
+            "وعلى هامش الاجتماع، التقى الرئيس الروسي فلاديمير بوتين الرئيس التركي رجب طيب أردوغان.")
+    iran = Entity("إيران", "Iran", "إيران", "country", "IRN")
+    art = article(text, extra=[_at(text, "روسيا", "GPE", RUSSIA), _at(text, "وتركيا", "GPE", TURKEY),
+                               _at(text, "وإيران", "GPE", iran), _at(text, "موسكو", "LOC", None)])
+    evs = [e for e in scored(coder.code(art)) if e.type == "CONSULT" and "Vladimir Putin" in
+           names(e.actors) | names(e.recipients)]
+    assert evs and evs[0].mode == "visit" and names(evs[0].actors) == {"Recep Tayyip Erdogan"}

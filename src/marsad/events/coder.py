@@ -276,7 +276,26 @@ class Coder:
                                         and c.recipients and not self._praise_in(c.evidence.text) and any(
             _covered(c.actors + c.recipients, v.actors + v.recipients) for v in visits))]
         self._inherit_dates(body)
+        self._sidelines_host(body)
         return [self._event(article, c) for c in body]
+
+    @staticmethod
+    def _sidelines_host(body: list[Candidate]) -> None:
+        """"وعلى هامش الاجتماع، التقى X نظيره Y" with no place of its own: the meeting told before sets the
+        place; if that is one party's country, the other came to him (a visit)."""
+        for c in body:
+            if c.type != "CONSULT" or c.mode != "third-party" or c.location is not None or c.in_title:
+                continue
+            frames = [d for d in body if d is not c and d.type == "CONSULT" and not d.in_title and d.location
+                      is not None and d.location.country and d.sent_index < c.sent_index]
+            if not frames:
+                continue
+            loc = max(frames, key=lambda d: d.sent_index).location
+            parts = c.actors + c.recipients
+            local = [x for x in parts if x.country == loc.country]
+            foreign = [x for x in parts if x.country and x.country != loc.country]
+            if len(local) == 1 and len(foreign) == 1:
+                c.mode, c.actors, c.recipients, c.directional, c.location = "visit", foreign, local, True, loc
 
     @staticmethod
     def _inherit_dates(body: list[Candidate]) -> None:
