@@ -571,3 +571,11 @@ def test_sidelines_meeting_takes_the_place_of_the_meeting_told_before(coder: Cod
     evs = [e for e in scored(coder.code(art)) if e.type == "CONSULT" and "Vladimir Putin" in
            names(e.actors) | names(e.recipients)]
     assert evs and evs[0].mode == "visit" and names(evs[0].actors) == {"Recep Tayyip Erdogan"}
+
+
+def test_delegation_from_an_organisation_is_the_party(coder: Coder) -> None:
+    imf = Entity("صندوق النقد الدولي", "International Monetary Fund", "صندوق النقد الدولي", "organization", None, "imf")
+    text = "التقى الرئيس السوري بشار الأسد، اليوم، وفدا من صندوق النقد الدولي لبحث برنامج الإصلاح."
+    art = article(text, extra=[_at(text, "صندوق النقد الدولي", "ORG", imf)])
+    (ev,) = [e for e in scored(coder.code(art)) if e.type == "CONSULT"]
+    assert names(ev.actors) | names(ev.recipients) == {"Bashar al-Assad", "International Monetary Fund"}

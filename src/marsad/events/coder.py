@@ -661,7 +661,14 @@ class Coder:
             before = [a for a in before if a.kind != "security"]
             # forces do not act in diplomacy or aid, but a state's army receives aid ("منحة لدعم الجيش اللبناني")
             after = [a for a in after if a.kind != "security" or t.type == "AID"]
-        rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من")]
+        def delegation(a: Arg) -> bool:
+            """"وفدا (رفيع المستوى) من صندوق النقد": the body a delegation comes from is the party."""
+            heads = ("وفد", "وفدا", "بعثه")  # (the و of وفد is a root letter: strip clitics one at a time)
+            return a.t0 >= 2 and norm[a.t0 - 1] == "من" and any(
+                w in heads or w.removeprefix("ال") in heads or w[1:] in heads or w[1:].removeprefix("ال") in heads
+                for w in norm[max(lo, a.t0 - 5):a.t0 - 1])
+
+        rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من") or delegation(a)]
         before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
         hal = norm[h.i].lstrip("و") in _HAL_PARTICIPLES and h.i > 0 and (
             norm[h.i - 1] in ("،", ",") or norm[h.i][:1] == "و")
@@ -756,7 +763,8 @@ class Coder:
             if a.t0 in paren and prep(a) != "مع":
                 continue
             if not objects:
-                direct = prep(a) not in _PREPS or prep(a) in partner_preps or prep(a) == "ل" or prep(a) in to_preps
+                direct = prep(a) not in _PREPS or prep(a) in partner_preps or prep(a) == "ل" or prep(a) in to_preps \
+                    or delegation(a)
                 if t.type == "MOBILIZE" and a.label == "AGENT":
                     continue  # the forces moved are the instrument, not a party
                 if gap_out(anchor, a.t0) <= 10 and direct and (
@@ -1008,8 +1016,11 @@ class Coder:
             if mode is None and any(norm[k] in self.lex.phone for k in window):
                 mode = "phone"
             if mode is None:
+                # a delegation's head ("وفدا من الصندوق برئاسة X") is no third side
+                heads = {entity_key(x) for a in parts if a.t0 > 0 and norm[a.t0 - 1] in (
+                    "برياسه", "يتقدمه", "يراسه", "يقوده") for x in a.entities}
                 if (self._multilateral_cue(norm, h.i, h.i + h.n + 4)
-                        or len(actors) >= 3):
+                        or len([x for x in actors if entity_key(x) not in heads]) >= 3):
                     mode = "multilateral"
             if mode is None and location is not None and location.country and not directional:
                 local = [x for x in actors if x.country == location.country]
