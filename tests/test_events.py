@@ -579,3 +579,13 @@ def test_delegation_from_an_organisation_is_the_party(coder: Coder) -> None:
     art = article(text, extra=[_at(text, "صندوق النقد الدولي", "ORG", imf)])
     (ev,) = [e for e in scored(coder.code(art)) if e.type == "CONSULT"]
     assert names(ev.actors) | names(ev.recipients) == {"Bashar al-Assad", "International Monetary Fund"}
+
+
+def test_appeals_and_beseeching_are_requests(coder: Coder) -> None:
+    text = ("أهاب الرئيس الروسي فلاديمير بوتين بالمجتمع الدولي الضغط من أجل السلام. "
+            "والتمس الرئيس السوري بشار الأسد من الرئيس التركي رجب طيب أردوغان فتح المعابر.")
+    evs = [e for e in coder.code(article(text)) if e.type == "REQUEST"]
+    pairs = {(tuple(names(e.actors)), tuple(names(e.recipients))) for e in evs}
+    assert (("Bashar al-Assad",), ("Recep Tayyip Erdogan",)) in pairs
+    assert any(names(e.actors) == {"Vladimir Putin"} and any(x.text.startswith("المجتمع الدولي") for x in e.recipients)
+               for e in evs)

@@ -559,6 +559,8 @@ class Coder:
                         continue
                     j += 1
                 a, b = toks[k][0], toks[j - 1][1]
+                if norm[k].startswith(("بال", "وال", "فال", "كال")) and len(norm[k]) > 4:
+                    a += 1  # "بالمجتمع الدولي": the clitic is not part of the name
                 words = text[a:b]
                 ent = Entity(text=words, name=normalize(words), name_ar=words, kind="group", country=country)
                 args.append(Arg(a, b, k, j, [ent], "AGENT", kind=kind))
