@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit
 
 from ..model import Article, Page
 from ..pipeline import MapStep
-from .html import extract_html
+from .html import _host, extract_html
 from .lexicon import lexicon
 from .stamps import find_date
 from .text import Parts, extract_parts
@@ -50,16 +49,6 @@ def _url_date(url: str | None) -> str | None:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
     except ValueError:
         return None
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        h = urlsplit(url).hostname
-    except ValueError:
-        return None
-    return h.removeprefix("www.") if h else None
 
 
 def extract_articles(page: Page) -> list[Article]:
