@@ -589,3 +589,21 @@ def test_appeals_and_beseeching_are_requests(coder: Coder) -> None:
     assert (("Bashar al-Assad",), ("Recep Tayyip Erdogan",)) in pairs
     assert any(names(e.actors) == {"Vladimir Putin"} and any(x.text.startswith("المجتمع الدولي") for x in e.recipients)
                for e in evs)
+
+
+# ------------------------------------------------------------------------------------------ locations
+SUDAN = Entity("السودان", "Sudan", "السودان", "country", "SDN")
+
+
+def test_phone_call_topic_is_no_location(coder: Coder) -> None:
+    text = "تلقى الرئيس إيمانويل ماكرون اتصالا هاتفيا من الرئيس رجب طيب أردوغان بحثا خلاله التطورات في السودان."
+    evs = coder.code(article(text, extra=[_at(text, "السودان", "GPE", SUDAN)]))
+    (ev,) = [e for e in evs if e.type == "CONSULT"]
+    assert ev.mode == "phone" and ev.location is None
+
+
+def test_talks_topic_place_is_no_location(coder: Coder) -> None:
+    text = "بحث الرئيس فلاديمير بوتين مع الرئيس رجب طيب أردوغان المستجدات في السودان."
+    evs = coder.code(article(text, extra=[_at(text, "السودان", "GPE", SUDAN)]))
+    (ev,) = [e for e in evs if e.type == "CONSULT"]
+    assert ev.location is None

@@ -44,6 +44,12 @@ _HAL_PARTICIPLES = {"داعيا", "مطالبا", "مناشدا", "حاثا", "�
 _HAL_LIGHT = {"موجها", "موجهه", "معربا", "معربه", "مبديا", "مبديه"}
 _SIGNING = {"support.sign", "support.conclude", "support.agreement_signed"}
 _COUNTRY_PAIRS = {"البلدين", "البلدان", "للبلدين", "بالبلدين", "الدولتين", "الدولتان", "للدولتين"}
+# "بحثا الأوضاع في غزة", "تناول التطورات في السودان": a place after a topic noun is what was discussed, not where
+_TOPIC_NOUNS = {"الاوضاع", "الوضع", "التطورات", "المستجدات", "الازمه", "الحرب", "الاحداث", "اوضاع", "تطورات",
+                "مستجدات", "الصراع", "النزاع", "الحاله", "الموقف", "القتال", "العدوان", "التصعيد"}
+# where a party was when calling: "من مقر إقامته في", "خلال وجوده في", "أثناء زيارته إلى"
+_PRESENCE = {"مقر", "مقره", "مقرها", "مكتبه", "مكتبها", "اقامته", "اقامتها", "وجوده", "وجودها", "تواجده",
+             "زيارته", "زيارتها"}
 _HONORIFIC_PRONOUNS = {"سموه", "معاليه", "فخامته", "سيادته", "جلالته", "دولته", "سعادته"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
@@ -906,9 +912,11 @@ class Coder:
                 if r.kind == "country" and r.country:
                     recipients.remove(r)
                     location = location or Location(r.text, r.name, r.name_ar, r.country)
+        loc_ok = True  # False: the place is the topic talked about, or a call's with no party's whereabouts
         if near_places and location is None:
             p = near_places[0]
             location = p.place or self.res.location(text[p.start:p.end])
+            loc_ok = not self._topical(norm, p.t0)
         if t.mode == "visit" and t.roles == "agent" and location is not None and location.country:
             host_iso = location.country
             if not any((x.country == host_iso) for x in recipients) and not any(
@@ -1039,6 +1047,8 @@ class Coder:
             if mode == "visit" and len(actors) >= 3 and not recipients:
                 mode, directional = "multilateral", False  # "استضافت عمان اجتماعا لوزراء خارجية A وB وC"
 
+        if mode == "phone" and not any(p.t0 >= lo and p.t1 <= hi and self._presence(norm, p.t0) for p in places):
+            loc_ok = False  # a call has no place of its own unless a party's whereabouts are told
         covered = {k for a in args for k in range(a.t0, a.t1)}
         status = self._status(article, text, toks, norm, h, lo, hi, in_title, covered)
         phone = mode == "phone"
@@ -1060,7 +1070,8 @@ class Coder:
         # the meeting on whose sidelines others met ("على هامش اجتماعات المجلس") is its own event
         frame = any(norm[k] == "هامش" for k in range(max(lo, h.i - 4), h.i))
         return Candidate(typ, t, si, ev, actors, recipients, mode, status, location, timex, contexts, in_title,
-                         directional and bool(recipients), h.start, h.end, extra={"phone": phone, "frame": frame})
+                         directional and bool(recipients), h.start, h.end,
+                         extra={"phone": phone, "frame": frame, "loc_ok": loc_ok})
 
     # ----------------------------------------------------------------------------- helpers
     def _multilateral_cue(self, norm: list[str], lo: int, hi: int) -> bool:
@@ -1071,6 +1082,22 @@ class Coder:
                 return True
             k += 1
         return False
+
+    @staticmethod
+    def _topical(norm: list[str], t0: int) -> bool:
+        """A place that is the topic discussed, not where it happened: "بحثا الأوضاع في غزة"."""
+        k = t0 - 1
+        if k >= 0 and norm[k] in ("في", "ب"):
+            k -= 1
+        return k >= 0 and norm[k].lstrip("و") in _TOPIC_NOUNS
+
+    @staticmethod
+    def _presence(norm: list[str], t0: int) -> bool:
+        """A place where a party was: "من مقر إقامته في الرياض", "خلال وجوده في باريس", "من باريس"."""
+        if t0 > 0 and norm[t0 - 1] == "من":
+            return True
+        window = [w.lstrip("و").removeprefix("ب").removeprefix("ل") for w in norm[max(0, t0 - 4):t0]]
+        return any(w in _PRESENCE for w in window)
 
     @staticmethod
     def _parentheticals(norm: list[str], lo: int, hi: int) -> set[int]:
@@ -1367,7 +1394,7 @@ class Coder:
         return Event(
             id=stable_id(article.id, c.type, c.evidence.start if not c.in_title else "title", "|".join(parts)),
             article_id=article.id, type=c.type, mode=c.mode, status=c.status, actors=c.actors,
-            recipients=c.recipients, location=c.location, date=date, date_precision=prec if date else "none",
+            recipients=c.recipients, location=c.location if c.extra.get("loc_ok", True) else None, date=date, date_precision=prec if date else "none",
             date_text=c.timex.text if c.timex and date else None, contexts=c.contexts, confidence=conf,
             evidence=c.evidence, trigger=c.trigger.id, coder=f"marsad-events/{self.lex.version}",
         )
