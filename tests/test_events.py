@@ -607,3 +607,19 @@ def test_talks_topic_place_is_no_location(coder: Coder) -> None:
     evs = coder.code(article(text, extra=[_at(text, "السودان", "GPE", SUDAN)]))
     (ev,) = [e for e in evs if e.type == "CONSULT"]
     assert ev.location is None
+
+
+def test_fallback_names_use_display_form() -> None:
+    from marsad.events.fallback import load_fallback
+
+    ms = load_fallback().find("استقبل الرَّئيس التونسي قيس سعـيد الرئيس الجزائري.")
+    assert [m.entity.name for m in ms if m.entity is not None] == ["قيس سعيد", "الرئيس الجزائري"]
+
+
+def test_fallback_epithets_are_no_name() -> None:
+    from marsad.events.fallback import load_fallback
+
+    fb = load_fallback()
+    ms = fb.find("استقبل جلالة السلطان هيثم بن طارق المعظم الرئيس الإيراني.")
+    assert [m.entity.name for m in ms if m.entity is not None][0] == "هيثم بن طارق"
+    assert fb.find("أكد السلطان المعظم حفظه الله ورعاه أهمية الحوار.") == []

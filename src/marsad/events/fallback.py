@@ -11,10 +11,20 @@ from typing import Any
 
 import yaml
 
-from ..arabic import normalize
+from ..arabic import normalize, strip_diacritics
 from ..model import Entity, Mention
 from ..settings import data_path
 from .lexicon import Lexicon, _candidates, norm_phrase, split_tokens
+
+
+def _display(s: str) -> str:
+    """The name as written, less diacritics and tatweel: "الرئيس", not the matching form "الرييس"."""
+    return " ".join(strip_diacritics(s).split())
+
+
+# epithets after a ruler's name ("هيثم بن طارق المعظم", "حفظه الله"): praise, never part of a name
+_EPITHETS = {normalize(w) for w in ("المعظم", "المفدى", "حفظه", "يحفظه", "رعاه", "يرعاه", "حفظها", "أيده", "ايده",
+                                    "سلمه", "وفقه", "الله")}
 
 _PUNCT = set(".,،؛;:!?؟()[]{}\"'«»-–—/“”„‟‘’")
 
@@ -155,6 +165,7 @@ class FallbackActors:
                     j += 1
                 k = j
                 while (k < len(toks) and k - j < 4 and toks[k][2] not in _PUNCT and norm[k] not in self.stop
+                       and norm[k].lstrip("و") not in _EPITHETS
                        and not self._title(norm, k) and not self._adj_iso(norm[k])
                        and not any(c in self.counterpart or c in self.stop for c, _ in _candidates(norm[k]))
                        and not self._phrase(self.country, norm, k)[0] and not self._is_trigger(norm, k)
@@ -163,8 +174,8 @@ class FallbackActors:
                     k += 1  # a name does not start with the article: "وزير الشؤون الخارجية" is an office
                 a, b = toks[i][0], toks[max(k, j) - 1][1]
                 if k > j:
-                    name_ar = text[toks[j][0]:toks[k - 1][1]]
-                    ent = Entity(text=text[a:b], name=normalize(name_ar), name_ar=name_ar, kind="person",
+                    name_ar = _display(text[toks[j][0]:toks[k - 1][1]])
+                    ent = Entity(text=_display(text[a:b]), name=name_ar, name_ar=name_ar, kind="person",
                                  country=iso, role="president" if role == "head" else None)
                     # a bare surname later refers back to the same person
                     prior = surnames.get(normalize(toks[k - 1][2]))
@@ -177,7 +188,7 @@ class FallbackActors:
                     continue
                 if iso or role == "counterpart":
                     ref = next((p for p in reversed(persons) if iso and p.country == iso), None)
-                    ent = ref or Entity(text=text[a:b], name=normalize(text[a:b]), name_ar=text[a:b],
+                    ent = ref or Entity(text=_display(text[a:b]), name=_display(text[a:b]), name_ar=_display(text[a:b]),
                                         kind="person", country=iso)
                     if ref is None:
                         persons.append(ent)
