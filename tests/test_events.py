@@ -623,3 +623,13 @@ def test_fallback_epithets_are_no_name() -> None:
     ms = fb.find("استقبل جلالة السلطان هيثم بن طارق المعظم الرئيس الإيراني.")
     assert [m.entity.name for m in ms if m.entity is not None][0] == "هيثم بن طارق"
     assert fb.find("أكد السلطان المعظم حفظه الله ورعاه أهمية الحوار.") == []
+
+
+# ------------------------------------------------------------------------------------------ courtesy
+def test_thanks_for_hospitality_is_part_of_the_visit(coder: Coder) -> None:
+    visit = "استقبل الرئيس عبد المجيد تبون الرئيس إيمانويل ماكرون في الجزائر. "
+    thanks = "وأعرب الرئيس إيمانويل ماكرون عن شكره للرئيس عبد المجيد تبون على حسن الاستقبال وكرم الضيافة"
+    evs = coder.code(article(visit + thanks + "."))
+    assert [e.type for e in evs] == ["CONSULT"]
+    evs = coder.code(article(visit + thanks + "، مشيدا بمواقف الجزائر الداعمة للسلام."))
+    assert {e.type for e in evs} == {"CONSULT", "SUPPORT"}

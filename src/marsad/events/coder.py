@@ -281,6 +281,10 @@ class Coder:
         body = [c for c in body if not (c.trigger.id == "support.welcome" and c.merged <= 1 and c.actors
                                         and c.recipients and not self._praise_in(c.evidence.text) and any(
             _covered(c.actors + c.recipients, v.actors + v.recipients) for v in visits))]
+        # "أعرب X عن شكره لY على حسن الاستقبال": a guest's thanks for hospitality is part of the visit too
+        body = [c for c in body if not (c.trigger.id == "support.thank" and c.merged <= 1 and self._hospitality(
+            c.evidence.text) and not self._praise_in(c.evidence.text) and any(
+            _covered(c.actors, v.actors + v.recipients) for v in visits))]
         self._inherit_dates(body)
         self._sidelines_host(body)
         return [self._event(article, c) for c in body]
@@ -324,6 +328,13 @@ class Coder:
         norm = [normalize(t) for _, _, t in split_tokens(sentence, 0, len(sentence))]
         return any(f.trigger.id in ("support.welcome_as_friend", "support.praise", "support.describe")
                    for k in range(len(norm)) for f in self.lex.match_at(norm, k)[1])
+
+    @staticmethod
+    def _hospitality(sentence: str) -> bool:
+        """Thanks for the welcome ("على حسن الاستقبال وكرم الضيافة", "حفاوة الاستقبال")."""
+        n = " " + " ".join(normalize(t) for _, _, t in split_tokens(sentence, 0, len(sentence))) + " "
+        return any(p in n for p in (" الضيافه ", " ضيافه ", " حسن الاستقبال ", " حفاوه الاستقبال ",
+                                    " بحفاوه ", " الحفاوه ", " كرم الوفاده "))
 
     def _office_holder(self, ent: Entity) -> Entity:
         """An unresolved office title ("أمير قطر": role and country, no id) as the one resolved person of that
