@@ -633,3 +633,12 @@ def test_thanks_for_hospitality_is_part_of_the_visit(coder: Coder) -> None:
     assert [e.type for e in evs] == ["CONSULT"]
     evs = coder.code(article(visit + thanks + "، مشيدا بمواقف الجزائر الداعمة للسلام."))
     assert {e.type for e in evs} == {"CONSULT", "SUPPORT"}
+
+
+# ------------------------------------------------------------------------------------------ aid givers
+def test_armed_forces_airdrop_is_aid_from_their_state(coder: Coder) -> None:
+    text = "نفذت القوات المسلحة الأردنية أمس إنزالا جويا لمساعدات طبية على جنوب قطاع غزة."
+    forces = Entity("القوات المسلحة الأردنية", "القوات المسلحة الأردنية", "القوات المسلحة الأردنية", "group", "JOR")
+    evs = coder.code(article(text, extra=[_at(text, "القوات المسلحة الأردنية", "NORP", forces)]))
+    (ev,) = [e for e in evs if e.type == "AID"]
+    assert [x.country for x in ev.actors] == ["JOR"] and [x.country for x in ev.recipients] == ["PSE"]

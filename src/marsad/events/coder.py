@@ -493,6 +493,9 @@ class Coder:
                     grp = Entity(text=m.text, name=surface, name_ar=m.text, kind="group",
                                  country=ent.country if ent is not None else None)
                     args.append(Arg(m.start, m.end, t0, t1, [grp], "AGENT"))
+                elif ent is not None and ent.kind == "group" and ent.country and self.lex.agent_at(norm, t0)[0]:
+                    # "القوات المسلحة الأردنية" found whole by the entities stage: a force of that state
+                    args.append(Arg(m.start, m.end, t0, t1, [ent], "AGENT", kind=self.lex.agent_at(norm, t0)[1]))
                 elif ent is not None and ent.kind == "country" and (head := self._office_head(norm, t0)) is not None:
                     # "وزارة الخارجية وشؤون المغتربين الأردنية": a state body named by its nationality is the state
                     args.append(Arg(toks[head][0], m.end, head, t1, [ent], "GPE"))
@@ -677,9 +680,14 @@ class Coder:
         to_preps = to_preps | t.recipient_preps
         topic = topic - to_preps
         if t.type in ("CONSULT", "AGREE", "SUPPORT", "AID", "COOPERATE"):
-            before = [a for a in before if a.kind != "security"]
-            # forces do not act in diplomacy or aid, but a state's army receives aid ("منحة لدعم الجيش اللبناني")
-            after = [a for a in after if a.kind != "security" or t.type == "AID"]
+            # a state's armed forces deliver aid ("نفذت القوات المسلحة الأردنية إنزالا جويا لمساعدات")
+            before = [a for a in before if a.kind != "security" or (
+                t.type == "AID" and a.entities and a.entities[0].country is not None)]
+            # forces do not act in diplomacy (nor, unnamed by state, in aid), but a state's army receives aid
+            # ("منحة لدعم الجيش اللبناني")
+            # ("الجيش اللبناني"/"الجيش السوري" with its modifier; a bare "طائرات" after بمشاركة is no recipient)
+            after = [a for a in after if a.kind != "security" or (
+                t.type == "AID" and (a.t1 - a.t0 >= 2 or bool(a.entities and a.entities[0].country)))]
         def delegation(a: Arg) -> bool:
             """"وفدا (رفيع المستوى) من صندوق النقد": the body a delegation comes from is the party."""
             heads = ("وفد", "وفدا", "بعثه")  # (the و of وفد is a root letter: strip clitics one at a time)
@@ -999,6 +1007,11 @@ class Coder:
                             and loc.country and loc.country not in own:
                         recipients = [self.res.country_entity(loc.country, loc.text)]
                         break
+                else:
+                    # "إنزالا جويا لمساعدات على شمال قطاع غزة": a place the entities stage left unnamed
+                    loc = self._destination(text, toks, norm, h.i + h.n, hi)
+                    if loc is not None and loc.country and loc.country not in own:
+                        recipients = [self.res.country_entity(loc.country, loc.text)]
         if t.type == "ASSAULT" and not recipients and location is not None and location.country and not any(
                 x.country == location.country for x in actors):
             recipients = [self.res.country_entity(location.country, location.text)]
@@ -1093,6 +1106,23 @@ class Coder:
                 return True
             k += 1
         return False
+
+    def _destination(self, text: str, toks: list[tuple[int, int, str]], norm: list[str], lo: int,
+                     hi: int) -> Location | None:
+        """The place after "إلى/على" ("على شمال قطاع غزة"), looked up in the gazetteer word by word."""
+        for k in range(lo, min(hi, len(norm)) - 1):
+            if norm[k] not in ("الي", "علي"):
+                continue
+            j = k + 1
+            if j < len(norm) and norm[j] in ("شمال", "جنوب", "شرق", "غرب", "وسط", "مدينه", "سكان", "اهالي"):
+                j += 1
+            for n in (2, 1):
+                if j + n <= len(toks) and not any(norm[x] in _STOP for x in range(j, j + n)):
+                    loc = self.res.location(text[toks[j][0]:toks[j + n - 1][1]])
+                    if loc is not None and loc.country:
+                        return loc
+            return None
+        return None
 
     @staticmethod
     def _topical(norm: list[str], t0: int) -> bool:
