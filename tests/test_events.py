@@ -642,3 +642,11 @@ def test_armed_forces_airdrop_is_aid_from_their_state(coder: Coder) -> None:
     evs = coder.code(article(text, extra=[_at(text, "القوات المسلحة الأردنية", "NORP", forces)]))
     (ev,) = [e for e in evs if e.type == "AID"]
     assert [x.country for x in ev.actors] == ["JOR"] and [x.country for x in ev.recipients] == ["PSE"]
+
+
+def test_leader_directing_an_agency_gives_the_aid(coder: Coder) -> None:
+    text = ("وجّه الرئيس رجب طيب أردوغان، اليوم، إدارة الكوارث والطوارئ التابعة لوزارة الداخلية في بلاده "
+            "بإرسال مساعدات إنسانية عاجلة إلى السودان.")
+    evs = coder.code(article(text, extra=[_at(text, "السودان", "GPE", SUDAN)]))
+    (ev,) = [e for e in evs if e.type == "AID"]
+    assert names(ev.actors) == {"Recep Tayyip Erdogan"} and names(ev.recipients) == {"Sudan"}

@@ -50,6 +50,7 @@ _TOPIC_NOUNS = {"الاوضاع", "الوضع", "التطورات", "المست�
 # where a party was when calling: "من مقر إقامته في", "خلال وجوده في", "أثناء زيارته إلى"
 _PRESENCE = {"مقر", "مقره", "مقرها", "مكتبه", "مكتبها", "اقامته", "اقامتها", "وجوده", "وجودها", "تواجده",
              "زيارته", "زيارتها"}
+_DIRECTIVES = {"وجه", "وجهت", "يوجه", "توجه", "امر", "امرت", "يامر", "اوعز", "اوعزت", "كلف", "كلفت", "يكلف"}
 _HONORIFIC_PRONOUNS = {"سموه", "معاليه", "فخامته", "سيادته", "جلالته", "دولته", "سعادته"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
 _BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
@@ -1031,6 +1032,14 @@ class Coder:
                     recipients = [agent] + recipients
                 else:
                     actors, recipients = [agent], _uniq(actors + recipients)
+        if t.type == "AID" and not actors:
+            # "وجّه خادم الحرمين الشريفين مركز الملك سلمان للإغاثة بتقديم مساعدات للسودان": the leader who directs
+            # an agency to give aid is the giver
+            giver = self._director(args, norm, h.i)
+            if giver:
+                actors = giver
+                keys = {entity_key(x) for x in giver}
+                recipients = [x for x in recipients if entity_key(x) not in keys]
         if t.type in DYADIC and actors:
             own = {x.country for x in actors if x.country}
             recipients = [x for x in recipients if not (x.kind == "country" and x.country in own)]
@@ -1123,6 +1132,19 @@ class Coder:
                         return loc
             return None
         return None
+
+    @staticmethod
+    def _director(args: list[Arg], norm: list[str], i: int) -> list[Entity]:
+        """The subject of a directive verb before ``i`` ("وجّه X ... بتقديم", "أمر X بإرسال"): a person or state."""
+        for k in range(i - 1, max(-1, i - 30), -1):
+            if norm[k] in _STOP:
+                break
+            if norm[k] not in _DIRECTIVES and not (norm[k][:1] in "وف" and norm[k][1:] in _DIRECTIVES):
+                continue
+            subj = [a for a in args if not a.is_place and a.entities and a.label in ("PERS", "GPE")
+                    and k < a.t0 <= k + 2]
+            return subj[0].entities if subj else []
+        return []
 
     @staticmethod
     def _topical(norm: list[str], t0: int) -> bool:
