@@ -633,6 +633,8 @@ def test_thanks_for_hospitality_is_part_of_the_visit(coder: Coder) -> None:
     assert [e.type for e in evs] == ["CONSULT"]
     evs = coder.code(article(visit + thanks + "، مشيدا بمواقف الجزائر الداعمة للسلام."))
     assert {e.type for e in evs} == {"CONSULT", "SUPPORT"}
+    evs = coder.code(article(visit + "وعبر الرئيس إيمانويل ماكرون عن امتنانه للرئيس عبد المجيد تبون لحفاوة الاستقبال."))
+    assert [e.type for e in evs] == ["CONSULT"]
 
 
 # ------------------------------------------------------------------------------------------ aid givers

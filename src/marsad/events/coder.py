@@ -333,7 +333,10 @@ class Coder:
     @staticmethod
     def _hospitality(sentence: str) -> bool:
         """Thanks for the welcome ("على حسن الاستقبال وكرم الضيافة", "حفاوة الاستقبال")."""
-        n = " " + " ".join(normalize(t) for _, _, t in split_tokens(sentence, 0, len(sentence))) + " "
+        words = [normalize(t).removeprefix("و") for _, _, t in split_tokens(sentence, 0, len(sentence))]
+        words = [w[1:] if w[:1] in "لب" and len(w) > 4 and w[1:].startswith(("حسن", "حفاوه", "كرم")) else w
+                 for w in words]  # "لحفاوة الاستقبال", "بحسن الضيافة"
+        n = " " + " ".join(words) + " "
         return any(p in n for p in (" الضيافه ", " ضيافه ", " حسن الاستقبال ", " حفاوه الاستقبال ",
                                     " بحفاوه ", " الحفاوه ", " كرم الوفاده "))
 
