@@ -89,7 +89,11 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     @both("/", "index.html")
     def index(request: Request) -> dict[str, Any]:
         with store() as st:
-            return {"counts": st.counts(), "stories": list(st.stories())[-25:][::-1]}
+            counts = st.counts()
+            stories = list(st.stories())
+        # newest dated stories first; undated ones (no date in the text) after them
+        dated = sorted((x for x in stories if x.get("date")), key=lambda x: x["date"], reverse=True)
+        return {"counts": counts, "stories": (dated + [x for x in stories if not x.get("date")])[:25]}
 
     @both("/articles", "articles.html")
     def articles(request: Request) -> dict[str, Any]:
