@@ -602,6 +602,13 @@ def test_phone_call_topic_is_no_location(coder: Coder) -> None:
     assert ev.mode == "phone" and ev.location is None
 
 
+def test_phone_call_keeps_where_a_party_was(coder: Coder) -> None:
+    text = "تلقى الرئيس إيمانويل ماكرون اتصالا هاتفيا من الرئيس رجب طيب أردوغان خلال وجوده في نيويورك."
+    evs = coder.code(article(text, extra=[_at(text, "نيويورك", "LOC", None)]))
+    (ev,) = [e for e in evs if e.type == "CONSULT"]
+    assert ev.mode == "phone" and ev.location is not None and ev.location.text == "نيويورك"
+
+
 def test_talks_topic_place_is_no_location(coder: Coder) -> None:
     text = "بحث الرئيس فلاديمير بوتين مع الرئيس رجب طيب أردوغان المستجدات في السودان."
     evs = coder.code(article(text, extra=[_at(text, "السودان", "GPE", SUDAN)]))

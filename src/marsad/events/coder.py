@@ -1162,8 +1162,8 @@ class Coder:
         """A place where a party was: "من مقر إقامته في الرياض", "خلال وجوده في باريس", "من باريس"."""
         if t0 > 0 and norm[t0 - 1] == "من":
             return True
-        window = [w.lstrip("و").removeprefix("ب").removeprefix("ل") for w in norm[max(0, t0 - 4):t0]]
-        return any(w in _PRESENCE for w in window)
+        # (one clitic at a time: the و of وجوده is a root letter)
+        return any(w in _PRESENCE or w[1:] in _PRESENCE or w[2:] in _PRESENCE for w in norm[max(0, t0 - 4):t0])
 
     @staticmethod
     def _parentheticals(norm: list[str], lo: int, hi: int) -> set[int]:
