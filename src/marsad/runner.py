@@ -144,7 +144,7 @@ def document_steps(known_pages: set[str], actors: Sequence[str] = (), stages: Se
     if "events" in want:
         from .events import EventStep
 
-        steps.append(EventStep())
+        steps.append(EventStep(actors=list(actors)))
     return steps
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..model import Article
@@ -20,10 +21,11 @@ class EventStep(MapStep):
     requires = ("sentences", "mentions", "timexes")
     provides = ("events",)
 
-    def __init__(self, lexicon_path: str | None = None, settings: dict[str, Any] | None = None) -> None:
+    def __init__(self, lexicon_path: str | None = None, settings: dict[str, Any] | None = None,
+                 actors: Iterable[str] = ()) -> None:
         super().__init__()
         self.settings = settings if settings is not None else section("events")
-        self.coder = Coder(load_lexicon(lexicon_path), self.settings, Resources())
+        self.coder = Coder(load_lexicon(lexicon_path), self.settings, Resources(actors=actors))
 
     def process(self, article: Article) -> Article:
         if article.duplicate_of:

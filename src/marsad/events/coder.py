@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..arabic import normalize, sentences, strip_diacritics
@@ -110,36 +112,28 @@ def _optional(modname: str, attr: str) -> Any:
 class Resources:
     """Optional helpers from the other stages, loaded once per step."""
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, actors: Iterable[str] = ()) -> None:
         self.lexicon = lexicon
+        self.actors = list(actors)  # the user's actor files, so titles resolve as the body does
         self.select_event_date = _optional("marsad.dates", "select_event_date")
         self.clause_cues = _optional("marsad.dates", "clause_cues")
         self.resolve_article = _optional("marsad.entities.resolve", "resolve_article")
-        self._kb: Any = None
-        self._gaz: Any = None
-        self._kb_tried = self._gaz_tried = False
 
-    @property
+    @staticmethod
+    def _load(module: str, name: str, *args: Any) -> Any:
+        cls = _optional(module, name)
+        try:
+            return cls.load(*args) if cls else None
+        except Exception:  # a missing optional resource weakens coding, never stops it
+            return None
+
+    @cached_property
     def kb(self) -> Any:
-        if not self._kb_tried:
-            self._kb_tried = True
-            cls = _optional("marsad.entities.kb", "ActorKB")
-            try:
-                self._kb = cls.load() if cls else None
-            except Exception:
-                self._kb = None
-        return self._kb
+        return self._load("marsad.entities.kb", "ActorKB", self.actors)
 
-    @property
+    @cached_property
     def gazetteer(self) -> Any:
-        if not self._gaz_tried:
-            self._gaz_tried = True
-            cls = _optional("marsad.entities.gazetteer", "Gazetteer")
-            try:
-                self._gaz = cls.load() if cls else None
-            except Exception:
-                self._gaz = None
-        return self._gaz
+        return self._load("marsad.entities.gazetteer", "Gazetteer")
 
     def mentions_for(self, text: str, published: str | None, article_id: str) -> list[Mention]:
         """Mentions for a text the entities stage did not see (the title) or when it did not run."""
