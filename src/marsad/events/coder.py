@@ -1280,32 +1280,13 @@ class Coder:
     def _pair_any(self, pos: int) -> list[Entity]:
         seen: list[Entity] = []
         keys: set[str] = set()
-        for ent in reversed(self._event_persons):
-            k = entity_key(ent)
-            if k and k not in keys:
-                keys.add(k)
-                seen.append(ent)
-            if len(seen) == 2:
-                return list(reversed(seen))
+        if _take_two(reversed(self._event_persons), seen, keys):
+            return list(reversed(seen))
         seen, keys = [], set()
-        for start, ent in reversed(self._person_mentions):
-            if start >= pos:
-                continue
-            k = entity_key(ent)
-            if k and k not in keys:
-                keys.add(k)
-                seen.append(ent)
-            if len(seen) == 2:
-                break
-        if len(seen) < 2:
+        before = (ent for start, ent in reversed(self._person_mentions) if start < pos)
+        if not _take_two(before, seen, keys):
             # a title or lead that names them later: take the first two in the article
-            for _, ent in self._person_mentions:
-                k = entity_key(ent)
-                if k and k not in keys:
-                    keys.add(k)
-                    seen.append(ent)
-                if len(seen) == 2:
-                    break
+            _take_two((ent for _, ent in self._person_mentions), seen, keys)
         return list(reversed(seen)) if len(seen) == 2 else []
 
     def _host_leader(self, iso: str, pos: int, lo: int = -1, hi: int = -1) -> Entity | None:
@@ -1639,3 +1620,15 @@ def _absorb(keep: Candidate, other: Candidate) -> None:
 
 def code_article(article: Article, coder: Coder | None = None) -> list[Event]:
     return (coder or Coder()).code(article)
+
+
+def _take_two(ents: Iterable[Entity], seen: list[Entity], keys: set[str]) -> bool:
+    """Add distinct entities to ``seen`` until it holds two; True when it does."""
+    for ent in ents:
+        k = entity_key(ent)
+        if k and k not in keys:
+            keys.add(k)
+            seen.append(ent)
+        if len(seen) == 2:
+            return True
+    return False
