@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from marsad.arabic import tokens
 from marsad.evaluate import event_record, load_jsonl, score_events
 from marsad.events import Coder, EventStep, load_lexicon
-from marsad.events.lexicon import split_tokens
 from marsad.model import PLOVER_TYPES, Article, Entity, Mention
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def test_lexicon_is_versioned_data_covering_all_types() -> None:
                                   "اتفقا", "وزار", "للزيارة", "بزيارة", "زيارته", "مباحثات", "هاتفيا"])
 def test_conjugations_and_clitics_match(word: str) -> None:
     lex = load_lexicon()
-    norm = [t for _, _, t in split_tokens(word)]
+    norm = [t for _, _, t in tokens(word)]
     from marsad.arabic import normalize
 
     n, hits, _ = lex.match_at([normalize(w) for w in norm], 0)
@@ -84,7 +84,7 @@ def test_conjugations_and_clitics_match(word: str) -> None:
 
 
 def test_arabic_punctuation_is_split_from_words() -> None:
-    assert [t for _, _, t in split_tokens("بوتين، أمس")] == ["بوتين", "،", "أمس"]
+    assert [t for _, _, t in tokens("بوتين، أمس")] == ["بوتين", "،", "أمس"]
 
 
 # ------------------------------------------------------------------------------------------ roles

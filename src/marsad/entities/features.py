@@ -11,7 +11,6 @@ import re
 from functools import lru_cache
 
 from marsad.arabic import normalize
-from marsad.arabic import tokens as arabic_tokens
 from marsad.settings import data_path
 
 # Proclitic combinations, longest first: conjunction, preposition, article (لل is ل + ال with the alef dropped).
@@ -22,28 +21,6 @@ _LATIN = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"\d")
 _WINDOW = (-2, -1, 1, 2)
 _CACHE_MAX = 40_000  # distinct words kept with their features, about 2.5 KB each: at most ~100 MB
-# Arabic punctuation inside the U+0600 block, which marsad.arabic.tokens counts as word characters.
-_AR_PUNCT = re.compile("[\u060c\u060d\u061b\u061f\u066a-\u066d\u06d4]")
-
-
-def split_tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    """marsad.arabic.tokens with Arabic comma, semicolon and question mark split off as tokens of their own."""
-    out: list[tuple[int, int, str]] = []
-    for s, e, t in arabic_tokens(text, start, end):
-        if not _AR_PUNCT.search(t):
-            out.append((s, e, t))
-            continue
-        pos = 0
-        for m in _AR_PUNCT.finditer(t):
-            if m.start() > pos:
-                out.append((s + pos, s + m.start(), t[pos:m.start()]))
-            out.append((s + m.start(), s + m.end(), m.group()))
-            pos = m.end()
-        if pos < len(t):
-            out.append((s + pos, e, t[pos:]))
-    return out
-
-
 # One regex each instead of a loop of startswith: this runs once per distinct word and dominates cold tagging.
 _PREFIX_RE = re.compile("^(" + "|".join(_PREFIXES) + ")(?=..)")
 _SUFFIX_RE = re.compile("(?<=...)(" + "|".join(_SUFFIXES) + ")$")

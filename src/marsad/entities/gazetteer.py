@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from marsad.arabic import normalize, normalize_with_map, strip_diacritics
+from marsad.arabic import normalize, normalize_with_map, strip_diacritics, tokens
 from marsad.model import Entity, Location, Mention
 from marsad.settings import data_path, section
 
@@ -322,9 +322,7 @@ class Gazetteer:
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         """Place mentions in text[start:end], longest match first, offsets into ``text`` (clitics excluded)."""
-        from marsad.entities.features import split_tokens
-
-        toks = split_tokens(text, start, end)
+        toks = tokens(text, start, end)
         min_pop = int(section("entities").get("gazetteer_find_min_population", 100_000))
         norms = [key(t) for _, _, t in toks]
         out: list[Mention] = []

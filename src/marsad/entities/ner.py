@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pycrfsuite
 
-from marsad.arabic import normalize, sentences
-from marsad.entities.features import FeatureExtractor, split_tokens, strip_prefix
+from marsad.arabic import normalize, sentences, tokens
+from marsad.entities.features import FeatureExtractor, strip_prefix
 from marsad.entities.ner_eval import chunks
 from marsad.model import Span
 from marsad.settings import data_path, section
@@ -133,7 +133,7 @@ class NerTagger:
         """Entity spans in text[start:end] with character offsets into ``text``, tagged sentence by sentence
         (the model was trained on sentences; a whole article as one sequence is slower and no better)."""
         end = len(text) if end is None else end
-        sents = [t for s0, e0 in sentences(text[start:end]) if (t := split_tokens(text, start + s0, start + e0))]
+        sents = [t for s0, e0 in sentences(text[start:end]) if (t := tokens(text, start + s0, start + e0))]
         words = [[w for _, _, w in toks] for toks in sents]
         # The whole window is one document: a name found in one sentence is carried to the others.
         tags = self._tag_doc(words)

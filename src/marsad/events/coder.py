@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..arabic import normalize, sentences, strip_diacritics
+from ..arabic import normalize, sentences, strip_diacritics, tokens
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
-from .lexicon import FormHit, Lexicon, Trigger, _stems, find_phrase, load_lexicon, split_tokens
+from .lexicon import FormHit, Lexicon, Trigger, _stems, find_phrase, load_lexicon
 
 SCORED_FAMILY = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}  # a future one is an intention: AGREE
 DYADIC = {"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "REQUEST"}
@@ -320,14 +320,14 @@ class Coder:
 
     def _praise_in(self, sentence: str) -> bool:
         """Words of praise in a sentence ("باعتباره صديقا عزيزا", "أشاد"): more than a courtesy welcome."""
-        norm = [normalize(t) for _, _, t in split_tokens(sentence, 0, len(sentence))]
+        norm = [normalize(t) for _, _, t in tokens(sentence, 0, len(sentence))]
         return any(f.trigger.id in ("support.welcome_as_friend", "support.praise", "support.describe")
                    for k in range(len(norm)) for f in self.lex.match_at(norm, k)[1])
 
     @staticmethod
     def _hospitality(sentence: str) -> bool:
         """Thanks for the welcome ("على حسن الاستقبال وكرم الضيافة", "حفاوة الاستقبال")."""
-        words = [normalize(t).removeprefix("و") for _, _, t in split_tokens(sentence, 0, len(sentence))]
+        words = [normalize(t).removeprefix("و") for _, _, t in tokens(sentence, 0, len(sentence))]
         words = [w[1:] if w[:1] in "لب" and len(w) > 4 and w[1:].startswith(("حسن", "حفاوه", "كرم")) else w
                  for w in words]  # "لحفاوة الاستقبال", "بحسن الضيافة"
         n = " " + " ".join(words) + " "
@@ -369,7 +369,7 @@ class Coder:
     # ----------------------------------------------------------------------------- sentence level
     def _code_sentence(self, article: Article, text: str, s: int, e: int, si: int, mentions: list[Mention],
                        in_title: bool) -> list[Candidate]:
-        toks = split_tokens(text, s, e)
+        toks = tokens(text, s, e)
         if not toks:
             return []
         norm = [normalize(t) for _, _, t in toks]

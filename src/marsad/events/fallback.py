@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from ..arabic import normalize, strip_diacritics
+from ..arabic import normalize, strip_diacritics, tokens
 from ..model import Entity, Mention
 from ..settings import data_path
-from .lexicon import Lexicon, _candidates, norm_phrase, split_tokens
+from .lexicon import Lexicon, _candidates, norm_phrase
 
 
 def _display(s: str) -> str:
@@ -136,7 +136,7 @@ class FallbackActors:
         return out
 
     def _find(self, text: str) -> list[Mention]:
-        toks = split_tokens(text)
+        toks = tokens(text)
         norm = [normalize(t) for _, _, t in toks]
         out: list[Mention] = []
         persons: list[Entity] = []

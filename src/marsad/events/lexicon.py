@@ -7,7 +7,6 @@ generated here so the data file lists each word once.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,29 +14,10 @@ from typing import Any
 
 import yaml
 
-from ..arabic import normalize, strip_diacritics, tokens
+from ..arabic import normalize, strip_diacritics
 from ..settings import data_path
 
 _OBJ = ("ه", "ها", "هما", "هم")
-
-
-_SPLIT = re.compile("[\u060c\u061b\u061f\u066a-\u066d\u06d4]")
-
-
-def split_tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    """marsad.arabic.tokens, with Arabic punctuation (، ؛ ؟) split off: the shared token pattern's Arabic block
-    range swallows them into the word ("بوتين،")."""
-    out: list[tuple[int, int, str]] = []
-    for a, b, t in tokens(text, start, end):
-        pos = 0
-        for m in _SPLIT.finditer(t):
-            if m.start() > pos:
-                out.append((a + pos, a + m.start(), t[pos:m.start()]))
-            out.append((a + m.start(), a + m.end(), m.group()))
-            pos = m.end()
-        if pos < len(t):
-            out.append((a + pos, b, t[pos:]))
-    return out
 
 
 def norm_phrase(s: str) -> tuple[str, ...]:
