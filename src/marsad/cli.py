@@ -85,12 +85,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     with _store(args) as st:
-        first, *rest = args.actor
-        recs = list(st.stories(actor=first, since=args.since, until=args.until))
-        for other in rest:
-            keep = {r["id"] for r in st.stories(actor=other)}
-            recs = [r for r in recs if r["id"] in keep]
-        recs.sort(key=lambda r: (r.get("date") or "9999", r["id"]))
+        recs = st.timeline(args.actor, since=args.since, until=args.until)
         _emit(recs, args.format, output.STORY_COLUMNS, output.STORY_WIDTHS)
     return 0
 

@@ -214,6 +214,16 @@ class Store:
                 continue
             yield rec
 
+    def timeline(self, actors: list[str], since: str | None = None, until: str | None = None
+                 ) -> Iterator[dict[str, Any]]:
+        """Stories involving every one of ``actors`` (names in any script, or ISO3 codes), in date order."""
+        wanted = [(normalize(a), a) for a in actors if a]
+        if not wanted:
+            return
+        for rec in self.stories(since=since, until=until):
+            if all(_story_has_actor(rec, na, raw) for na, raw in wanted):
+                yield rec
+
     def story(self, story_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT record FROM stories WHERE id=?", (story_id,)).fetchone()
         return json.loads(row["record"]) if row else None

@@ -103,33 +103,27 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
             r["text"] = r["text"][:300]
         return {"articles": rows}
 
+    def filters(request: Request) -> dict[str, str | None]:
+        """The type/actor/since/until filters that events and stories share; empty fields mean no filter."""
+        return {k: request.query_params.get(k) or None for k in ("type", "actor", "since", "until")}
+
     @both("/events", "events.html")
     def events(request: Request) -> dict[str, Any]:
-        qp = request.query_params
         with store() as st:
-            rows = list(st.events(type=qp.get("type") or None, actor=qp.get("actor") or None,
-                                  since=qp.get("since") or None, until=qp.get("until") or None,
-                                  min_confidence=conf(request), limit=limit(request, 500)))
+            rows = list(st.events(**filters(request), min_confidence=conf(request), limit=limit(request, 500)))
         return {"events": rows}
 
     @both("/stories", "stories.html")
     def stories(request: Request) -> dict[str, Any]:
-        qp = request.query_params
         with store() as st:
-            rows = list(st.stories(type=qp.get("type") or None, actor=qp.get("actor") or None,
-                                   since=qp.get("since") or None, until=qp.get("until") or None))
+            rows = list(st.stories(**filters(request)))
         return {"stories": rows[: limit(request, 500)]}
 
     @both("/timeline", "stories.html")
     def timeline(request: Request) -> dict[str, Any]:
-        names = request.query_params.getlist("actor")
-        if not names:
-            return {"stories": [], "actors": []}
+        names = [n for n in request.query_params.getlist("actor") if n]
         with store() as st:
-            rows = list(st.stories(actor=names[0]))
-            for other in names[1:]:
-                keep = {r["id"] for r in st.stories(actor=other)}
-                rows = [r for r in rows if r["id"] in keep]
+            rows = list(st.timeline(names))
         return {"stories": rows, "actors": names}
 
     @both("/search", "search.html")
