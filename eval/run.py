@@ -124,11 +124,17 @@ def run(shared: Path | None, only: set[str] | None = None, details: bool = False
             figures.update({f"gsr_{k}": v for k, v in score_gsr(str(gsr)).items()})
         conll = shared / "data" / "anercorp" / "test.txt"
         if want("ner") and conll.exists():
+            from marsad.entities.ner import BACKENDS
             from marsad.entities.ner_eval import evaluate_conll
+            from marsad.settings import section
 
-            res = evaluate_conll(str(conll))
-            figures["ner_micro_f1"] = (res.get("micro") or {}).get("f1", res.get("f1"))
-            figures["ner_sentences_per_s"] = res.get("sentences_per_s")
+            for backend in BACKENDS:
+                res = evaluate_conll(str(conll), backend=backend)
+                figures[f"ner_{backend}_micro_f1"] = res["micro"]["f1"]
+                figures[f"ner_{backend}_sentences_per_s"] = res.get("sentences_per_s")
+            # the backend the pipeline and `marsad eval ner` use unless told otherwise
+            default = section("entities").get("ner_backend", "crf")
+            figures["ner_micro_f1"] = figures[f"ner_{default}_micro_f1"]
     return figures
 
 

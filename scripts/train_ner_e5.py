@@ -26,8 +26,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from marsad.entities.encoder import LINEAR, dequantize  # noqa: E402
-from marsad.entities.neural import LABELS, viterbi  # noqa: E402
+from marsad.entities.bio import LABELS, viterbi  # noqa: E402
+from marsad.entities.encoder import LINEAR, MAX_WORDS, dequantize  # noqa: E402
 from marsad.entities.ner_eval import read_conll, score  # noqa: E402
 
 MAX_PIECES = 256
@@ -46,10 +46,13 @@ def pack(args: argparse.Namespace) -> None:
     seqs: dict[str, list[tuple[list[int], list[int], list[int]]]] = {}
     for name, sents in splits.items():
         rows = []
-        for ws, tags in sents:
-            ids, first = tok.words(ws, MAX_PIECES)
-            used.update(ids)
-            rows.append((ids, first, [LABELS.index(t) if t in LABELS else 0 for t in tags]))
+        for ws_all, tags_all in sents:
+            # long sentences in windows, as the tagger reads them
+            for k in range(0, len(ws_all), MAX_WORDS):
+                ws, tags = ws_all[k:k + MAX_WORDS], tags_all[k:k + MAX_WORDS]
+                ids, first = tok.words(ws, MAX_PIECES)
+                used.update(ids)
+                rows.append((ids, first, [LABELS.index(t) if t in LABELS else 0 for t in tags]))
         seqs[name] = rows
     vocab = np.array(sorted(used), np.int64)
     remap = {int(v): i for i, v in enumerate(vocab)}
@@ -89,6 +92,8 @@ def train(args: argparse.Namespace) -> None:
     from torch import nn
 
     torch.manual_seed(args.seed)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     np.random.seed(args.seed)
     dev_ = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.backends.cuda.matmul.allow_tf32 = True
@@ -143,6 +148,8 @@ def train(args: argparse.Namespace) -> None:
                 for n in LINEAR:
                     w = dequantize(p[f"l{li}.{n}.w"], nins[n])
                     setattr(m, n, Lora(w, p[f"l{li}.{n}.b"], args.rank, args.full_ft))
+                    if li < args.freeze_below:
+                        getattr(m, n).requires_grad_(False)
                 for ln in ("aln", "oln"):
                     x = nn.LayerNorm(H, eps=eps)
                     x.weight.data = torch.tensor(p[f"l{li}.{ln}.w"])
@@ -158,7 +165,9 @@ def train(args: argparse.Namespace) -> None:
             x = self.drop(x)
             hd = H // NH
             am = torch.where(mask, 0.0, -1e9)[:, None, None, :]
-            for m in self.layers:
+            for li, m in enumerate(self.layers):
+                if li == args.freeze_below and self.training:
+                    x = x.detach()
                 q, k, v = (getattr(m, n)(x).view(B, T, NH, hd).transpose(1, 2) for n in ("q", "k", "v"))
                 ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=am)
                 ctx = ctx.transpose(1, 2).reshape(B, T, H)
@@ -208,10 +217,14 @@ def train(args: argparse.Namespace) -> None:
     log = []
     for ep in range(args.epochs):
         model.train()
+        # Batches of similar length (shuffled within and across), so little time goes on padding.
         perm = np.random.permutation(len(tr))
+        perm = sorted(perm, key=lambda i: len(tr[i][0]) + np.random.rand() * 8)
+        batches = [perm[k:k + args.batch] for k in range(0, len(perm), args.batch)]
+        np.random.shuffle(batches)
         tot = 0.0
-        for k in range(0, len(perm), args.batch):
-            ids, mask, lab = batchify([tr[i] for i in perm[k:k + args.batch]])
+        for bi in batches:
+            ids, mask, lab = batchify([tr[i] for i in bi])
             with torch.autocast(dev_.type, dtype=torch.bfloat16, enabled=dev_.type == "cuda"):
                 logits = model(ids, mask)
             loss = F.cross_entropy(logits.float().view(-1, len(LABELS)), lab.view(-1), weight=weights,
@@ -221,7 +234,7 @@ def train(args: argparse.Namespace) -> None:
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
             sched.step()
-            tot += float(loss)
+            tot += float(loss.detach())
         rec = {"epoch": ep + 1, "loss": round(tot / max(1, len(perm) // args.batch), 4), "s": round(time.time() - t0, 1)}
         if dv and (ep + 1) % args.eval_every == 0 or ep + 1 == args.epochs:
             if dv:
@@ -280,6 +293,8 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--full", action="store_true", help="train on all of train (no dev hold-out)")
     b.add_argument("--full-ft", action="store_true", help="fine-tune the whole weight matrices (a ceiling; big)")
     b.add_argument("--report-test", action="store_true")
+    b.add_argument("--freeze-below", type=int, default=0, help="train nothing in layers below this one")
+    b.add_argument("--threads", type=int, default=0)
     b.add_argument("--limit", type=int, default=0, help="use the first N sentences (a smoke test)")
     args = ap.parse_args(argv)
     pack(args) if args.cmd == "pack" else train(args)

@@ -39,7 +39,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     actors = list(args.actors or [])  # $MARSAD_ACTORS is read by the knowledge base itself
     progress = sys.stderr.isatty() and not args.quiet
-    report = ingest_paths(args.paths, _db(args), actors=actors, progress=progress, workers=args.workers)
+    report = ingest_paths(args.paths, _db(args), actors=actors, progress=progress, workers=args.workers,
+                          ner_backend=args.ner)
     # One line per bad file: a JSONL or WARC file with many bad records is summarised, not repeated.
     by_file: dict[str, list[str]] = {}
     for f in report.failures:
@@ -115,7 +116,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.what == "ner":
         from .entities.ner_eval import evaluate_conll
 
-        print(json.dumps(evaluate_conll(args.conll), ensure_ascii=False))
+        print(json.dumps(evaluate_conll(args.conll, backend=args.ner), ensure_ascii=False))
         return 0
     if args.what == "events":
         from .evaluate import load_jsonl, score_events
@@ -150,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+")
     s.add_argument("--actors", action="append", help="extra actors file (YAML or CSV); repeatable")
     s.add_argument("--workers", type=int, default=1, help="processes for the per-document steps (default 1)")
+    s.add_argument("--ner", choices=("crf", "e5"),
+                   help="NER model: e5 (accurate, slow on CPU) or crf (fast); default: [entities] ner_backend")
     s.add_argument("--quiet", action="store_true")
     s.add_argument("--stats", action="store_true", help="print per-step counters and timings")
     s.set_defaults(func=cmd_ingest)
@@ -200,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     es = s.add_subparsers(dest="what", required=True)
     e = es.add_parser("ner", parents=[common], help="entity-level P/R/F1 of the NER on a CoNLL file")
     e.add_argument("--conll", required=True)
+    e.add_argument("--ner", choices=("crf", "e5"), help="NER model (default: [entities] ner_backend)")
     e = es.add_parser("events", parents=[common], help="event P/R/F1 against a gold file (seeds format)")
     e.add_argument("--gold", required=True)
     e.add_argument("--events", help="events JSONL (default: the events in --db)")

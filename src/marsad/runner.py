@@ -124,10 +124,11 @@ class RunReport:
         return "\n".join(lines)
 
 
-def document_steps(known_pages: set[str], actors: Sequence[str] = (), stages: Sequence[str] | None = None
-                   ) -> list[Step]:
+def document_steps(known_pages: set[str], actors: Sequence[str] = (), stages: Sequence[str] | None = None,
+                   ner_backend: str | None = None) -> list[Step]:
     """The per-document steps: each page independently of the others, so they can run in any worker.
-    ``stages`` limits the annotation stages (e.g. for benchmarks of extraction alone)."""
+    ``stages`` limits the annotation stages (e.g. for benchmarks of extraction alone); ``ner_backend`` picks
+    the NER model ("crf" or "e5"; default: the [entities] ner_backend setting)."""
     from .extract import ExtractStep
     from .ingest import ReadStep
 
@@ -140,7 +141,7 @@ def document_steps(known_pages: set[str], actors: Sequence[str] = (), stages: Se
     if "entities" in want:
         from .entities.resolve import EntityStep
 
-        steps.append(EntityStep(actors=list(actors)))
+        steps.append(EntityStep(actors=list(actors), ner_backend=ner_backend))
     if "events" in want:
         from .events import EventStep
 
@@ -173,7 +174,8 @@ def expand(paths: Iterable[str]) -> list[str]:
 
 
 def ingest_paths(paths: Sequence[str], db_path: str | Path, actors: Sequence[str] = (), progress: bool = False,
-                 stages: Sequence[str] | None = None, workers: int = 1) -> RunReport:
+                 stages: Sequence[str] | None = None, workers: int = 1, ner_backend: str | None = None
+                 ) -> RunReport:
     """Run the pipeline over files and folders into the store at ``db_path``; ``workers`` > 1 runs the
     per-document steps in that many processes (the store stays in this one)."""
     t0 = time.perf_counter()
@@ -181,11 +183,11 @@ def ingest_paths(paths: Sequence[str], db_path: str | Path, actors: Sequence[str
         known = store.page_ids()
         files = expand(paths)
         if workers > 1 and len(files) > 1:
-            executor = ParallelExecutor(partial(document_steps, known, actors, stages), [StoreStep(store)], workers)
+            executor = ParallelExecutor(partial(document_steps, known, actors, stages, ner_backend), [StoreStep(store)], workers)
             executor.run(list(_progress(files, progress)))
             stats, failures = executor.stats(), executor.failures()
         else:
-            pipeline = Pipeline(document_steps(known, actors, stages) + [StoreStep(store)])
+            pipeline = Pipeline(document_steps(known, actors, stages, ner_backend) + [StoreStep(store)])
             LocalExecutor(pipeline).run(_progress(files, progress))
             stats, failures = pipeline.stats(), pipeline.failures()
         stories, assignment = build_stories(store.all_events_for_merge(), section("stories").get("max_day_gap", 3))

@@ -20,6 +20,8 @@ import numpy as np
 QK = 32
 META = "\u2581"  # SentencePiece's metaspace
 LINEAR = ("q", "k", "v", "ao", "fi", "fo")
+# Sentences are encoded in windows of at most this many words (the encoder reads 512 pieces at most).
+MAX_WORDS = 120
 
 
 def bundled_model() -> Path:

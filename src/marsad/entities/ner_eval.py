@@ -68,19 +68,21 @@ def score(gold: list[list[str]], pred: list[list[str]]) -> dict[str, Any]:
     return out
 
 
-def evaluate_conll(path: str, tagger: Any = None) -> dict[str, Any]:
-    """Tag every sentence of a CoNLL file and score it; adds tagging speed (sentences/s, tokens/s)."""
+def evaluate_conll(path: str, tagger: Any = None, backend: str | None = None) -> dict[str, Any]:
+    """Tag every sentence of a CoNLL file and score it; adds tagging speed (sentences/s, tokens/s).
+    ``backend`` names the NER model when no tagger is given (default: the [entities] ner_backend setting)."""
     if tagger is None:
-        from marsad.entities.ner import NerTagger
+        from marsad.entities.ner import load_tagger
 
-        tagger = NerTagger.load()
+        tagger = load_tagger(backend)
     sents = read_conll(path)
     toks = [s[0] for s in sents]
     t0 = time.perf_counter()
     pred = tagger.tag_sents(toks)
     dt = max(time.perf_counter() - t0, 1e-9)
     out = score([s[1] for s in sents], pred)
-    out.update({"file": str(path), "sentences": len(sents), "tokens": sum(len(t) for t in toks),
+    out.update({"file": str(path), "backend": getattr(tagger, "name", type(tagger).__name__), "sentences": len(sents),
+                "tokens": sum(len(t) for t in toks),
                 "sentences_per_s": round(len(sents) / dt, 1),
                 "tokens_per_s": round(sum(len(t) for t in toks) / dt, 1)})
     return out

@@ -12,59 +12,36 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.entities.encoder import LINEAR, E5File, Encoder
-from marsad.settings import data_path
+from marsad.entities.bio import LABELS, viterbi
+from marsad.entities.encoder import LINEAR, MAX_WORDS, E5File, Encoder
+from marsad.entities.ner import NerTagger, SentenceTagger, propagate
+from marsad.settings import data_path, section
 
-LABELS = ("O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
-# Each sentence is encoded in windows of at most this many words (the encoder reads 512 pieces at most).
-WINDOW = 120
 BATCH = 32
-
-
-def _allowed() -> tuple[np.ndarray, np.ndarray]:
-    """BIO constraints: I-X only after B-X or I-X (and never first)."""
-    n = len(LABELS)
-    trans = np.zeros((n, n), np.float32)
-    start = np.zeros(n, np.float32)
-    for j, t in enumerate(LABELS):
-        if t.startswith("I-"):
-            start[j] = -np.inf
-            for i, s in enumerate(LABELS):
-                if s[2:] != t[2:]:
-                    trans[i, j] = -np.inf
-    return start, trans
-
-
-_START, _TRANS = _allowed()
-
-
-def viterbi(logp: np.ndarray) -> list[str]:
-    """Best BIO-valid tag sequence for per-word log-probabilities [n, len(LABELS)]."""
-    if len(logp) == 0:
-        return []
-    score = logp[0] + _START
-    back = []
-    for row in logp[1:]:
-        cand = score[:, None] + _TRANS
-        back.append(cand.argmax(0))
-        score = cand.max(0) + row
-    best = [int(score.argmax())]
-    for b in reversed(back):
-        best.append(int(b[best[-1]]))
-    return [LABELS[i] for i in reversed(best)]
+_FLOOR = 1e-6  # a CRF marginal of zero must not veto the encoder outright
 
 
 def model_path() -> Path:
     return data_path("models", "ner_e5.npz")
 
 
-class NeuralTagger:
-    """Tags pre-tokenised sentences; same ``tag``/``tag_sents`` surface as the CRF tagger."""
+class NeuralTagger(SentenceTagger):
+    """The e5 backend: F1 0.8x on ANERcorp test, tens of sentences a second on a CPU core pair."""
 
-    def __init__(self, encoder: Encoder, head_w: np.ndarray, head_b: np.ndarray) -> None:
+    name = "e5"
+
+    def __init__(self, encoder: Encoder, head_w: np.ndarray, head_b: np.ndarray, crf: NerTagger | None = None,
+                 crf_weight: float = 0.0, cache_size: int = 20_000) -> None:
         self.encoder = encoder
         self.head_w = np.ascontiguousarray(head_w.T.astype(np.float32))
         self.head_b = head_b.astype(np.float32)
+        # Product of experts with the CRF: its per-word marginals (gazetteer, affix and shape features the encoder
+        # does not have) are added as weighted log-probabilities before decoding.
+        self.crf = crf if crf_weight > 0 else None
+        self.crf_weight = crf_weight
+        # Wire copy is reprinted word for word by many outlets: a sentence seen before is not encoded again.
+        self._seen: dict[tuple[str, ...], np.ndarray] = {}
+        self._cache_size = cache_size
 
     @classmethod
     def load(cls, path: str | Path | None = None, e5: str | Path | None = None) -> NeuralTagger:
@@ -79,7 +56,20 @@ class NeuralTagger:
                 ad[k] = z[k].astype(np.float32)  # a full-matrix delta
             elif k not in ("layers", "meta", "head.w", "head.b") and not k.endswith(".bm"):
                 ad[k] = z[k].astype(np.float32)
-        return cls(Encoder(_e5file(str(e5) if e5 else ""), layers, ad), z["head.w"], z["head.b"])
+        weight = float(section("entities").get("ner_e5_crf_weight", 0.0))
+        crf = NerTagger.load() if weight > 0 else None
+        return cls(Encoder(_e5file(str(e5) if e5 else ""), layers, ad), z["head.w"], z["head.b"], crf, weight)
+
+    def _crf_logp(self, words: list[str]) -> np.ndarray:
+        assert self.crf is not None
+        t = self.crf.tagger
+        t.set(self.crf.features.sent(words))
+        have = set(t.labels())
+        m = np.full((len(words), len(LABELS)), _FLOOR)
+        for j, lab in enumerate(LABELS):
+            if lab in have:
+                m[:, j] = [t.marginal(lab, i) for i in range(len(words))]
+        return np.log(np.maximum(m, _FLOOR))
 
     def _logp(self, batch: list[list[str]]) -> list[np.ndarray]:
         tok = self.encoder.tok
@@ -90,27 +80,47 @@ class NeuralTagger:
         lp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
         return [lp[i, first] for i, (_, first) in enumerate(enc)]
 
-    def tag_sents(self, sents: list[list[str]], window: int | None = None) -> list[list[str]]:
+    def _tag_raw(self, sents: list[list[str]]) -> list[list[str]]:
         # Split long sentences into windows, sort by length so padding stays small, then reassemble.
-        pieces: list[tuple[int, int, list[str]]] = []
+        pieces: list[tuple[int, list[str]]] = []
         for si, s in enumerate(sents):
-            for k in range(0, len(s), WINDOW):
-                pieces.append((si, k, s[k:k + WINDOW]))
-        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i][2]))
+            for k in range(0, len(s), MAX_WORDS):
+                pieces.append((si, s[k:k + MAX_WORDS]))
         lps: dict[int, np.ndarray] = {}
-        for k in range(0, len(order), BATCH):
-            idx = [i for i in order[k:k + BATCH] if pieces[i][2]]
-            if idx:
-                for i, lp in zip(idx, self._logp([pieces[i][2] for i in idx]), strict=True):
-                    lps[i] = lp
+        todo: list[int] = []
+        for i, (_si, ws) in enumerate(pieces):
+            hit = self._seen.get(tuple(ws))
+            if hit is None:
+                todo.append(i)
+            else:
+                lps[i] = hit
+        todo.sort(key=lambda i: len(pieces[i][1]))
+        for k in range(0, len(todo), BATCH):
+            idx = todo[k:k + BATCH]
+            for i, lp in zip(idx, self._logp([pieces[i][1] for i in idx]), strict=True):
+                lps[i] = lp
+                if len(self._seen) >= self._cache_size:
+                    self._seen.pop(next(iter(self._seen)))  # oldest first
+                self._seen[tuple(pieces[i][1])] = lp
         out: list[list[np.ndarray]] = [[] for _ in sents]
-        for i, (si, _k, _ws) in enumerate(pieces):
-            if i in lps:
-                out[si].append(lps[i])
-        return [viterbi(np.concatenate(x)) if x else [] for x in out]
+        for i, (si, _ws) in enumerate(pieces):
+            out[si].append(lps[i])
+        tags = []
+        for s, x in zip(sents, out, strict=True):
+            if not x:
+                tags.append([])
+                continue
+            lp = np.concatenate(x)
+            if self.crf is not None:
+                lp = lp + self.crf_weight * self._crf_logp(s)
+            tags.append(viterbi(lp))
+        return tags
 
-    def tag(self, toks: list[str]) -> list[str]:
-        return self.tag_sents([toks])[0]
+    def _tag_doc(self, sents: list[list[str]]) -> list[list[str]]:
+        tags = self._tag_raw(sents)
+        if section("entities").get("ner_e5_propagate", True):
+            tags = propagate(sents, tags, self._norm)
+        return tags
 
 
 @lru_cache(maxsize=2)

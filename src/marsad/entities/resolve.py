@@ -808,12 +808,14 @@ class EntityStep(MapStep):
     provides = ("mentions",)
 
     def __init__(self, kb: ActorKB | None = None, ner: NER | None | str = "auto", gazetteer: Any = "auto",
-                 actors: Iterable[str] = ()) -> None:
+                 actors: Iterable[str] = (), ner_backend: str | None = None) -> None:
         super().__init__()
         self.kb = kb or ActorKB.load(actors)
         opts = section("entities")
-        # "auto": use the NER tagger and place gazetteer when they are installed and the settings allow it
-        self.ner = _load_ner() if ner == "auto" and opts.get("ner", True) else (None if ner == "auto" else ner)
+        # "auto": use the NER tagger (the backend named, else the settings') and the place gazetteer when they
+        # are installed and the settings allow it
+        self.ner = (_load_ner(ner_backend) if ner == "auto" and opts.get("ner", True)
+                    else (None if ner == "auto" else ner))
         self.gazetteer = (_load_gazetteer() if gazetteer == "auto" and opts.get("gazetteer", True)
                           else (None if gazetteer == "auto" else gazetteer))
 
@@ -826,12 +828,15 @@ class EntityStep(MapStep):
         return item
 
 
-def _load_ner() -> Any:
-    """The CRF NER tagger, when its module and model are installed (built separately)."""
-    try:
-        from .ner import NerTagger  # type: ignore[attr-defined]
+def _load_ner(backend: str | None = None) -> Any:
+    """The NER tagger of ``backend`` (default: the [entities] ner_backend setting). A backend named outright
+    must load; the default one is optional (resolution then works from the knowledge base alone)."""
+    from .ner import load_tagger
 
-        return NerTagger.load()
+    if backend:
+        return load_tagger(backend)
+    try:
+        return load_tagger()
     except Exception:
         return None
 

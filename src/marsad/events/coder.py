@@ -52,6 +52,8 @@ _TOPIC_NOUNS = {"الاوضاع", "الوضع", "التطورات", "المست�
 # where a party was when calling: "من مقر إقامته في", "خلال وجوده في", "أثناء زيارته إلى"
 _PRESENCE = {"مقر", "مقره", "مقرها", "مكتبه", "مكتبها", "اقامته", "اقامتها", "وجوده", "وجودها", "تواجده",
              "زيارته", "زيارتها"}
+_DURING = {"خلال", "وخلال", "اثناء", "واثناء", "لدي", "ولدي"}
+_RECEPTIONS = {"استقباله", "استقبالها", "لقايه", "لقايها", "اجتماعه", "اجتماعها", "استقبالهما", "لقايهما"}
 _DIRECTIVES = {"وجه", "وجهت", "يوجه", "توجه", "امر", "امرت", "يامر", "اوعز", "اوعزت", "كلف", "كلفت", "يكلف"}
 _HONORIFIC_PRONOUNS = {"سموه", "معاليه", "فخامته", "سيادته", "جلالته", "دولته", "سعادته"}
 _KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
@@ -778,6 +780,12 @@ class Coder:
         # an adverbial set off by commas after the verb ("التقى X، على هامش القمة العربية في بغداد، Y") neither
         # holds the object nor keeps it away
         paren = self._parentheticals(norm, anchor, hi)
+        # "حث X خلال استقباله وفدا من الكونغرس الإدارة الأمريكية على ...": the guest of a reception told on the
+        # way is not the object when another party follows it
+        if anchor + 1 < hi and norm[anchor] in _DURING and norm[anchor + 1] in _RECEPTIONS:
+            guests = [a for a in rest if a.t0 > anchor + 1 and a not in subjects]
+            if len(guests) >= 2 and guests[0].t0 - anchor <= 4 and prep(guests[1]) not in _PREPS:
+                paren |= set(range(anchor, guests[0].t1))
 
         def gap_out(a: int, b: int) -> int:
             return gap(a, b) - sum(1 for k in range(a, b) if k in paren)
