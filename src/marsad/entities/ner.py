@@ -101,9 +101,13 @@ class SentenceTagger:
         """Entity spans in text[start:end] with character offsets into ``text``, tagged sentence by sentence
         (the models were trained on sentences; a whole article as one sequence is slower and no better)."""
         end = len(text) if end is None else end
-        sents = [t for s0, e0 in sentences(text[start:end]) if (t := tokens(text, start + s0, start + e0))]
+        return self.spans_in(text, [(start + s0, start + e0) for s0, e0 in sentences(text[start:end])])
+
+    def spans_in(self, text: str, bounds: list[tuple[int, int]]) -> list[Span]:
+        """Entity spans of the given sentences of ``text`` (character bounds), tagged as one document: a name
+        found in one sentence is carried to the others, and a batching backend sees them all at once."""
+        sents = [t for s0, e0 in bounds if (t := tokens(text, s0, e0))]
         words = [[w for _, _, w in toks] for toks in sents]
-        # The whole window is one document: a name found in one sentence is carried to the others.
         tags = self._tag_doc(words)
         out = []
         for toks, tg in zip(sents, tags, strict=True):
@@ -171,9 +175,9 @@ def load_tagger(backend: str | None = None) -> SentenceTagger:
     if backend == "crf":
         return NerTagger.load()
     if backend == "e5":
-        from marsad.entities.neural import NeuralTagger
+        from marsad.entities.neural import shared
 
-        return NeuralTagger.load()
+        return shared()
     raise ValueError(f"unknown NER backend {backend!r} (expected one of {', '.join(BACKENDS)})")
 
 

@@ -45,7 +45,10 @@ class NeuralTagger(SentenceTagger):
 
     @classmethod
     def load(cls, path: str | Path | None = None, e5: str | Path | None = None) -> NeuralTagger:
-        z = np.load(path or model_path())
+        path = Path(path) if path else model_path()
+        if not path.exists():
+            raise FileNotFoundError(f"e5 NER adapters not found at {path}; build them with `make model-e5`")
+        z = np.load(path)
         layers = int(z["layers"][0])
         ad: dict[str, np.ndarray] = {}
         for k in z.files:
@@ -126,3 +129,9 @@ class NeuralTagger(SentenceTagger):
 @lru_cache(maxsize=2)
 def _e5file(path: str) -> E5File:
     return E5File(path or None)
+
+
+@lru_cache(maxsize=1)
+def shared() -> NeuralTagger:
+    """One tagger per process: its weights (about 100 MB once dequantised) are built once, not per pipeline."""
+    return NeuralTagger.load()

@@ -755,34 +755,35 @@ def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, 
                                                              "nationality", "title", "title_construct",
                                                              "fixed_title")]
     extra: list[Item] = []
-    for s, e in sents:
-        try:
-            spans = list(ner.spans(text, s, e))
-        except Exception:  # NER trouble must not lose the KB mentions
+    try:
+        # all sentences at once: one document for label propagation, one batch for the e5 backend
+        spans = list(ner.spans_in(text, sents)) if hasattr(ner, "spans_in") else \
+            [sp for s, e in sents for sp in ner.spans(text, s, e)]
+    except Exception:  # NER trouble must not lose the KB mentions
+        spans = []
+    for sp in spans:
+        label = getattr(sp, "label", None)
+        if label not in ("PERS", "PER", "ORG"):
             continue
-        for sp in spans:
-            label = getattr(sp, "label", None)
-            if label not in ("PERS", "PER", "ORG"):
-                continue
-            a, b = int(sp.start), int(sp.end)
-            if any(a < ce and cs < b for cs, ce in covered):
-                continue
-            toks_ab = tokens(text, a, b)
-            # a verb or particle at the edge of the span ("عون شدد"): trimmed, the name kept
-            # ("علي" is a given name as well as على once normalised: names are never trimmed or refused)
-            while toks_ab and normalize(toks_ab[-1][2]) in stop and normalize(toks_ab[-1][2]) not in given:
-                toks_ab.pop()
-            while toks_ab and normalize(toks_ab[0][2]) in stop and normalize(toks_ab[0][2]) not in given:
-                toks_ab.pop(0)
-            if not toks_ab:
-                continue
-            a, b = toks_ab[0][0], toks_ab[-1][1]
-            words = [normalize(t) for _, _, t in toks_ab]
-            if any(w in stop and w not in given for w in words) or max(len(w) for w in words) < 3:
-                continue  # "أنا سعيد" is not a name
-            if a not in starts or b not in ends:
-                continue
-            extra.append(Item(a, b, starts[a], ends[b] + 1, [], ner_label="PERS" if label != "ORG" else "ORG"))
+        a, b = int(sp.start), int(sp.end)
+        if any(a < ce and cs < b for cs, ce in covered):
+            continue
+        toks_ab = tokens(text, a, b)
+        # a verb or particle at the edge of the span ("عون شدد"): trimmed, the name kept
+        # ("علي" is a given name as well as على once normalised: names are never trimmed or refused)
+        while toks_ab and normalize(toks_ab[-1][2]) in stop and normalize(toks_ab[-1][2]) not in given:
+            toks_ab.pop()
+        while toks_ab and normalize(toks_ab[0][2]) in stop and normalize(toks_ab[0][2]) not in given:
+            toks_ab.pop(0)
+        if not toks_ab:
+            continue
+        a, b = toks_ab[0][0], toks_ab[-1][1]
+        words = [normalize(t) for _, _, t in toks_ab]
+        if any(w in stop and w not in given for w in words) or max(len(w) for w in words) < 3:
+            continue  # "أنا سعيد" is not a name
+        if a not in starts or b not in ends:
+            continue
+        extra.append(Item(a, b, starts[a], ends[b] + 1, [], ner_label="PERS" if label != "ORG" else "ORG"))
     if not extra:
         return items
     taken = {(it.t0, it.t1) for it in items}
