@@ -228,6 +228,10 @@ def _end_to_end(root: Path, n: int, n_ingest: int = 2000) -> list[dict[str, Any]
         src = big if stages == () else full
         paths = [str(src / k) for k in kinds]
         pages = sum(len(list((src / k).iterdir())) for k in kinds)
+        if ner == "e5":
+            from marsad.entities.neural import shared
+
+            shared.cache_clear()  # a fresh tagger: its sentence cache would otherwise hold the last run's pages
         t0 = time.perf_counter()
         try:
             report = ingest_paths(paths, root / f"bench{i}.db", stages=stages, workers=workers, ner_backend=ner)

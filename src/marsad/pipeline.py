@@ -8,6 +8,7 @@ failures with the file that caused them) and the time spent in its own code, exc
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -152,8 +153,15 @@ class LocalExecutor:
 _WORKER_STEPS: list[Step] = []
 
 
-def _init_worker(steps: Sequence[Step]) -> None:
+def _init_worker(steps: Sequence[Step], blas_threads: int) -> None:
     _WORKER_STEPS[:] = list(steps)
+    # numpy's BLAS (the e5 NER) would start a thread per core in every worker: cores are shared out instead
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(blas_threads)
+    except ImportError:
+        pass
 
 
 def _run_shard(shard: Sequence[Any]) -> tuple[list[Any], list[StepStats]]:
@@ -192,7 +200,7 @@ class ParallelExecutor:
 
         steps = list(self.make_steps())  # loaded once here, shared copy-on-write by the forked workers
         with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(steps,)) as pool:
+                                 initargs=(steps, max(1, (os.cpu_count() or 1) // self.workers))) as pool:
             for _ in self.sink.iterate(produced(pool)):
                 pass
         return self.stats()
