@@ -221,8 +221,8 @@ class Encoder:
             self.W.append(d)
         # Q, K and V share their input: one matmul instead of three.
         for d in self.W:
-            d["qkv"] = np.concatenate([d["q"], d["k"], d["v"]], axis=1)
-            d["qkv.b"] = np.concatenate([d["q.b"], d["k.b"], d["v.b"]])
+            d["qkv"] = np.concatenate([d.pop("q"), d.pop("k"), d.pop("v")], axis=1)
+            d["qkv.b"] = np.concatenate([d.pop("q.b"), d.pop("k.b"), d.pop("v.b")])
 
     def hidden(self, batch: list[list[int]]) -> np.ndarray:
         """Final hidden states [B, T, H] of a batch of piece-id lists (padded to the longest)."""
