@@ -105,3 +105,28 @@ def test_neural_anercorp_test_holds_its_floor(shared_dir: Path, neural) -> None:
     floors = json.loads((ROOT / "eval" / "floors.json").read_text())
     res = evaluate_conll(str(shared_dir / "data" / "anercorp" / "test.txt"), tagger=neural)
     assert res["micro"]["f1"] >= floors["ner_e5_micro_f1"]
+
+
+@pytest.mark.parametrize("backend", ["crf", "e5"])
+def test_cli_eval_ner_names_its_backend(tmp_path: Path, capsys, neural, backend: str) -> None:
+    from marsad.cli import main
+
+    conll = tmp_path / "tiny.txt"
+    conll.write_text("والتقى O\nفلاديمير B-PERS\nبوتين I-PERS\nفي O\nموسكو B-LOC\n\n", encoding="utf-8")
+    assert main(["eval", "ner", "--conll", str(conll), "--ner", backend]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["backend"] == backend and out["micro"]["support"] == 2
+
+
+def test_ingest_with_either_backend_finds_the_same_known_actors(tmp_path: Path, samples_dir: Path, neural) -> None:
+    from marsad.runner import ingest_paths
+    from marsad.store.sqlite import Store
+
+    actors = {}
+    for backend in ("crf", "e5"):
+        db = tmp_path / f"{backend}.db"
+        ingest_paths([str(samples_dir)], db, ner_backend=backend)
+        with Store(db) as st:
+            actors[backend] = {(e["type"], p["id"]) for e in st.events() for p in e["actors"] + e["recipients"]
+                               if p.get("id")}
+    assert actors["crf"] and actors["crf"] == actors["e5"]
