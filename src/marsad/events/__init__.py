@@ -28,8 +28,7 @@ class EventStep(MapStep):
         self.coder = Coder(load_lexicon(lexicon_path), self.settings, Resources(actors=actors))
 
     def process(self, article: Article) -> Article:
-        if article.duplicate_of:
-            return article
+        # Reprints are coded too: stories count their events as reports that are not independent.
         article.events = self.coder.code(article)
         self.count("events", len(article.events))
         return article
