@@ -659,3 +659,16 @@ def test_leader_directing_an_agency_gives_the_aid(coder: Coder) -> None:
     evs = coder.code(article(text, extra=[_at(text, "السودان", "GPE", SUDAN)]))
     (ev,) = [e for e in evs if e.type == "AID"]
     assert names(ev.actors) == {"Recep Tayyip Erdogan"} and names(ev.recipients) == {"Sudan"}
+
+
+@pytest.mark.parametrize("text", [
+    "أعرب الرئيس فلاديمير بوتين خلال اتصال هاتفي عن تعازيه في ضحايا الزلزال الذي ضرب البلاد.",
+    "لقي خمسة أشخاص مصرعهم في حادث سير على الطريق الدولي.",
+])
+def test_deaths_in_a_disaster_or_accident_are_no_assault(coder: Coder, text: str) -> None:
+    assert not [e for e in coder.code(article(text)) if e.type == "ASSAULT"]
+
+
+def test_killing_in_an_attack_is_still_an_assault(coder: Coder) -> None:
+    evs = coder.code(article("قتل مسلحون خمسة جنود في هجوم على حاجز عسكري شمال البلاد."))
+    assert any(e.type == "ASSAULT" for e in evs)
