@@ -399,17 +399,14 @@ def test_earlier_arrival_and_signing_between_the_two_countries(coder: Coder) -> 
     assert {x.country for x in sign.actors} == {"SYR", "RUS"}
 
 
-def test_headline_with_states_restates_the_officials_event(coder: Coder) -> None:
+def test_headline_with_states_restates_the_officials_event(coder: Coder, monkeypatch) -> None:
     text = "اتفق الرئيس الروسي فلاديمير بوتين ونظيره التركي رجب طيب أردوغان، اليوم، على تعزيز التعاون."
     title = "روسيا وتركيا تتفقان على تعزيز التعاون"
     art = article(text, title=title)
     art.mentions = sorted(art.mentions, key=lambda m: m.start)
-    orig = coder.res.mentions_for
-    coder.res.mentions_for = lambda t, p, a: [_at(t, "روسيا", "GPE", RUSSIA), _at(t, "تركيا", "GPE", TURKEY)]  # type: ignore[method-assign]
-    try:
-        evs = [e for e in coder.code(art) if e.type == "AGREE"]
-    finally:
-        coder.res.mentions_for = orig  # type: ignore[method-assign]
+    monkeypatch.setattr(coder.res, "mentions_for",
+                        lambda t, p, a: [_at(t, "روسيا", "GPE", RUSSIA), _at(t, "تركيا", "GPE", TURKEY)])
+    evs = [e for e in coder.code(art) if e.type == "AGREE"]
     assert len(evs) == 1
 
 
@@ -517,18 +514,15 @@ def test_participle_support_verb_takes_the_main_subject(coder: Coder) -> None:
     assert not any(e.type == "ACCUSE" and "Bashar al-Assad" in names(e.recipients) for e in evs)
 
 
-def test_unresolved_office_in_a_headline_is_the_holder_the_body_names(coder: Coder) -> None:
+def test_unresolved_office_in_a_headline_is_the_holder_the_body_names(coder: Coder, monkeypatch) -> None:
     tamim = Entity("تميم بن حمد", "Tamim bin Hamad Al Thani", "تميم بن حمد آل ثاني", "person", "QAT", "tamim", "emir")
     office = Entity("أمير قطر", "أمير قطر", "أمير قطر", "person", "QAT", None, "emir")
     text = "وقالت الوكالة إن الشيخ تميم بن حمد تحدث عن العلاقات مع أنقرة."
     title = "أمير قطر يبارك العملية التركية ويشيد بالرئيس أردوغان"
     art = article(text, title=title, extra=[_at(text, "تميم بن حمد", "PERS", tamim)])
-    orig = coder.res.mentions_for
-    coder.res.mentions_for = lambda t, p, a: [_at(t, "أمير قطر", "PERS", office), _at(t, "أردوغان", "PERS", ERDOGAN)]  # type: ignore[method-assign]
-    try:
-        evs = [e for e in coder.code(art) if e.type == "SUPPORT"]
-    finally:
-        coder.res.mentions_for = orig  # type: ignore[method-assign]
+    monkeypatch.setattr(coder.res, "mentions_for",
+                        lambda t, p, a: [_at(t, "أمير قطر", "PERS", office), _at(t, "أردوغان", "PERS", ERDOGAN)])
+    evs = [e for e in coder.code(art) if e.type == "SUPPORT"]
     assert evs and all(names(e.actors) == {"Tamim bin Hamad Al Thani"} for e in evs)
 
 
