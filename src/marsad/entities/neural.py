@@ -39,6 +39,8 @@ class NeuralTagger(SentenceTagger):
         # does not have) are added as weighted log-probabilities before decoding.
         self.crf = crf if crf_weight > 0 else None
         self.crf_weight = crf_weight
+        self._crf_labels = set(crf.tagger.labels()) if self.crf is not None else set()
+        self.propagate = bool(section("entities").get("ner_e5_propagate", True))
         # Wire copy is reprinted word for word by many outlets: a sentence seen before is not encoded again.
         self._seen: dict[tuple[str, ...], np.ndarray] = {}
         self._cache_size = cache_size
@@ -67,10 +69,9 @@ class NeuralTagger(SentenceTagger):
         assert self.crf is not None
         t = self.crf.tagger
         t.set(self.crf.features.sent(words))
-        have = set(t.labels())
         m = np.full((len(words), len(LABELS)), _FLOOR)
         for j, lab in enumerate(LABELS):
-            if lab in have:
+            if lab in self._crf_labels:
                 m[:, j] = [t.marginal(lab, i) for i in range(len(words))]
         return np.log(np.maximum(m, _FLOOR))
 
@@ -121,9 +122,7 @@ class NeuralTagger(SentenceTagger):
 
     def _tag_doc(self, sents: list[list[str]]) -> list[list[str]]:
         tags = self._tag_raw(sents)
-        if section("entities").get("ner_e5_propagate", True):
-            tags = propagate(sents, tags, self._norm)
-        return tags
+        return propagate(sents, tags, self._norm) if self.propagate else tags
 
 
 @lru_cache(maxsize=2)
