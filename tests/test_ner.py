@@ -107,6 +107,25 @@ def test_names_carry_to_other_mentions() -> None:
     assert out[0] == tags[0]
 
 
+def test_common_words_are_not_carried_alone() -> None:
+    """علي "Ali" normalises to على "on": a story about محمد علي must not tag every preposition as a person."""
+    from marsad.entities.ner import carry_stop, propagate
+
+    assert {"علي", "في"} <= carry_stop()  # the shipped list, built from the training file by `make model`
+    sents = [["التقى", "محمد", "علي", "و", "علي"], ["وقال", "على", "هامش", "اللقاء"], ["وأكد", "محمد", "علي", "أن"]]
+    tags = [["O", "B-PERS", "I-PERS", "O", "B-PERS"], ["O", "O", "O", "O"], ["O", "O", "O", "O"]]
+    out = propagate(sents, tags)
+    assert out[1] == ["O", "O", "O", "O"]
+    assert out[2] == ["O", "B-PERS", "I-PERS", "O"]  # the full name is still carried
+    assert propagate(sents, tags, stop=frozenset())[1][1] == "B-PERS"  # what the list prevents
+
+
+def test_common_words_come_from_the_training_tags() -> None:
+    from marsad.entities.train import common_words
+
+    sents = [(["في", "بوتين"], ["O", "B-PERS"])] * 12 + [(["في"], ["B-LOC"])]
+    assert common_words(sents) == frozenset({"في"})  # 1 of 25 inside a name; بوتين always is
+
 def test_score_perfect() -> None:
     tags = [["B-PERS", "I-PERS", "O"]]
     assert score(tags, tags)["micro"]["f1"] == 1.0
