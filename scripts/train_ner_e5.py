@@ -86,6 +86,31 @@ def _rows(p: dict[str, np.ndarray], name: str) -> list[tuple[np.ndarray, np.ndar
              p[f"{name}.labels"][woff[i]:woff[i + 1]]) for i in range(len(off) - 1)]
 
 
+def with_context(rs: list[tuple[np.ndarray, np.ndarray, np.ndarray]], k: int, rng: np.random.Generator | None,
+                 drop: float = 0.0) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Each row with up to ``k`` words of the rows before and after it as context (labels stay the row's own):
+    names are easier to type with the story around them. In training, ``drop`` of the rows go without context, so
+    a lone sentence (an article's first, a headline) is read as well as one inside a story."""
+    if k <= 0:
+        return rs
+    out = []
+    for i, (x, first, y) in enumerate(rs):
+        if rng is not None and rng.random() < drop:
+            out.append((x, first, y))
+            continue
+        left = right = np.zeros(0, x.dtype)
+        if i > 0:
+            px, pf, _ = rs[i - 1]
+            left = px[pf[-min(k, len(pf))]:-1]
+        if i + 1 < len(rs):
+            nx, nf, _ = rs[i + 1]
+            right = nx[1:nf[k]] if k < len(nf) else nx[1:-1]
+        room = MAX_PIECES - len(x)
+        left, right = left[max(0, len(left) - room // 2):], right[:room // 2]
+        out.append((np.concatenate([x[:1], left, x[1:-1], right, x[-1:]]), first + len(left), y))
+    return out
+
+
 def train(args: argparse.Namespace) -> None:
     import torch
     import torch.nn.functional as F
@@ -106,6 +131,8 @@ def train(args: argparse.Namespace) -> None:
     ndev = len(rows) // 10 if not args.full else 0
     tr, dv = (rows[:-ndev], rows[-ndev:]) if ndev else (rows, [])
     test = _rows(p, "test")[:args.limit or None] if "test.ids" in p else []
+    rng = np.random.default_rng(args.seed)
+    dv, test = with_context(dv, args.context, None), with_context(test, args.context, None)
     pad_local = int(np.searchsorted(p["vocab_ids"], pad))
 
     class Lora(nn.Module):
@@ -215,8 +242,10 @@ def train(args: argparse.Namespace) -> None:
 
     t0 = time.time()
     log = []
+    tr_plain = tr
     for ep in range(args.epochs):
         model.train()
+        tr = with_context(tr_plain, args.context, rng, args.context_drop)
         # Batches of similar length (shuffled within and across), so little time goes on padding.
         perm = np.random.permutation(len(tr))
         perm = sorted(perm, key=lambda i: len(tr[i][0]) + np.random.rand() * 8)
@@ -295,6 +324,8 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--report-test", action="store_true")
     b.add_argument("--freeze-below", type=int, default=0, help="train nothing in layers below this one")
     b.add_argument("--threads", type=int, default=0)
+    b.add_argument("--context", type=int, default=0, help="words of the neighbouring sentences read as context")
+    b.add_argument("--context-drop", type=float, default=0.2, help="share of training rows read without context")
     b.add_argument("--limit", type=int, default=0, help="use the first N sentences (a smoke test)")
     args = ap.parse_args(argv)
     pack(args) if args.cmd == "pack" else train(args)

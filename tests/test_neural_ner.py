@@ -80,6 +80,22 @@ def test_viterbi_never_opens_with_inside_tags() -> None:
     assert viterbi(np.zeros((0, len(LABELS)))) == []
 
 
+def test_windows_read_their_neighbours_as_context() -> None:
+    from marsad.entities.encoder import MAX_WORDS
+    from marsad.entities.neural import NeuralTagger
+
+    t = NeuralTagger.__new__(NeuralTagger)
+    t.context = 2
+    long = [f"w{i}" for i in range(MAX_WORDS + 3)]
+    p = t._pieces([["a", "b", "c"], long, ["x", "y"]])
+    assert [si for si, _ in p] == [0, 1, 1, 2]  # the long sentence in two windows
+    assert p[0][1] == ((), ("a", "b", "c"), ("w0", "w1"))
+    assert p[1][1][0] == ("b", "c") and p[1][1][2] == (f"w{MAX_WORDS}", f"w{MAX_WORDS + 1}")
+    assert p[3][1] == ((f"w{MAX_WORDS + 1}", f"w{MAX_WORDS + 2}"), ("x", "y"), ())
+    t.context = 0
+    assert all(left == right == () for _, (left, _w, right) in t._pieces([["a"], ["b"]]))
+
+
 def test_backends_by_name() -> None:
     assert isinstance(load_tagger("crf"), NerTagger)
     with pytest.raises(ValueError, match="unknown NER backend"):

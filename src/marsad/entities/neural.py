@@ -7,6 +7,7 @@ slower on a CPU; see ``[entities] ner_backend`` in settings. The adapters are tr
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,8 +32,10 @@ class NeuralTagger(SentenceTagger):
     name = "e5"
 
     def __init__(self, encoder: Encoder, head_w: np.ndarray, head_b: np.ndarray, crf: NerTagger | None = None,
-                 crf_weight: float = 0.0, cache_size: int = 20_000) -> None:
+                 crf_weight: float = 0.0, cache_size: int = 20_000, context: int = 0) -> None:
         self.encoder = encoder
+        # Words of the neighbouring sentences read with each one, as in training (the adapters record it).
+        self.context = context
         self.head_w = np.ascontiguousarray(head_w.T.astype(np.float32))
         self.head_b = head_b.astype(np.float32)
         # Product of experts with the CRF: its per-word marginals (gazetteer, affix and shape features the encoder
@@ -42,7 +45,7 @@ class NeuralTagger(SentenceTagger):
         self._crf_labels = set(crf.tagger.labels()) if self.crf is not None else set()
         self.propagate = bool(section("entities").get("ner_e5_propagate", True))
         # Wire copy is reprinted word for word by many outlets: a sentence seen before is not encoded again.
-        self._seen: dict[tuple[str, ...], np.ndarray] = {}
+        self._seen: dict[tuple[tuple[str, ...], ...], np.ndarray] = {}
         self._cache_size = cache_size
 
     @classmethod
@@ -63,7 +66,10 @@ class NeuralTagger(SentenceTagger):
                 ad[k] = z[k].astype(np.float32)
         weight = float(section("entities").get("ner_e5_crf_weight", 0.0))
         crf = NerTagger.load() if weight > 0 else None
-        return cls(Encoder(_e5file(str(e5) if e5 else ""), layers, ad), z["head.w"], z["head.b"], crf, weight)
+        meta = json.loads(str(z["meta"])) if "meta" in z.files else {}
+        context = int(meta.get("args", {}).get("context", 0))
+        return cls(Encoder(_e5file(str(e5) if e5 else ""), layers, ad), z["head.w"], z["head.b"], crf, weight,
+                   context=context)
 
     def _crf_logp(self, words: list[str]) -> np.ndarray:
         assert self.crf is not None
@@ -84,28 +90,39 @@ class NeuralTagger(SentenceTagger):
         lp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
         return [lp[i, first] for i, (_, first) in enumerate(enc)]
 
+    def _pieces(self, sents: list[list[str]]) -> list[tuple[int, tuple[tuple[str, ...], ...]]]:
+        """(sentence index, (left context, words, right context)) per window: long sentences are split into
+        windows of MAX_WORDS, and each window reads up to ``context`` words of the windows beside it."""
+        wins = [(si, s[k:k + MAX_WORDS]) for si, s in enumerate(sents) for k in range(0, len(s), MAX_WORDS)]
+        c = self.context
+        out = []
+        for i, (si, ws) in enumerate(wins):
+            left = wins[i - 1][1][-c:] if c and i > 0 else []
+            right = wins[i + 1][1][:c] if c and i + 1 < len(wins) else []
+            out.append((si, (tuple(left), tuple(ws), tuple(right))))
+        return out
+
     def _tag_raw(self, sents: list[list[str]]) -> list[list[str]]:
-        # Split long sentences into windows, sort by length so padding stays small, then reassemble.
-        pieces: list[tuple[int, list[str]]] = []
-        for si, s in enumerate(sents):
-            for k in range(0, len(s), MAX_WORDS):
-                pieces.append((si, s[k:k + MAX_WORDS]))
+        # Sort windows by length so padding stays small, then reassemble.
+        pieces = self._pieces(sents)
         lps: dict[int, np.ndarray] = {}
         todo: list[int] = []
-        for i, (_si, ws) in enumerate(pieces):
-            hit = self._seen.get(tuple(ws))
+        for i, (_si, key) in enumerate(pieces):
+            hit = self._seen.get(key)
             if hit is None:
                 todo.append(i)
             else:
                 lps[i] = hit
-        todo.sort(key=lambda i: len(pieces[i][1]))
+        todo.sort(key=lambda i: sum(map(len, pieces[i][1])))
         for k in range(0, len(todo), BATCH):
             idx = todo[k:k + BATCH]
-            for i, lp in zip(idx, self._logp([pieces[i][1] for i in idx]), strict=True):
+            for i, lp in zip(idx, self._logp([[w for part in pieces[i][1] for w in part] for i in idx]), strict=True):
+                left, ws, _right = pieces[i][1]
+                lp = lp[len(left):len(left) + len(ws)]
                 lps[i] = lp
                 if len(self._seen) >= self._cache_size:
                     self._seen.pop(next(iter(self._seen)))  # oldest first
-                self._seen[tuple(pieces[i][1])] = lp
+                self._seen[pieces[i][1]] = lp
         out: list[list[np.ndarray]] = [[] for _ in sents]
         for i, (si, _ws) in enumerate(pieces):
             out[si].append(lps[i])
