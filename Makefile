@@ -26,7 +26,12 @@ lint: install
 	$(BIN)/ruff check src tests eval bench
 
 # pytest exits 5 when it collects nothing: that is a failure of the suite, say so plainly.
-test: install lint
+# The suite also covers the Ray executor, so the test run installs the ray extra (`make run` does not need it).
+$(VENV)/.ray-stamp: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,ray]'
+	touch $@
+
+test: install lint $(VENV)/.ray-stamp
 	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
 bench: install

@@ -106,6 +106,29 @@ def test_parallel_ingest_stores_the_same_as_serial(tmp_path, samples_dir, capsys
     assert dump(a, "events") == dump(b, "events")
 
 
+def test_ray_ingest_stores_the_same_as_serial(tmp_path, samples_dir, capsys) -> None:
+    pytest.importorskip("ray")
+    a, b = tmp_path / "serial.db", tmp_path / "ray.db"
+    assert main(["ingest", str(samples_dir), "--db", str(a), "--quiet", "--ner", "crf"]) == 0
+    assert main(["ingest", str(samples_dir), "--db", str(b), "--quiet", "--ner", "crf", "--ray", "--workers", "2"]) == 0
+    capsys.readouterr()
+
+    def dump(db: Path, what: str) -> list[str]:
+        main([what, "--db", str(db), "--format", "jsonl"])
+        return sorted(json.loads(x)["id"] for x in capsys.readouterr().out.splitlines())
+
+    assert dump(a, "articles") == dump(b, "articles")
+    assert dump(a, "events") == dump(b, "events")
+
+
+def test_ray_without_ray_says_what_to_install(tmp_path, samples_dir, capsys, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed
+    rc, _, err = run(capsys, "ingest", str(samples_dir), "--db", str(tmp_path / "d.db"), "--ray")
+    assert rc == 2 and "pip install 'marsad[ray]'" in err
+
+
 def test_users_add_actors_with_a_file(tmp_path, capsys) -> None:
     page = tmp_path / "page.txt"
     page.write_text("وزيرة الدفاع تزور القاهرة\nنشر في الأهرام يوم 12 - 03 - 2031\n\n"

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import output
+from .pipeline import MissingExtra
 from .settings import section
 
 
@@ -40,7 +41,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     actors = list(args.actors or [])  # $MARSAD_ACTORS is read by the knowledge base itself
     progress = sys.stderr.isatty() and not args.quiet
     report = ingest_paths(args.paths, _db(args), actors=actors, progress=progress, workers=args.workers,
-                          ner_backend=args.ner)
+                          ner_backend=args.ner, ray=args.ray)
     # One line per bad file: a JSONL or WARC file with many bad records is summarised, not repeated.
     by_file: dict[str, list[str]] = {}
     for f in report.failures:
@@ -151,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+")
     s.add_argument("--actors", action="append", help="extra actors file (YAML or CSV); repeatable")
     s.add_argument("--workers", type=int, default=1, help="processes for the per-document steps (default 1)")
+    s.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                   help="run the per-document steps on Ray actors (--workers of them): a local Ray instance, or the "
+                        "cluster at ADDRESS ('auto': the one this machine is in; files must be on a shared file "
+                        "system). Needs the ray extra")
     s.add_argument("--ner", choices=("crf", "e5"),
                    help="NER model: e5 (accurate, slow on CPU) or crf (fast); default: [entities] ner_backend")
     s.add_argument("--quiet", action="store_true")
@@ -221,6 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except BrokenPipeError:  # `marsad events | head` is normal use
         return 0
+    except MissingExtra as e:
+        print(f"marsad: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -150,6 +150,13 @@ class LocalExecutor:
         return self.pipeline.stats()
 
 
+def _run_steps(steps: Sequence[Step], shard: Sequence[Any]) -> tuple[list[Any], list[StepStats]]:
+    for step in steps:
+        step.stats = StepStats(step.name)  # report this shard's counters only
+    pipeline = Pipeline(steps)
+    return list(pipeline.iterate(shard)), pipeline.stats()
+
+
 # The steps of this worker process, set once by the pool initializer (workers are forked, so the steps built in the
 # parent, with their loaded lexicons and models, arrive without pickling or reloading).
 _WORKER_STEPS: list[Step] = []
@@ -162,16 +169,14 @@ def _init_worker(steps: Sequence[Step], blas_threads: int) -> None:
 
 
 def _run_shard(shard: Sequence[Any]) -> tuple[list[Any], list[StepStats]]:
-    for step in _WORKER_STEPS:
-        step.stats = StepStats(step.name)  # report this shard's counters only
-    pipeline = Pipeline(_WORKER_STEPS)
-    return list(pipeline.iterate(shard)), pipeline.stats()
+    return _run_steps(_WORKER_STEPS, shard)
 
 
-class ParallelExecutor:
-    """Runs the per-document steps in worker processes over shards of the input, and the sink steps (the store,
-    which must see every document) in this process, in shard order. Steps are the same objects as for the local
-    executor: only the executor knows about workers (a Ray executor would map ``_run_shard`` the same way)."""
+class ShardedExecutor:
+    """What the multi-worker executors share: the per-document steps run over shards of the input somewhere else,
+    and the sink steps (the store, which must see every document) run in this process, in shard order; the workers'
+    counters are merged per step. Steps are the same objects as for the local executor: only executors know about
+    workers. Subclasses say where shards run (``_outputs``)."""
 
     def __init__(self, make_steps: Callable[[], Sequence[Step]], sink: Sequence[Step], workers: int = 2,
                  shard_size: int = 8) -> None:
@@ -181,29 +186,86 @@ class ParallelExecutor:
         self.shard_size = shard_size
         self.worker_stats: dict[str, StepStats] = {}
 
-    def _merge(self, stats: list[StepStats]) -> None:
-        for st in stats:
-            self.worker_stats.setdefault(st.name, StepStats(st.name)).merge(st)
+    def _outputs(self, shards: list[list[Any]]) -> Iterator[tuple[list[Any], list[StepStats]]]:
+        raise NotImplementedError
 
     def run(self, items: Sequence[Any]) -> list[StepStats]:
         items = list(items)
         shards = [items[i:i + self.shard_size] for i in range(0, len(items), self.shard_size)]
-        ctx = multiprocessing.get_context("fork")  # workers inherit loaded lexicons and models
-
-        def produced(pool: ProcessPoolExecutor) -> Iterator[Any]:
-            for outs, stats in pool.map(_run_shard, shards):
-                self._merge(stats)
-                yield from outs
-
-        steps = list(self.make_steps())  # loaded once here, shared copy-on-write by the forked workers
-        with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(steps, max(1, (os.cpu_count() or 1) // self.workers))) as pool:
-            for _ in self.sink.iterate(produced(pool)):
-                pass
+        for _ in self.sink.iterate(self._produced(shards)):
+            pass
         return self.stats()
+
+    def _produced(self, shards: list[list[Any]]) -> Iterator[Any]:
+        for outs, stats in self._outputs(shards):
+            for st in stats:
+                self.worker_stats.setdefault(st.name, StepStats(st.name)).merge(st)
+            yield from outs
 
     def stats(self) -> list[StepStats]:
         return list(self.worker_stats.values()) + self.sink.stats()
 
     def failures(self) -> list[Failure]:
         return [f for s in self.stats() for f in s.failures]
+
+
+class ParallelExecutor(ShardedExecutor):
+    """Shards run in worker processes on this machine, forked after the steps are built."""
+
+    def _outputs(self, shards: list[list[Any]]) -> Iterator[tuple[list[Any], list[StepStats]]]:
+        ctx = multiprocessing.get_context("fork")  # workers inherit loaded lexicons and models
+        steps = list(self.make_steps())  # loaded once here, shared copy-on-write by the forked workers
+        with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(steps, max(1, (os.cpu_count() or 1) // self.workers))) as pool:
+            yield from pool.map(_run_shard, shards)
+
+
+class MissingExtra(RuntimeError):
+    """An optional dependency a chosen feature needs is not installed."""
+
+
+class _RayWorker:
+    """One Ray actor: builds the steps once (lexicons, models) and runs shard after shard through them."""
+
+    def __init__(self, make_steps: Callable[[], Sequence[Step]], blas_threads: int) -> None:
+        threadpool_limits(blas_threads)
+        self.steps = list(make_steps())
+
+    def run(self, shard: Sequence[Any]) -> tuple[list[Any], list[StepStats]]:
+        return _run_steps(self.steps, shard)
+
+
+class RayExecutor(ShardedExecutor):
+    """Shards run on Ray actors: a Ray instance started here with ``workers`` CPUs, or the cluster at ``address``
+    ("auto" for the one this machine belongs to). Items are file paths, so on a cluster the files must be on a
+    file system every node sees; the store stays in this process. Ray is an optional extra (`pip install
+    marsad[ray]`)."""
+
+    def __init__(self, make_steps: Callable[[], Sequence[Step]], sink: Sequence[Step], workers: int = 2,
+                 shard_size: int = 8, address: str | None = None) -> None:
+        super().__init__(make_steps, sink, workers, shard_size)
+        self.address = address
+        try:  # fail before any work, not at the first shard
+            import ray  # noqa: F401
+        except ImportError as e:
+            raise MissingExtra("the Ray executor needs Ray: pip install 'marsad[ray]'") from e
+
+    def _outputs(self, shards: list[list[Any]]) -> Iterator[tuple[list[Any], list[StepStats]]]:
+        import logging
+
+        import ray
+        from ray.util import ActorPool
+
+        own = not ray.is_initialized()
+        if own:
+            local = self.address is None
+            ray.init(address=self.address, num_cpus=self.workers if local else None, include_dashboard=False,
+                     log_to_driver=False, logging_level=logging.WARNING)
+        try:
+            cls = ray.remote(_RayWorker)
+            blas = 1 if self.address else max(1, (os.cpu_count() or 1) // self.workers)
+            pool = ActorPool([cls.remote(self.make_steps, blas) for _ in range(self.workers)])
+            yield from pool.map(lambda actor, shard: actor.run.remote(shard), shards)  # in shard order
+        finally:
+            if own:
+                ray.shutdown()

@@ -17,7 +17,7 @@ from typing import Any
 from .arabic import normalize, sentences
 from .merge import NearDuplicates, build_stories
 from .model import Article, Failure, Page
-from .pipeline import LocalExecutor, MapStep, ParallelExecutor, Pipeline, Step, StepStats
+from .pipeline import LocalExecutor, MapStep, ParallelExecutor, Pipeline, RayExecutor, Step, StepStats
 from .settings import section
 from .store import Store
 
@@ -174,16 +174,19 @@ def expand(paths: Iterable[str]) -> list[str]:
 
 
 def ingest_paths(paths: Sequence[str], db_path: str | Path, actors: Sequence[str] = (), progress: bool = False,
-                 stages: Sequence[str] | None = None, workers: int = 1, ner_backend: str | None = None
-                 ) -> RunReport:
+                 stages: Sequence[str] | None = None, workers: int = 1, ner_backend: str | None = None,
+                 ray: str | None = None) -> RunReport:
     """Run the pipeline over files and folders into the store at ``db_path``; ``workers`` > 1 runs the
-    per-document steps in that many processes (the store stays in this one)."""
+    per-document steps in that many processes (the store stays in this one). ``ray`` runs them on Ray actors
+    instead: "local" starts a Ray instance with ``workers`` CPUs, anything else is a cluster address."""
     t0 = time.perf_counter()
     with Store(db_path) as store:
         known = store.page_ids()
         files = expand(paths)
-        if workers > 1 and len(files) > 1:
-            executor = ParallelExecutor(partial(document_steps, known, actors, stages, ner_backend), [StoreStep(store)], workers)
+        make_steps = partial(document_steps, known, actors, stages, ner_backend)
+        if ray or (workers > 1 and len(files) > 1):
+            executor = (RayExecutor(make_steps, [StoreStep(store)], max(1, workers), address=None if ray == "local" else ray)
+                        if ray else ParallelExecutor(make_steps, [StoreStep(store)], workers))
             executor.run(list(_progress(files, progress)))
             stats, failures = executor.stats(), executor.failures()
         else:
