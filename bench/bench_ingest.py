@@ -200,15 +200,16 @@ def main(n_text: int = 2000, n_html: int = 2000, n_e2e: int = 200) -> dict[str, 
 
 
 E2E_RUNS = (
-    # (label, page kinds, stages, workers, NER backend): the foundation's "end to end" is read + extract + store;
-    # the full pipeline adds dates, entities and events, with each NER backend, in one process and with a worker
-    # per core.
-    ("ingest to SQLite, text pages", ("text",), (), 1, None),
-    ("ingest to SQLite, HTML pages", ("html",), (), 1, None),
-    ("full pipeline, text+HTML, NER e5", ("text", "html"), None, 1, "e5"),
-    ("full pipeline, text+HTML, NER e5, 2 workers", ("text", "html"), None, 2, "e5"),
-    ("full pipeline, text+HTML, NER crf", ("text", "html"), None, 1, "crf"),
-    ("full pipeline, text+HTML, NER crf, 2 workers", ("text", "html"), None, 2, "crf"),
+    # (label, page kinds, stages, workers, NER backend, Ray): the foundation's "end to end" is read + extract +
+    # store; the full pipeline adds dates, entities and events, with each NER backend, in one process and with a
+    # worker per core (processes, or Ray actors when the ray extra is installed).
+    ("ingest to SQLite, text pages", ("text",), (), 1, None, None),
+    ("ingest to SQLite, HTML pages", ("html",), (), 1, None, None),
+    ("full pipeline, text+HTML, NER e5", ("text", "html"), None, 1, "e5", None),
+    ("full pipeline, text+HTML, NER e5, 2 workers", ("text", "html"), None, 2, "e5", None),
+    ("full pipeline, text+HTML, NER crf", ("text", "html"), None, 1, "crf", None),
+    ("full pipeline, text+HTML, NER crf, 2 workers", ("text", "html"), None, 2, "crf", None),
+    ("full pipeline, NER crf, 2 Ray actors", ("text", "html"), None, 2, "crf", "local"),
 )
 
 
@@ -224,7 +225,7 @@ def _end_to_end(root: Path, n: int, n_ingest: int = 2000) -> list[dict[str, Any]
     big = root / "e2e_ingest"
     generate(big, n_ingest, n_ingest, seed=4)
     out = []
-    for i, (label, kinds, stages, workers, ner) in enumerate(E2E_RUNS):
+    for i, (label, kinds, stages, workers, ner, ray) in enumerate(E2E_RUNS):
         src = big if stages == () else full
         paths = [str(src / k) for k in kinds]
         pages = sum(len(list((src / k).iterdir())) for k in kinds)
@@ -234,7 +235,8 @@ def _end_to_end(root: Path, n: int, n_ingest: int = 2000) -> list[dict[str, Any]
             shared.cache_clear()  # a fresh tagger: its sentence cache would otherwise hold the last run's pages
         t0 = time.perf_counter()
         try:
-            report = ingest_paths(paths, root / f"bench{i}.db", stages=stages, workers=workers, ner_backend=ner)
+            report = ingest_paths(paths, root / f"bench{i}.db", stages=stages, workers=workers, ner_backend=ner,
+                                  ray=ray)
         except Exception as e:  # noqa: BLE001 - report, do not crash the bench
             out.append({"label": label, "error": f"{type(e).__name__}: {e}"})
             continue
