@@ -663,6 +663,26 @@ def test_deaths_in_a_disaster_or_accident_are_no_assault(coder: Coder, text: str
     assert not [e for e in coder.code(article(text)) if e.type == "ASSAULT"]
 
 
+def test_military_strikes_are_attacks_not_beatings(coder: Coder) -> None:
+    evs = coder.code(article("وانتقد الرئيس الإيراني الضربات الإسرائيلية على القطاع، فيما شنت الطائرات ضربات جديدة."))
+    assaults = [e for e in evs if e.type == "ASSAULT"]
+    assert assaults and all(e.mode != "beat" for e in assaults)
+
+
+@pytest.mark.parametrize("text", [
+    "وسجل اللاعب هدف الفوز من ضربة جزاء في الدقيقة الأخيرة.",
+    "وحسم الفريق المباراة بركلات الترجيح بعد ضربة حرة ارتطمت بالقائم.",
+    "وتعد العقوبات ضربة موجعة للاقتصاد الروسي.",
+])
+def test_strikes_in_sport_or_figures_of_speech_are_no_assault(coder: Coder, text: str) -> None:
+    assert not [e for e in coder.code(article(text)) if e.type == "ASSAULT"]
+
+
+def test_beating_is_still_a_beating(coder: Coder) -> None:
+    evs = coder.code(article("اعتدى عناصر من الشرطة بالضرب على متظاهرين في وسط العاصمة."))
+    assert any(e.type == "ASSAULT" and e.mode == "beat" for e in evs)
+
+
 def test_killing_in_an_attack_is_still_an_assault(coder: Coder) -> None:
     evs = coder.code(article("قتل مسلحون خمسة جنود في هجوم على حاجز عسكري شمال البلاد."))
     assert any(e.type == "ASSAULT" for e in evs)
