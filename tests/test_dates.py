@@ -172,6 +172,23 @@ def test_select_event_date_with_trigger_prefers_after_the_verb() -> None:
     assert t is not None and t.value == "2019-11-17"
 
 
+@pytest.mark.parametrize("text,want", [
+    ("طهران، 20 آب/أغسطس 2024 (رويترز) - التقى الرئيس الإيراني في طهران أمس الاثنين رئيس الوزراء العراقي.",
+     "2024-08-19"),
+    ("الرباط 14-4-2025 - استقبل العاهل المغربي أول أمس وزير الخارجية الفرنسي.", "2025-04-12"),
+    # no relative day: the dateline's date stays the event's
+    ("موسكو، 12 آذار 2024 (تاس) - التقى الرئيس الروسي في الكرملين نظيره الإيراني.", "2024-03-12"),
+    # a relative day after the filing date is no reason to drop it ("next Monday" is another event's)
+    ("موسكو، 12 آذار 2024 - التقى الرئيس الروسي نظيره الإيراني على أن يلتقيا ثانية الاثنين المقبل.", "2024-03-12"),
+])
+def test_a_relative_day_beats_the_datelines_date(text: str, want: str) -> None:
+    art = Article(id="a", source_path="x", text=text, published=None)
+    art.timexes = tag(text, "2024-08-20" if "آب" in text else "2025-04-14" if "2025" in text else "2024-03-12")
+    trig = next(text.index(v) for v in ("التقى", "استقبل") if v in text)
+    t = select_event_date(art, 0, len(text), trigger=trig)
+    assert t is not None and t.value == want
+
+
 def test_select_event_date_text_reference_without_publication_date() -> None:
     text = "التقى الوزير نظيره بتاريخ 2024/5/14 في المنامة. وأشار إلى القمة المزمع عقدها العام المقبل في بغداد."
     art = Article(id="a", source_path="x", text=text, published=None)

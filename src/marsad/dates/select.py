@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from datetime import date
 from typing import Any
 
 from ..arabic import sentences
@@ -12,6 +14,22 @@ from .lexicon import fold, lexicon
 from .tagger import tag
 
 BOUND_MODS = frozenset({"since", "until", "before", "after", "nominal"})
+# What follows the date of a wire dateline: "طهران، 20 آب 2024 (رويترز) - ...", "الرباط 14-4-2025 - ..."
+_DATELINE_TAIL = re.compile(r"\s*(?:\([^()]{1,20}\)\s*)?[-–—]")
+
+
+def _dateline_date(text: str, t: Timex, lo: int) -> bool:
+    """t is the date of a dateline opening its sentence: a place of at most three words, the date, an agency, a dash."""
+    head = text[lo:t.start].strip(" ،,")
+    return len(head.split()) <= 3 and not any(c.isdigit() for c in head) and bool(
+        _DATELINE_TAIL.match(text, t.end))
+
+
+def _days_before(t: Timex, ref: Timex) -> int | None:
+    try:
+        return (date.fromisoformat(ref.value or "") - date.fromisoformat(t.value or "")).days
+    except ValueError:
+        return None
 
 
 def _settings() -> dict[str, Any]:
@@ -60,6 +78,12 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
     if not pool:
         return None
     breaks = _breaks(article.text, lo, hi)
+    # A dateline's date is when the story was filed; a relative day in the same sentence ("أمس الاثنين", in the
+    # days before it) is when the event happened: "طهران، 20 آب 2024 (رويترز) - التقى ... أمس الاثنين".
+    line = next((t for t in pool if t.precision == "day" and _dateline_date(article.text, t, lo)), None)
+    if line is not None and any(t is not line and t.relative and t.precision == "day"
+                                and 0 <= (_days_before(t, line) or -1) <= 7 for t in pool):
+        pool = [t for t in pool if t is not line]
     best: tuple[int, float, int] | None = None
     chosen: Timex | None = None
     for t in pool:
