@@ -663,6 +663,20 @@ def test_deaths_in_a_disaster_or_accident_are_no_assault(coder: Coder, text: str
     assert not [e for e in coder.code(article(text)) if e.type == "ASSAULT"]
 
 
+def test_a_contrasting_clause_names_no_target(coder: Coder) -> None:
+    text = ("ورفض حزب الله الاقتراح الفرنسي لوقف إطلاق النار، فيما هدد وزير الدفاع الإسرائيلي بتوسيع العمليات "
+            "العسكرية في لبنان.")
+    from marsad.entities.resolve import EntityStep
+
+    art = Article(id="t-clause", source_path="/tmp/t.txt", text=text, published="2024-10-05")
+    (art,) = EntityStep(ner_backend="crf")([art])  # the real entities stage: the proposal's nationality counts
+    evs = coder.code(art)
+    (rej,) = [e for e in evs if e.type == "REJECT"]
+    assert names(rej.actors) == {"Hezbollah"} and names(rej.recipients) == {"France"}
+    (thr,) = [e for e in evs if e.type == "THREATEN"]
+    assert names(thr.actors) == {"Yoav Gallant"} and names(thr.recipients) == {"Lebanon"}  # where force would fall
+
+
 def test_military_strikes_are_attacks_not_beatings(coder: Coder) -> None:
     evs = coder.code(article("وانتقد الرئيس الإيراني الضربات الإسرائيلية على القطاع، فيما شنت الطائرات ضربات جديدة."))
     assaults = [e for e in evs if e.type == "ASSAULT"]

@@ -303,6 +303,8 @@ def score_gsr(path: str | Path, coder: Callable[[str], list[dict[str, Any]]] | N
             ok = ev is not None and overlap_ok(recips + actors if ev.get("type") == "PROTEST" else recips,
                                                gold["targettext"])
             tgt_ok += ok
+            if not ok and details is not None:
+                details.append(f"  TGT gold={gold.get('targettext')} sys={recips} | {r['text'][:100]}")
     return {
         "sentences": n, "coded": coded, "type_accuracy": round(typed / n, 3) if n else None,
         "source_match": round(src_ok / src_tot, 3) if src_tot else None, "source_n": src_tot,

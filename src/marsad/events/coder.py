@@ -612,6 +612,11 @@ class Coder:
             if hi in self._verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in (
                     "،", ",", "حيث", "ثم", "وحيث")):
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
+            if t.type in _TARGET_TYPES and hi in self._verb_starts and hi > h.i + h.n + 1 and norm[hi - 1] in (
+                    "فيما", "بينما", "وبينما") and norm[hi - 2] in ("،", ",") and norm[hi] not in ("يتعلق", "يخص"):
+                # "رفض X الاقتراح، فيما هدد Y": a contrasting clause names another side's act, not the target
+                # (for meetings it often goes on with the same subject: "ألغى زيارته، فيما استقبل في كييف Y")
+                break
             if hi > h.i + h.n and norm[hi - 1] in ("،", ",") and norm[hi].lstrip("و") in _HAL_PARTICIPLES | _HAL_LIGHT:
                 break  # "…، داعيا Y إلى": so does a circumstantial participle
             hi += 1
@@ -1018,7 +1023,8 @@ class Coder:
                     loc = self._destination(text, toks, norm, h.i + h.n, hi)
                     if loc is not None and loc.country and loc.country not in own:
                         recipients = [self.res.country_entity(loc.country, loc.text)]
-        if t.type == "ASSAULT" and not recipients and location is not None and location.country and not any(
+        # "قصف ... في سوريا", "هدد بتوسيع العمليات العسكرية في لبنان": the country where force falls is its target
+        if t.type in ("ASSAULT", "THREATEN") and not recipients and location is not None and location.country and not any(
                 x.country == location.country for x in actors):
             recipients = [self.res.country_entity(location.country, location.text)]
         resumptive = verbal and h.i + h.n < len(norm) and norm[h.i + h.n] in ("خلالها", "خلاله", "فيها", "خلالهما")
