@@ -677,6 +677,18 @@ def test_a_contrasting_clause_names_no_target(coder: Coder) -> None:
     assert names(thr.actors) == {"Yoav Gallant"} and names(thr.recipients) == {"Lebanon"}  # where force would fall
 
 
+@pytest.mark.parametrize("text,crowd", [
+    ("وتظاهر آلاف اليمنيين في صنعاء احتجاجا على العقوبات.", "اليمنيين"),
+    ("وتظاهر عشرات الفلسطينيين في رام الله تنديدا بالاستيطان.", "الفلسطينيين"),
+])
+def test_a_counted_crowd_is_the_people_not_the_number(coder: Coder, text: str, crowd: str) -> None:
+    from marsad.entities.resolve import EntityStep
+
+    (art,) = EntityStep(ner_backend="crf")([Article(id="t-crowd", source_path="/tmp/t.txt", text=text)])
+    (ev,) = [e for e in coder.code(art) if e.type == "PROTEST"]
+    assert [a.text for a in ev.actors] == [crowd] and not ev.recipients
+
+
 def test_military_strikes_are_attacks_not_beatings(coder: Coder) -> None:
     evs = coder.code(article("وانتقد الرئيس الإيراني الضربات الإسرائيلية على القطاع، فيما شنت الطائرات ضربات جديدة."))
     assaults = [e for e in evs if e.type == "ASSAULT"]

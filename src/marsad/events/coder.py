@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -33,6 +33,7 @@ _CLAIMED_BY = {"شنه", "شنها", "نفذه", "نفذها", "تبناه", "ت
                "ارتكبته", "قاده", "قادها", "شنتها", "نفذتها", "تبنتها", "ارتكبتها", "نفذوه", "شنوه", "شنوها", "نفذوها"}
 _COUNTERPART_GAP = re.compile(r"^(و|مع)?\s*(ب|ل)?نظير(ه|ته|ها|يه|هما)(\s+(الرييس|الملك|الامير|رييس الوزراء))?$")
 _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين"}
+_QUANTITIES = {"الاف", "الالاف", "مئات", "ميات", "المئات", "الميات", "عشرات", "العشرات", "ملايين", "الملايين", "حشود"}
 _CLAUSE_OPENERS = {"ما", "الذي", "التي", "الذين", "حيث", "بعدما", "عندما", "عقب", "منذ"}
 _VICTIMS = {"شخص", "اشخاص", "شخصا", "مدنيين", "مدنيون", "مواطنين", "مواطنون", "جنود", "جنديا", "جندي", "سكان",
             "اطفال", "نساء", "قتلي", "ضحايا", "مدنيا", "مواطنا", "ركاب", "رهاين", "مصلين", "زوار", "سياح", "عمال"}
@@ -555,6 +556,12 @@ class Coder:
                 continue
             if (bare in _PLURALS or w in _PLURALS) and nxt not in _NOT_PAIR:
                 args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [], "PLURAL", plural=True, kind=bare))
+                k += 1
+                continue
+            grp = next((x for x in args if x.t0 == k + 1 and x.label == "AGENT"), None) if bare in _QUANTITIES else None
+            if grp is not None:
+                # "آلاف اليمنيين", "عشرات الفلسطينيين": the crowd is the people counted, not the number
+                args[args.index(grp)] = replace(grp, start=toks[k][0], t0=k)
                 k += 1
                 continue
             if bare in _OFFICE_BACKREF and self._last_office is not None:
