@@ -68,6 +68,16 @@ def test_header_today_date_is_not_the_publication_date() -> None:
     assert "spot_img" not in a.text and "ذات صلة" not in a.text and a.text.startswith("استقبل")
 
 
+@pytest.mark.parametrize("line,iso", [
+    ("الرياض - واس - 6 أبريل 2023", "2023-04-06"),
+    ("الرياض - واس - 15 رمضان 1444 هـ", "2023-04-06"),
+])
+def test_a_wire_dateline_line_on_top_is_the_publication(line: str, iso: str) -> None:
+    """Unlike a site header's bare "today", a first line that names the agency is the story's own stamp."""
+    (a,) = extract_articles(_text_page(f"{line}\n{P1}\n\n{P2}\n"))
+    assert a.published == iso and a.dateline == "الرياض - واس" and a.title is None
+
+
 def test_ticker_header_date_then_article_stamp() -> None:
     ticker = "\u00a0\u00a0".join([f"خبر عاجل رقم {i} عن أسعار الذهب والنفط في الأسواق" for i in range(8)])
     text = (f"دمشق \u00a0\u00a021 / 07 / 2018\n{ticker}\n\nأخبار سورية\n\n2016-12-16 15:24:14 \u00a0|\u00a0 الأرشيف\n\n"
@@ -120,6 +130,7 @@ def test_hard_wrapped_text_is_rejoined_but_title_kept() -> None:
     ("date 2025-08-07", "2025-08-07"),
     ("يناير 21, 2025", "2025-01-21"),
     ("16 ديسمبر/كانون الأول 2016", "2016-12-16"),
+    ("15 رمضان 1444 هـ", "2023-04-06"),
 ])
 def test_stamp_dates(s: str, iso: str) -> None:
     found = find_date(s)

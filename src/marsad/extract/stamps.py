@@ -57,7 +57,19 @@ def find_date(text: str, normalized: bool = False) -> tuple[str, int, int] | Non
             if best is None or mt.start() < best[1]:
                 best = (iso, mt.start(), mt.end())
             break
-    return best
+    return best or _hijri_date(s, lo, hi)
+
+
+def _hijri_date(s: str, lo: int, hi: int) -> tuple[str, int, int] | None:
+    """A Hijri day ("15 رمضان 1444 هـ", the Saudi and Gulf agencies' stamp) as its Gregorian date."""
+    if not any(w in s for w in ("هـ", "ه ", "هجري", "هجريه")) and not s.rstrip().endswith("ه"):
+        return None  # the date tagger reads a Hijri year only with its suffix; skip it on most lines
+    from ..dates import tag
+
+    for t in tag(s, None):
+        if t.attrs.get("kind") == "hijri" and t.precision == "day" and t.value and lo <= int(t.value[:4]) <= hi:
+            return t.value, t.start, t.end
+    return None
 
 
 def has_time(text: str) -> bool:

@@ -314,6 +314,19 @@ def _inline_dateline(first: str, lx: Lexicon) -> str | None:
     return None
 
 
+def _agency_in(line: str, lx: Lexicon) -> bool:
+    return any(w.strip("()[]") in lx.agencies for w in normalize(line).split())
+
+
+def _stamp_dateline(line: str) -> str | None:
+    """The place and agency before the date of a stamp line ("الرياض - واس - 15 رمضان 1444 هـ" → "الرياض - واس")."""
+    found = find_date(line)
+    if found is None:
+        return None
+    head = normalize(line)[:found[1]].strip(" -–—:،,|")
+    return line[:len(head)].strip(" -–—:،,|") or None if _words(head) <= 4 else None
+
+
 def _intext_stamp(first: str, lx: Lexicon) -> str | None:
     """A stamp inside the first paragraph: a date with a time, or a date inside the dateline prefix."""
     window = first[: int(lx.cfg["intext_stamp_window"])]
@@ -415,7 +428,8 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
     for ln in lines:
         if ln.kind == BLANK:
             continue
-        if ln.kind == STAMP and not has_time(ln.text) and not _PUBLISH_WORDS.search(ln.text):
+        if ln.kind == STAMP and not has_time(ln.text) and not _PUBLISH_WORDS.search(ln.text) and \
+                not _agency_in(ln.text, lx):  # "الرياض - واس - 6 أبريل 2023": a wire dateline, not "today"
             ln.kind, ln.date = UI, None
         break
     blocks = _blocks(lines)
@@ -486,6 +500,8 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             published = _intext_stamp(body[0], lx)
         if published is None:
             published = _bottom_stamp(blocks, bi, lx)
+        if dateline is None and stamp is not None and _agency_in(stamp.text, lx):
+            dateline = _stamp_dateline(stamp.text)
         if dateline is None:
             dateline = _inline_dateline(body[0], lx)
         kept: list[str] = []
