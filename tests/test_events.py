@@ -301,8 +301,9 @@ def test_guest_of_a_host_is_a_visit(coder: Coder) -> None:
     assert ev.mode == "visit" and names(ev.actors) == {"Bashar al-Assad"} and "Emmanuel Macron" in names(ev.recipients)
 
 
-def test_planned_guest_visit_is_future_not_hypothetical(coder: Coder) -> None:
-    text = "ومن المقرر أن يحل الرئيس التركي رجب طيب أردوغان ضيفا على الرئيس الروسي فلاديمير بوتين الأسبوع المقبل."
+@pytest.mark.parametrize("planned", ["ومن المقرر", "ومن المنتظر", "ومن المتوقع"])
+def test_planned_guest_visit_is_future_not_hypothetical(coder: Coder, planned: str) -> None:
+    text = f"{planned} أن يحل الرئيس التركي رجب طيب أردوغان ضيفا على الرئيس الروسي فلاديمير بوتين الأسبوع المقبل."
     (ev,) = [e for e in coder.code(article(text)) if e.type in ("AGREE", "CONSULT")]
     assert ev.status == "future" and ev.type == "AGREE"
 
