@@ -690,6 +690,31 @@ def test_a_counted_crowd_is_the_people_not_the_number(coder: Coder, text: str, c
     assert [a.text for a in ev.actors] == [crowd] and not ev.recipients
 
 
+def _resolved(text: str) -> Article:
+    from marsad.entities.resolve import EntityStep
+
+    (art,) = EntityStep(ner_backend="crf")([Article(id="t-" + str(len(text)), source_path="/tmp/t.txt", text=text,
+                                                    published="2023-10-20")])
+    return art
+
+
+def test_the_act_an_accusation_charges_is_no_event_of_its_own(coder: Coder) -> None:
+    evs = coder.code(_resolved("واتهمت موسكو كييف بتنفيذ هجوم بطائرات مسيرة على جسر القرم."))
+    assert [e.type for e in evs] == ["ACCUSE"]
+    assert names(evs[0].actors) == {"Russia"} and names(evs[0].recipients) == {"Ukraine"}
+
+
+def test_a_weapon_after_bi_is_no_actor(coder: Coder) -> None:
+    evs = coder.code(_resolved("وقتل ثلاثة مدنيين في هجوم بطائرات مسيرة على جسر القرم."))
+    assert evs and all(not any("طائرات" in a.text for a in e.actors) for e in evs)
+
+
+def test_the_subject_of_a_contrasting_clause_is_its_own(coder: Coder) -> None:
+    evs = coder.code(_resolved("وقصفت القوات الروسية مدينة خاركيف، فيما اتهمت كييف موسكو بارتكاب جرائم حرب."))
+    (acc,) = [e for e in evs if e.type == "ACCUSE"]
+    assert names(acc.actors) == {"Ukraine"} and names(acc.recipients) == {"Russia"}
+
+
 def test_military_strikes_are_attacks_not_beatings(coder: Coder) -> None:
     evs = coder.code(article("وانتقد الرئيس الإيراني الضربات الإسرائيلية على القطاع، فيما شنت الطائرات ضربات جديدة."))
     assaults = [e for e in evs if e.type == "ASSAULT"]

@@ -569,7 +569,7 @@ class Coder:
                 args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [self._last_office], "GPE"))
                 k += 1
                 continue
-            n, kind = self.lex.agent_at(norm, k)
+            n, kind = self.lex.agent_at(norm, k, by=False)
             if n:
                 # extend over definite modifiers: "الجيش السوداني", "قوات الدعم السريع", "المتظاهرين الفلسطينيين"
                 country = None
@@ -609,8 +609,11 @@ class Coder:
         if h.kind in ("noun", "form") and h.i > 0 and (norm[h.i - 1] in _DEMONSTRATIVES or (
                 h.i > 1 and norm[h.i - 2] in _DEMONSTRATIVES and norm[h.i - 1] in ("اول", "اخر", "ثاني", "ثالث"))):
             return None  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
+        if t.type != "ACCUSE" and self._alleged(norm, h.i):
+            return None
         lo = h.i
-        while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in ("ثم", "وثم") and not (
+        while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in (
+                "ثم", "وثم", "فيما", "بينما", "وبينما") and not (
                 norm[lo - 1] in ("-", "—", "–") and lo > 1 and norm[lo - 2] in ("-", ")", "—", "–")):
             lo -= 1  # "(كونا) -- استقبل": a dateline is not the subject
         hi = h.i + h.n
@@ -1321,6 +1324,14 @@ class Coder:
             if best is None or score < best[:2]:
                 best = (score[0], score[1], ent)
         return best[2] if best else None
+
+    def _alleged(self, norm: list[str], i: int) -> bool:
+        """Token i is the act an accusation charges someone with ("اتهمت موسكو كييف بتنفيذ هجوم"): the accusation
+        is the event; the act is only alleged, and no status says so."""
+        k = find_phrase(norm, self.lex.status_cues.get("claim_before", []), max(0, i - 10), i, prefix=False)
+        if k is None or any(norm[j] in _STOP or norm[j] in ("،", ",") for j in range(k + 1, i)):
+            return False
+        return any(norm[j][:1] == "ب" and len(norm[j]) > 3 for j in range(k + 1, i + 1))
 
     def _status(self, article: Article, text: str, toks: list[tuple[int, int, str]], norm: list[str], h: Hit,
                 lo: int, hi: int, in_title: bool, covered: set[int] | None = None) -> str:

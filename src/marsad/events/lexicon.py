@@ -234,13 +234,16 @@ class Lexicon:
                 break  # fewest stripped clitics wins
         return best_n, best_hits, best_p
 
-    def agent_at(self, norm_toks: list[str], i: int) -> tuple[int, str | None]:
-        """A generic agent noun phrase (crowd, armed group, forces) starting at token i."""
+    def agent_at(self, norm_toks: list[str], i: int, by: bool = True) -> tuple[int, str | None]:
+        """A generic agent noun phrase (crowd, armed group, forces) starting at token i. ``by=False`` refuses a
+        weapon or vehicle after the preposition ب, an instrument ("هجوم بطائرات مسيرة"), not who acts."""
         for n in range(min(self.max_agent, len(norm_toks) - i), 0, -1):
             first = _candidates(norm_toks[i])
             rest = " ".join(norm_toks[i + 1:i + n])
-            for stem, _ in first:
+            for stem, pre in first:
                 key = (stem + " " + rest).strip()
+                if not by and "ب" in pre and self.agents.get(key) == "security":
+                    continue
                 if key in self.agents:
                     return n, self.agents[key]
         return 0, None
