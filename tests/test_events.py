@@ -715,6 +715,15 @@ def test_the_subject_of_a_contrasting_clause_is_its_own(coder: Coder) -> None:
     assert names(acc.actors) == {"Ukraine"} and names(acc.recipients) == {"Russia"}
 
 
+def test_summoning_an_envoy_is_a_protest_and_recalling_ones_own_a_sanction(coder: Coder) -> None:
+    evs = coder.code(_resolved("واستدعت وزارة الخارجية العراقية السفير التركي في بغداد احتجاجا على القصف."))
+    assert [e.type for e in evs] == ["ACCUSE"]  # the shelling is the motive, told elsewhere; no street protest
+    assert names(evs[0].actors) == {"Iraq"} and names(evs[0].recipients) == {"Turkey"}
+    evs = coder.code(_resolved("واستدعت الجزائر سفيرها احتجاجا على قرار فرنسا."))
+    assert [(e.type, e.mode) for e in evs] == [("SANCTION", "withdraw")]
+    assert names(evs[0].actors) == {"Algeria"} and names(evs[0].recipients) == {"France"}
+
+
 def test_military_strikes_are_attacks_not_beatings(coder: Coder) -> None:
     evs = coder.code(article("وانتقد الرئيس الإيراني الضربات الإسرائيلية على القطاع، فيما شنت الطائرات ضربات جديدة."))
     assaults = [e for e in evs if e.type == "ASSAULT"]

@@ -33,6 +33,7 @@ _CLAIMED_BY = {"شنه", "شنها", "نفذه", "نفذها", "تبناه", "ت
                "ارتكبته", "قاده", "قادها", "شنتها", "نفذتها", "تبنتها", "ارتكبتها", "نفذوه", "شنوه", "شنوها", "نفذوها"}
 _COUNTERPART_GAP = re.compile(r"^(و|مع)?\s*(ب|ل)?نظير(ه|ته|ها|يه|هما)(\s+(الرييس|الملك|الامير|رييس الوزراء))?$")
 _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين"}
+_MOTIVES = {"احتجاجا", "تنديدا", "استنكارا"}
 _QUANTITIES = {"الاف", "الالاف", "مئات", "ميات", "المئات", "الميات", "عشرات", "العشرات", "ملايين", "الملايين", "حشود"}
 _CLAUSE_OPENERS = {"ما", "الذي", "التي", "الذين", "حيث", "بعدما", "عندما", "عقب", "منذ"}
 _VICTIMS = {"شخص", "اشخاص", "شخصا", "مدنيين", "مدنيون", "مواطنين", "مواطنون", "جنود", "جنديا", "جندي", "سكان",
@@ -379,6 +380,10 @@ class Coder:
         args = self._args(text, toks, norm, s, e, mentions)
         covered = {k for a in args for k in range(a.t0, a.t1) if not a.is_place}
         hits = self._hits(toks, norm, covered)
+        # "استدعت X سفيرها احتجاجا على ...": the adverbial gives the motive of the act before it, no protest of
+        # its own (a crowd's "تظاهر ... احتجاجا" is one protest either way)
+        hits = [h for h in hits if not (norm[h.i].lstrip("و") in _MOTIVES and any(
+            o.i < h.i and o.trigger.type != h.trigger.type and o.kind in ("past", "present") for o in hits))]
         self._verb_starts = {h.i for h in hits if h.kind in ("past", "present")}
         out = []
         for h in hits:
@@ -497,7 +502,9 @@ class Coder:
                 elif ent is not None and ent.kind == "group" and ent.country and self.lex.agent_at(norm, t0)[0]:
                     # "القوات المسلحة الأردنية" found whole by the entities stage: a force of that state
                     args.append(Arg(m.start, m.end, t0, t1, [ent], "AGENT", kind=self.lex.agent_at(norm, t0)[1]))
-                elif ent is not None and ent.kind == "country" and (head := self._office_head(norm, t0)) is not None:
+                elif ent is not None and ent.kind == "country" and (head := self._office_head(norm, t0, {
+                        k for o in chosen if o is not m for k in range(tok_index(o.start), tok_index(o.end, end=True))
+                })) is not None:
                     # "وزارة الخارجية وشؤون المغتربين الأردنية": a state body named by its nationality is the state
                     args.append(Arg(toks[head][0], m.end, head, t1, [ent], "GPE"))
                     self._last_office = ent
@@ -611,6 +618,9 @@ class Coder:
             return None  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
         if t.type != "ACCUSE" and self._alleged(norm, h.i):
             return None
+        if h.kind in ("noun", "form") and norm[h.i].startswith(("ال", "بال")) and find_phrase(
+                norm, self.lex.status_cues.get("reason_before", []), max(0, h.i - 2), h.i, prefix=False) is not None:
+            return None  # "استدعت X السفير احتجاجا على القصف": the shelling is the reason, not an event told here
         lo = h.i
         while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in (
                 "ثم", "وثم", "فيما", "بينما", "وبينما") and not (
@@ -1199,9 +1209,12 @@ class Coder:
         return out
 
     @staticmethod
-    def _office_head(norm: list[str], t0: int) -> int | None:
-        """The head of a state-body phrase ending at a nationality adjective: "وزارة الخارجية [وشؤون المغتربين]"."""
+    def _office_head(norm: list[str], t0: int, taken: set[int] | frozenset[int] = frozenset()) -> int | None:
+        """The head of a state-body phrase ending at a nationality adjective: "وزارة الخارجية [وشؤون المغتربين]".
+        Not across another mention: in "وزارة الخارجية العراقية السفير التركي" the ministry is Iraq's."""
         for k in range(t0 - 1, max(-1, t0 - 6), -1):
+            if k in taken:
+                return None
             w = norm[k]
             if w in ("وزاره", "ووزاره"):
                 return k
