@@ -724,6 +724,13 @@ def test_summoning_an_envoy_is_a_protest_and_recalling_ones_own_a_sanction(coder
     assert names(evs[0].actors) == {"Algeria"} and names(evs[0].recipients) == {"France"}
 
 
+def test_calls_with_each_of_a_list_are_one_call_each(coder: Coder) -> None:
+    evs = coder.code(_resolved("وأجرى الرئيس اللبناني جوزيف عون اتصالين هاتفيين بكل من الرئيس الفرنسي إيمانويل ماكرون "
+                               "وأمير قطر الشيخ تميم بن حمد."))
+    calls = {(tuple(names(e.actors)), tuple(names(e.recipients))) for e in evs if e.mode == "phone"}
+    assert calls == {(("Joseph Aoun",), ("Emmanuel Macron",)), (("Joseph Aoun",), ("Tamim bin Hamad Al Thani",))}
+
+
 def test_military_strikes_are_attacks_not_beatings(coder: Coder) -> None:
     evs = coder.code(article("وانتقد الرئيس الإيراني الضربات الإسرائيلية على القطاع، فيما شنت الطائرات ضربات جديدة."))
     assaults = [e for e in evs if e.type == "ASSAULT"]

@@ -683,6 +683,11 @@ class Coder:
                     glued = w[1:2]
             if glued.strip("و"):
                 return glued.strip("و")[-1:]
+            if a.t0 > 1 and norm[a.t0 - 1] == "من" and norm[a.t0 - 2] in ("بكل", "كل", "وكل"):
+                # "اتصالين بكل من X وY", "مع كل من X": the listed are partners; "وأكد كل من X وY": subjects
+                if norm[a.t0 - 2] == "بكل":
+                    return "ب"
+                return "مع" if a.t0 > 2 and norm[a.t0 - 3] == "مع" else ""
             return norm[a.t0 - 1] if a.t0 > 0 else ""
 
         def governed_by_with(a: Arg) -> bool:
