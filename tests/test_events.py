@@ -731,6 +731,13 @@ def test_calls_with_each_of_a_list_are_one_call_each(coder: Coder) -> None:
     assert calls == {(("Joseph Aoun",), ("Emmanuel Macron",)), (("Joseph Aoun",), ("Tamim bin Hamad Al Thani",))}
 
 
+def test_long_names_do_not_cut_the_support_verb_from_its_summit(coder: Coder) -> None:
+    evs = coder.code(_resolved("وشارك الرئيس المصري عبد الفتاح السيسي والعاهل الأردني الملك عبد الله الثاني في القمة "
+                               "الثلاثية في العقبة."))
+    (ev,) = [e for e in evs if e.type == "CONSULT"]
+    assert ev.mode == "multilateral" and names(ev.actors) == {"Abdel Fattah el-Sisi", "Abdullah II"}
+
+
 def test_military_strikes_are_attacks_not_beatings(coder: Coder) -> None:
     evs = coder.code(article("وانتقد الرئيس الإيراني الضربات الإسرائيلية على القطاع، فيما شنت الطائرات ضربات جديدة."))
     assaults = [e for e in evs if e.type == "ASSAULT"]

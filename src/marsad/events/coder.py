@@ -756,7 +756,7 @@ class Coder:
                         and prep(first_after) not in _PREPS
                         and not any(norm[k] in _PREPS or norm[k] in ("بين", "مع", "علي") or norm[k][:1] in "بل" and
                                     norm[k][1:3] == "ال" for k in range(h.i + h.n, first_after.t0)))
-            lv = self._light_verb_index(norm, lo, h.i)
+            lv = self._light_verb_index(norm, lo, h.i, frozenset(k for a in before for k in range(a.t0, a.t1)))
             # "أجرى X، في وقت سابق من اليوم، محادثات": an adverbial between commas does not break the link
             paren_b = self._parentheticals(norm, lo, h.i)
             if lv is not None and any(norm[k] in _BREAK_PREPS and k not in paren_b for k in range(lv + 1, h.i)) and not (
@@ -1253,9 +1253,16 @@ class Coder:
         return e.kind == "group" and any(w.lstrip("و").removeprefix("ال").startswith(("متظاهر", "محتج", "معتصم"))
                                          for w in words)
 
-    def _light_verb_index(self, norm: list[str], lo: int, i: int) -> int | None:
-        """The nearest support verb before a nominal trigger, within 10 words."""
-        for k in range(i - 1, max(lo, i - 10) - 1, -1):
+    def _light_verb_index(self, norm: list[str], lo: int, i: int, names: frozenset[int] = frozenset()) -> int | None:
+        """The nearest support verb before a nominal trigger, within 10 words; the words of participants' names
+        (``names``) do not count ("شارك الرئيس المصري عبد الفتاح السيسي والعاهل الأردني ... في القمة")."""
+        words = 0
+        for k in range(i - 1, max(lo, 0) - 1, -1):
+            if k in names:
+                continue
+            words += 1
+            if words > 10:
+                break
             if self._light_verb(norm, k, k + 1) or find_phrase(norm, self.lex.light_verbs_future, k, k + 1,
                                                                prefix=False) is not None:
                 return k
