@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import output
+from .entities.ner import BACKENDS
 from .pipeline import MissingExtra
 from .settings import section
 
@@ -156,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the per-document steps on Ray actors (--workers of them): a local Ray instance, or the "
                         "cluster at ADDRESS ('auto': the one this machine is in; files must be on a shared file "
                         "system). Needs the ray extra")
-    s.add_argument("--ner", choices=("crf", "e5"),
+    s.add_argument("--ner", choices=BACKENDS,
                    help="NER model: e5 (accurate, slow on CPU) or crf (fast); default: [entities] ner_backend")
     s.add_argument("--quiet", action="store_true")
     s.add_argument("--stats", action="store_true", help="print per-step counters and timings")
@@ -208,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     es = s.add_subparsers(dest="what", required=True)
     e = es.add_parser("ner", parents=[common], help="entity-level P/R/F1 of the NER on a CoNLL file")
     e.add_argument("--conll", required=True)
-    e.add_argument("--ner", choices=("crf", "e5"), help="NER model (default: [entities] ner_backend)")
+    e.add_argument("--ner", choices=BACKENDS, help="NER model (default: [entities] ner_backend)")
     e = es.add_parser("events", parents=[common], help="event P/R/F1 against a gold file (seeds format)")
     e.add_argument("--gold", required=True)
     e.add_argument("--events", help="events JSONL (default: the events in --db)")

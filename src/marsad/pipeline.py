@@ -164,7 +164,6 @@ _WORKER_STEPS: list[Step] = []
 
 def _init_worker(steps: Sequence[Step], blas_threads: int) -> None:
     _WORKER_STEPS[:] = list(steps)
-    # numpy's BLAS (the e5 NER) would start a thread per core in every worker: cores are shared out instead
     threadpool_limits(blas_threads)
 
 
@@ -188,6 +187,10 @@ class ShardedExecutor:
 
     def _outputs(self, shards: list[list[Any]]) -> Iterator[tuple[list[Any], list[StepStats]]]:
         raise NotImplementedError
+
+    def _blas_threads(self) -> int:
+        # numpy's BLAS (the e5 NER) would start a thread per core in every worker: cores are shared out instead
+        return max(1, (os.cpu_count() or 1) // self.workers)
 
     def run(self, items: Sequence[Any]) -> list[StepStats]:
         items = list(items)
@@ -216,7 +219,7 @@ class ParallelExecutor(ShardedExecutor):
         ctx = multiprocessing.get_context("fork")  # workers inherit loaded lexicons and models
         steps = list(self.make_steps())  # loaded once here, shared copy-on-write by the forked workers
         with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(steps, max(1, (os.cpu_count() or 1) // self.workers))) as pool:
+                                 initargs=(steps, self._blas_threads())) as pool:
             yield from pool.map(_run_shard, shards)
 
 
@@ -258,12 +261,11 @@ class RayExecutor(ShardedExecutor):
 
         own = not ray.is_initialized()
         if own:
-            local = self.address is None
-            ray.init(address=self.address, num_cpus=self.workers if local else None, include_dashboard=False,
+            ray.init(address=self.address, num_cpus=None if self.address else self.workers, include_dashboard=False,
                      log_to_driver=False, logging_level=logging.WARNING)
         try:
             cls = ray.remote(_RayWorker)
-            blas = 1 if self.address else max(1, (os.cpu_count() or 1) // self.workers)
+            blas = 1 if self.address else self._blas_threads()  # a cluster packs actors onto nodes as it likes
             pool = ActorPool([cls.remote(self.make_steps, blas) for _ in range(self.workers)])
             yield from pool.map(lambda actor, shard: actor.run.remote(shard), shards)  # in shard order
         finally:

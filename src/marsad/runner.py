@@ -17,7 +17,7 @@ from typing import Any
 from .arabic import normalize, sentences
 from .merge import NearDuplicates, build_stories
 from .model import Article, Failure, Page
-from .pipeline import LocalExecutor, MapStep, ParallelExecutor, Pipeline, RayExecutor, Step, StepStats
+from .pipeline import LocalExecutor, MapStep, ParallelExecutor, Pipeline, RayExecutor, ShardedExecutor, Step, StepStats
 from .settings import section
 from .store import Store
 
@@ -184,13 +184,17 @@ def ingest_paths(paths: Sequence[str], db_path: str | Path, actors: Sequence[str
         known = store.page_ids()
         files = expand(paths)
         make_steps = partial(document_steps, known, actors, stages, ner_backend)
-        if ray or (workers > 1 and len(files) > 1):
-            executor = (RayExecutor(make_steps, [StoreStep(store)], max(1, workers), address=None if ray == "local" else ray)
-                        if ray else ParallelExecutor(make_steps, [StoreStep(store)], workers))
+        executor: ShardedExecutor | None = None
+        if ray:
+            executor = RayExecutor(make_steps, [StoreStep(store)], max(1, workers),
+                                   address=None if ray == "local" else ray)
+        elif workers > 1 and len(files) > 1:
+            executor = ParallelExecutor(make_steps, [StoreStep(store)], workers)
+        if executor is not None:
             executor.run(list(_progress(files, progress)))
             stats, failures = executor.stats(), executor.failures()
         else:
-            pipeline = Pipeline(document_steps(known, actors, stages, ner_backend) + [StoreStep(store)])
+            pipeline = Pipeline(list(make_steps()) + [StoreStep(store)])
             LocalExecutor(pipeline).run(_progress(files, progress))
             stats, failures = pipeline.stats(), pipeline.failures()
         stories, assignment = build_stories(store.all_events_for_merge(), section("stories").get("max_day_gap", 3))
