@@ -79,10 +79,10 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
         return None
     breaks = _breaks(article.text, lo, hi)
     # A dateline's date is when the story was filed; a relative day in the same sentence ("أمس الاثنين", in the
-    # days before it) is when the event happened: "طهران، 20 آب 2024 (رويترز) - التقى ... أمس الاثنين".
+    # week before it; "اليوم" is the dateline's own day) is when the event happened: "طهران، 20 آب 2024 (رويترز) - التقى ... أمس الاثنين".
     line = next((t for t in pool if t.precision == "day" and _dateline_date(article.text, t, lo)), None)
     if line is not None and any(t is not line and t.relative and t.precision == "day"
-                                and 0 <= (_days_before(t, line) or -1) <= 7 for t in pool):
+                                and 1 <= (_days_before(t, line) or 0) <= 7 for t in pool):
         pool = [t for t in pool if t is not line]
     best: tuple[int, float, int] | None = None
     chosen: Timex | None = None

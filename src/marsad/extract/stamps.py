@@ -60,10 +60,13 @@ def find_date(text: str, normalized: bool = False) -> tuple[str, int, int] | Non
     return best or _hijri_date(s, lo, hi)
 
 
+_HIJRI_YEAR = re.compile(r"(?<!\d)1[34]\d\d(?!\d)")
+
+
 def _hijri_date(s: str, lo: int, hi: int) -> tuple[str, int, int] | None:
     """A Hijri day ("15 رمضان 1444 هـ", the Saudi and Gulf agencies' stamp) as its Gregorian date."""
-    if not any(w in s for w in ("هـ", "ه ", "هجري", "هجريه")) and not s.rstrip().endswith("ه"):
-        return None  # the date tagger reads a Hijri year only with its suffix; skip it on most lines
+    if not _HIJRI_YEAR.search(s):
+        return None  # no year 1300-1499: skip the date tagger on most lines
     from ..dates import tag
 
     for t in tag(s, None):

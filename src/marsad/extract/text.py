@@ -320,11 +320,12 @@ def _agency_in(line: str, lx: Lexicon) -> bool:
 
 def _stamp_dateline(line: str) -> str | None:
     """The place and agency before the date of a stamp line ("الرياض - واس - 15 رمضان 1444 هـ" → "الرياض - واس")."""
-    found = find_date(line)
-    if found is None:
+    norm, where = normalize_with_map(line)
+    found = find_date(norm, normalized=True)
+    if found is None or not found[1]:
         return None
-    head = normalize(line)[:found[1]].strip(" -–—:،,|")
-    return line[:len(head)].strip(" -–—:،,|") or None if _words(head) <= 4 else None
+    head = line[:where[found[1]]].strip(" -–—:،,|")  # the date's offset in the raw line
+    return head if head and _words(head) <= 4 else None
 
 
 def _intext_stamp(first: str, lx: Lexicon) -> str | None:
