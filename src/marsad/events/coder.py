@@ -33,7 +33,7 @@ _CLAIMED_BY = {"شنه", "شنها", "نفذه", "نفذها", "تبناه", "ت
                "ارتكبته", "قاده", "قادها", "شنتها", "نفذتها", "تبنتها", "ارتكبتها", "نفذوه", "شنوه", "شنوها", "نفذوها"}
 _COUNTERPART_GAP = re.compile(r"^(و|مع)?\s*(ب|ل)?نظير(ه|ته|ها|يه|هما)(\s+(الرييس|الملك|الامير|رييس الوزراء))?$")
 _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين"}
-_MOTIVES = {"احتجاجا", "تنديدا", "استنكارا"}
+_CONTRAST = {"فيما", "بينما", "وبينما"}  # "، فيما هدد Y": another side's act in a clause of its own
 _QUANTITIES = {"الاف", "الالاف", "مئات", "ميات", "المئات", "الميات", "عشرات", "العشرات", "ملايين", "الملايين", "حشود"}
 _CLAUSE_OPENERS = {"ما", "الذي", "التي", "الذين", "حيث", "بعدما", "عندما", "عقب", "منذ"}
 _VICTIMS = {"شخص", "اشخاص", "شخصا", "مدنيين", "مدنيون", "مواطنين", "مواطنون", "جنود", "جنديا", "جندي", "سكان",
@@ -382,7 +382,7 @@ class Coder:
         hits = self._hits(toks, norm, covered)
         # "استدعت X سفيرها احتجاجا على ...": the adverbial gives the motive of the act before it, no protest of
         # its own (a crowd's "تظاهر ... احتجاجا" is one protest either way)
-        hits = [h for h in hits if not (norm[h.i].lstrip("و") in _MOTIVES and any(
+        hits = [h for h in hits if not (norm[h.i].lstrip("و") in self._motives and any(
             o.i < h.i and o.trigger.type != h.trigger.type and o.kind in ("past", "present") for o in hits))]
         self._verb_starts = {h.i for h in hits if h.kind in ("past", "present")}
         out = []
@@ -484,6 +484,7 @@ class Coder:
                 continue
             chosen.append(m)
         args: list[Arg] = []
+        named = frozenset(k for o in chosen for k in range(tok_index(o.start), tok_index(o.end, end=True)))
         for m in chosen:
             metonym = bool((m.attrs or {}).get("metonym")) or (m.attrs or {}).get("type") in ("capital", "metonym")
             label = m.label
@@ -502,9 +503,7 @@ class Coder:
                 elif ent is not None and ent.kind == "group" and ent.country and self.lex.agent_at(norm, t0)[0]:
                     # "القوات المسلحة الأردنية" found whole by the entities stage: a force of that state
                     args.append(Arg(m.start, m.end, t0, t1, [ent], "AGENT", kind=self.lex.agent_at(norm, t0)[1]))
-                elif ent is not None and ent.kind == "country" and (head := self._office_head(norm, t0, {
-                        k for o in chosen if o is not m for k in range(tok_index(o.start), tok_index(o.end, end=True))
-                })) is not None:
+                elif ent is not None and ent.kind == "country" and (head := self._office_head(norm, t0, named)) is not None:
                     # "وزارة الخارجية وشؤون المغتربين الأردنية": a state body named by its nationality is the state
                     args.append(Arg(toks[head][0], m.end, head, t1, [ent], "GPE"))
                     self._last_office = ent
@@ -622,8 +621,8 @@ class Coder:
                 norm, self.lex.status_cues.get("reason_before", []), max(0, h.i - 2), h.i, prefix=False) is not None:
             return None  # "استدعت X السفير احتجاجا على القصف": the shelling is the reason, not an event told here
         lo = h.i
-        while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in (
-                "ثم", "وثم", "فيما", "بينما", "وبينما") and not (
+        while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in {"ثم", "وثم"} | _CONTRAST \
+                and not (
                 norm[lo - 1] in ("-", "—", "–") and lo > 1 and norm[lo - 2] in ("-", ")", "—", "–")):
             lo -= 1  # "(كونا) -- استقبل": a dateline is not the subject
         hi = h.i + h.n
@@ -632,8 +631,8 @@ class Coder:
             if hi in self._verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in (
                     "،", ",", "حيث", "ثم", "وحيث")):
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
-            if t.type in _TARGET_TYPES and hi in self._verb_starts and hi > h.i + h.n + 1 and norm[hi - 1] in (
-                    "فيما", "بينما", "وبينما") and norm[hi - 2] in ("،", ",") and norm[hi] not in ("يتعلق", "يخص"):
+            if t.type in _TARGET_TYPES and hi in self._verb_starts and hi > h.i + h.n + 1 and norm[hi - 1] in \
+                    _CONTRAST and norm[hi - 2] in ("،", ",") and norm[hi] not in ("يتعلق", "يخص"):
                 # "رفض X الاقتراح، فيما هدد Y": a contrasting clause names another side's act, not the target
                 # (for meetings it often goes on with the same subject: "ألغى زيارته، فيما استقبل في كييف Y")
                 break
@@ -1214,9 +1213,10 @@ class Coder:
         return out
 
     @staticmethod
-    def _office_head(norm: list[str], t0: int, taken: set[int] | frozenset[int] = frozenset()) -> int | None:
+    def _office_head(norm: list[str], t0: int, taken: frozenset[int] = frozenset()) -> int | None:
         """The head of a state-body phrase ending at a nationality adjective: "وزارة الخارجية [وشؤون المغتربين]".
-        Not across another mention: in "وزارة الخارجية العراقية السفير التركي" the ministry is Iraq's."""
+        Not across another mention (``taken``: its tokens): in "وزارة الخارجية العراقية السفير التركي" the
+        ministry is Iraq's."""
         for k in range(t0 - 1, max(-1, t0 - 6), -1):
             if k in taken:
                 return None
@@ -1349,6 +1349,11 @@ class Coder:
             if best is None or score < best[:2]:
                 best = (score[0], score[1], ent)
         return best[2] if best else None
+
+    @cached_property
+    def _motives(self) -> frozenset[str]:
+        """One-word reason cues ("احتجاجا", "تنديدا"): an adverbial of motive, not an act of its own."""
+        return frozenset(ph[0] for ph in self.lex.status_cues.get("reason_before", []) if len(ph) == 1)
 
     def _alleged(self, norm: list[str], i: int) -> bool:
         """Token i is the act an accusation charges someone with ("اتهمت موسكو كييف بتنفيذ هجوم"): the accusation
