@@ -135,6 +135,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print("\n".join(lines))
         print(json.dumps(res))
         return 0
+    if args.what == "detect":
+        from . import detection
+
+        res = detection.score(detection.load(args.files, None if args.split == "all" else args.split),
+                              detection.pipeline_fires(args.min_confidence))
+        print(detection.report(res) if args.format == "table" else json.dumps(res))
+        return 0
     if args.what == "gsr":
         from .evaluate import score_gsr
 
@@ -215,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--events", help="events JSONL (default: the events in --db)")
     e.add_argument("--details", action="store_true")
     e.add_argument("--min-confidence", type=float)
+    e = es.add_parser("detect", parents=[common], help="sentence detection on the OEDA CSVs: recall, FP rate, F1 per type")
+    e.add_argument("files", nargs="+", help="arabic_event_gsr/*_gsr.csv")
+    e.add_argument("--split", choices=["test", "train", "all"], default="test", help="by a hash of id (default: test)")
+    e.add_argument("--min-confidence", type=float)
+    e.add_argument("--format", choices=["table", "json"], default="table")
     e = es.add_parser("gsr", parents=[common], help="type accuracy and source/target match on the Arabic GSR")
     e.add_argument("file")
     s.set_defaults(func=cmd_eval)
