@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DB ?= out/samples.db
 
-.PHONY: install run test lint bench eval model model-e5 serve clean
+.PHONY: install run test lint bench eval model model-e5 model-gate serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -53,6 +53,13 @@ model-e5: install
 	$(BIN)/python scripts/train_ner_e5.py pack --train $(SHARED)/data/anercorp/train.txt --out build/ner_e5_pack.npz
 	$(BIN)/python scripts/train_ner_e5.py train --pack build/ner_e5_pack.npz $(E5_TRAIN_ARGS) \
 		--out src/marsad/data/models/ner_e5.npz
+
+# The precision gate: logistic regressions over e5 sentence vectors, trained on the rules' own proposals in the OEDA
+# train split and the real corpus's dev part (never its blind part, never the OEDA test split). About 6 minutes here.
+model-gate: install
+	$(BIN)/python -m marsad.events.gate_train --cache build/gate \
+		--oeda $(SHARED)/data/arabic_event_gsr/assault_gsr.csv $(SHARED)/data/arabic_event_gsr/protest_gsr.csv \
+		$(if $(wildcard eval/real/gold.jsonl),--real eval/real/gold.jsonl eval/real/texts)
 
 serve: install
 	$(BIN)/marsad serve --db $(DB)

@@ -27,15 +27,39 @@ FLOORS = HERE / "floors.json"
 
 def _ingest_and_dump(inputs: list[Path], tmp: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     from marsad.runner import ingest_paths
-    from marsad.settings import section
     from marsad.store import Store
 
     db = tmp / "eval.db"
     ingest_paths([str(p) for p in inputs], db)
     with Store(db) as st:
         arts = list(st.articles())
-        evs = list(st.events(min_confidence=float(section("events").get("min_confidence", 0.5))))
+        evs = list(st.events(min_confidence=0.0))
     return arts, evs
+
+
+def _shown(evs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events `marsad events` shows by default: at or above [events] min_confidence."""
+    from marsad.settings import section
+
+    mc = float(section("events").get("min_confidence", 0.5))
+    return [e for e in evs if float(e.get("confidence") or 0) >= mc]
+
+
+def reliability(gold: list[dict[str, Any]], evs: list[dict[str, Any]], scored_types: set[str] | None) -> list[str]:
+    """Confidence bins against the share of events in them that match gold (all coded events, any confidence)."""
+    from marsad.evaluate import score_events
+
+    outcomes: list[tuple[dict[str, Any], str]] = []
+    score_events(gold, evs, scored_types=scored_types, outcomes=outcomes)
+    bins: dict[int, list[int]] = {}
+    for rec, o in outcomes:
+        if o in ("tp", "fp"):
+            b = min(9, int(float(rec.get("confidence") or 0) * 10))
+            bins.setdefault(b, []).append(o == "tp")
+    rows = [f"{'confidence':<11} {'events':>6} {'right':>6}"]
+    for b in sorted(bins):
+        rows.append(f"{b / 10:.1f}-{(b + 1) / 10:.1f}    {len(bins[b]):>6} {sum(bins[b]) / len(bins[b]):>6.2f}")
+    return rows
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
@@ -79,15 +103,19 @@ def _score_articles(gold: list[dict[str, Any]], arts: list[dict[str, Any]]) -> d
 
 
 def suite_events(name: str, inputs: list[Path], gold_path: Path, details: bool = False,
-                 scored_types: set[str] | None = None, cooperative_too: bool = False) -> dict[str, Any]:
+                 scored_types: set[str] | None = None, cooperative_too: bool = False,
+                 show_reliability: bool = False) -> dict[str, Any]:
     """Event figures of one suite; ``cooperative_too`` adds the five cooperative types' P/R/F1 as ``coop_*``."""
     from marsad.evaluate import SCORED, score_events
 
     with tempfile.TemporaryDirectory() as t:
-        arts, evs = _ingest_and_dump(inputs, Path(t))
+        arts, all_evs = _ingest_and_dump(inputs, Path(t))
+    evs = _shown(all_evs)
     gold = _load(gold_path)
     lines: list[str] = []
     res = dict(score_events(gold, evs, details=lines, scored_types=scored_types, per_type=True))
+    if show_reliability:
+        print(f"--- {name}: reliability\n" + "\n".join(reliability(gold, all_evs, scored_types)))
     if details:
         print(f"--- {name}\n" + "\n".join(lines))
     if cooperative_too:
@@ -105,7 +133,7 @@ def suite_real(real: Path, details: bool, want: Any) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     if want("real") and (real / "gold.jsonl").exists():
         figures.update(suite_events("real", sorted((real / "texts").glob("*.txt")), real / "gold.jsonl", details,
-                                    scored_types=set(PLOVER_TYPES), cooperative_too=True))
+                                    scored_types=set(PLOVER_TYPES), cooperative_too=True, show_reliability=True))
     blind = real / "blind"
     if want("real_blind") and (blind / "gold.jsonl").exists():
         res = suite_events("real_blind", sorted((blind / "texts").glob("*.txt")), blind / "gold.jsonl", False,

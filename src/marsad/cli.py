@@ -72,10 +72,38 @@ def _min_conf(args: argparse.Namespace) -> float:
 
 
 def cmd_events(args: argparse.Namespace) -> int:
+    if args.explain:
+        return _explain(args)
     with _store(args) as st:
         recs = st.events(type=args.type, actor=args.actor, since=args.since, until=args.until,
                          min_confidence=_min_conf(args), limit=args.limit)
         _emit(recs, args.format, output.EVENT_COLUMNS, output.EVENT_WIDTHS)
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """Why one event: the rule that proposed it, the gate's score, the confidence before and after, the evidence."""
+    with _store(args) as st:
+        rec = st.event(args.explain)
+    if rec is None:
+        print(f"marsad: no event {args.explain}", file=sys.stderr)
+        return 1
+    why = rec.get("why") or {}
+    ev = rec.get("evidence") or {}
+
+    def names(key: str) -> str:
+        return ", ".join(e.get("name") or e.get("text") or "?" for e in rec.get(key) or [])
+
+    lines = [
+        f"event {rec['id']}: {rec['type']} mode={rec.get('mode')} status={rec.get('status')} date={rec.get('date')}",
+        f"  actors: {names('actors') or '-'}   recipients: {names('recipients') or '-'}",
+        f"  rule: {rec.get('trigger')}   contexts: {', '.join(rec.get('contexts') or []) or '-'}",
+        f"  rule confidence: {why.get('rule_confidence', rec.get('confidence'))}   gate: {why.get('gate', 'none')}"
+        f"   confidence: {rec.get('confidence')}",
+        f"  evidence [{ev.get('start')}:{ev.get('end')}]: {ev.get('text')}",
+        f"  article: {(rec.get('article') or {}).get('source_path')}",
+    ]
+    print("\n".join(lines))
     return 0
 
 
@@ -187,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     filters(s)
     s.add_argument("--min-confidence", type=float, help="default from settings [events] min_confidence")
     s.add_argument("--limit", type=int)
+    s.add_argument("--explain", metavar="ID", help="why this event: rule, gate score, confidence, evidence")
     s.set_defaults(func=cmd_events)
 
     s = sub.add_parser("stories", parents=[common], help="canonical events merged across articles and outlets")

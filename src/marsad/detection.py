@@ -71,8 +71,10 @@ def score(sentences: Iterable[Sentence], fires: Callable[[str], set[str]]) -> di
     return out
 
 
-def pipeline_fires(min_confidence: float | None = None) -> Callable[[str], set[str]]:
-    """The types the whole annotation pipeline (sentences, dates, entities, events) codes in a bare sentence."""
+def pipeline_fires(min_confidence: float | None = None,
+                   events_settings: dict[str, Any] | None = None) -> Callable[[str], set[str]]:
+    """The types the whole annotation pipeline (sentences, dates, entities, events) codes in a bare sentence.
+    ``events_settings`` overrides the [events] settings (e.g. ``{"gate": False}`` for the rules alone)."""
     from .dates import DateStep
     from .entities.resolve import EntityStep
     from .events import EventStep
@@ -80,7 +82,8 @@ def pipeline_fires(min_confidence: float | None = None) -> Callable[[str], set[s
     from .runner import SentenceStep
     from .settings import section
 
-    steps = [SentenceStep(), DateStep(), EntityStep(), EventStep()]
+    ev_settings = {**section("events"), **(events_settings or {})}
+    steps = [SentenceStep(), DateStep(), EntityStep(), EventStep(settings=ev_settings)]
     threshold = float(section("events").get("min_confidence", 0.5)) if min_confidence is None else min_confidence
 
     def fires(text: str) -> set[str]:

@@ -151,6 +151,7 @@ class Event:
     trigger: str | None = None
     story_id: str | None = None
     coder: str = "marsad-0.1"
+    why: dict[str, Any] = field(default_factory=dict)  # what decided it: rule, gate score, the rules' own confidence
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

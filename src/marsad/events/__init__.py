@@ -9,13 +9,15 @@ from ..model import Article
 from ..pipeline import MapStep
 from ..settings import section
 from .coder import Coder, Resources, code_article
+from .gate import Gate
 from .lexicon import Lexicon, load_lexicon
 
-__all__ = ["Coder", "EventStep", "Lexicon", "Resources", "code_article", "load_lexicon"]
+__all__ = ["Coder", "EventStep", "Gate", "Lexicon", "Resources", "code_article", "load_lexicon"]
 
 
 class EventStep(MapStep):
-    """Sets ``article.events``. Loads the lexicon and the optional helpers of other stages once."""
+    """Sets ``article.events``. Loads the lexicon, the optional helpers of other stages and the precision gate
+    ([events] gate; off when its model file is absent) once."""
 
     name = "events"
     requires = ("sentences", "mentions", "timexes")
@@ -26,9 +28,13 @@ class EventStep(MapStep):
         super().__init__()
         self.settings = settings if settings is not None else section("events")
         self.coder = Coder(load_lexicon(lexicon_path), self.settings, Resources(actors=actors))
+        self.gate = Gate.load(threads=self.settings.get("gate_threads")) if self.settings.get("gate", True) else None
 
     def process(self, article: Article) -> Article:
         # Reprints are coded too: stories count their events as reports that are not independent.
         article.events = self.coder.code(article)
+        if self.gate is not None:
+            self.gate.apply(article.events)
+            self.count("gated", sum(1 for e in article.events if "gate" in e.why))
         self.count("events", len(article.events))
         return article

@@ -203,6 +203,14 @@ class Store:
             rec["story_id"] = row["story_id"]
             yield rec
 
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT record, story_id FROM events WHERE id=?", (event_id,)).fetchone()
+        if not row:
+            return None
+        rec = json.loads(row["record"])
+        rec["story_id"] = row["story_id"]
+        return rec
+
     def stories(self, type: str | None = None, actor: str | None = None, since: str | None = None,
                 until: str | None = None) -> Iterator[dict[str, Any]]:
         where, args = _date_type_filters(type, since, until)
@@ -327,5 +335,5 @@ def event_record(ev: Event, art: Article) -> dict[str, Any]:
         "contexts": list(ev.contexts), "confidence": round(float(ev.confidence), 3),
         "evidence": asdict(ev.evidence) if ev.evidence else None,
         "trigger": ev.trigger,
-        "article": art.ref(), "story_id": ev.story_id, "coder": ev.coder,
+        "article": art.ref(), "story_id": ev.story_id, "coder": ev.coder, "why": dict(ev.why),
     }

