@@ -17,62 +17,51 @@ from typing import Any
 from ..arabic import normalize, sentences, strip_diacritics, tokens
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
 from .lexicon import FormHit, Lexicon, Trigger, _stems, find_phrase, load_lexicon
+from .words import word_set, word_tuple
 
 SCORED_FAMILY = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}  # a future one is an intention: AGREE
 DYADIC = {"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "REQUEST"}
 PARTICIPANT_LABELS = {"PERS", "ORG", "GPE", "NORP"}
-_STOP = {".", "؛", ";", "؟", "?", "!", ":"}
-_PLACE_PREP = ("في", "الي", "الى", "ب", "بمدينه", "بالعاصمه", "بمنتجع", "بمقر", "مدينه", "العاصمه", "منتجع", "بقصر",
-               "قصر", "داخل", "لدي", "من", "بضواحي", "ضواحي", "قرب", "بالقرب", "شمال", "جنوب", "شرق", "غرب", "وسط",
-               "بمنطقه", "منطقه", "بولايه", "ولايه", "بمحافظه", "محافظه", "مطار", "بمطار", "انحاء", "ارجاء", "حدود")
-_PREPS = {"مع", "ب", "ل", "الي", "من", "علي", "في", "بين", "عن", "لدي", "عند", "امام", "خلف", "ضد", "لصالح", "بسبب",
-          "جراء", "تجاه", "ازاء", "حول", "بشان", "نحو", "عبر", "منذ", "دون", "بدون", "مثل", "لدى"}
+_STOP = word_set("stop")
+_PLACE_PREP = word_tuple("place_prep")
+_PREPS = word_set("preps")
 # prepositions that introduce the recipient for some types: "على/ضد X" the target of pressure or force, "إلى X"
 # the receiver of aid
-_CLAIMED_BY = {"شنه", "شنها", "نفذه", "نفذها", "تبناه", "تبنته", "تبناها", "شنته", "نفذته", "ارتكبه", "ارتكبها",
-               "ارتكبته", "قاده", "قادها", "شنتها", "نفذتها", "تبنتها", "ارتكبتها", "نفذوه", "شنوه", "شنوها", "نفذوها"}
+_CLAIMED_BY = word_set("claimed_by")
 _COUNTERPART_GAP = re.compile(r"^(و|مع)?\s*(ب|ل)?نظير(ه|ته|ها|يه|هما)(\s+(الرييس|الملك|الامير|رييس الوزراء))?$")
-_RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين"}
-_CONTRAST = {"فيما", "بينما", "وبينما"}  # "، فيما هدد Y": another side's act in a clause of its own
-_QUANTITIES = {"الاف", "الالاف", "مئات", "ميات", "المئات", "الميات", "عشرات", "العشرات", "ملايين", "الملايين", "حشود"}
-_CLAUSE_OPENERS = {"ما", "الذي", "التي", "الذين", "حيث", "بعدما", "عندما", "عقب", "منذ"}
-_VICTIMS = {"شخص", "اشخاص", "شخصا", "مدنيين", "مدنيون", "مواطنين", "مواطنون", "جنود", "جنديا", "جندي", "سكان",
-            "اطفال", "نساء", "قتلي", "ضحايا", "مدنيا", "مواطنا", "ركاب", "رهاين", "مصلين", "زوار", "سياح", "عمال"}
-_TITLE_NOUNS = {"نظيره", "نظيرته", "نظيرها", "نظيرهم", "المسوول", "الضيف", "الوزير", "الرييس", "الزاير", "المبعوث", "الموفد", "رييس", "وزير", "الامير", "الملك"}
-_OFFICE_STEMS = ("وزار", "خارجي", "رئاس", "سفار")
-_OFFICE_BACKREF = {"الوزاره", "الخارجيه", "الرئاسه", "السفاره"}
-_ADVERBIAL_OPENERS = {"علي", "في", "خلال", "عقب", "اثر", "بعد", "قبل", "لدي", "اليوم", "امس", "مساء", "صباح", "يوم",
-                      "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "بمناسبه", "وذلك"}
-_HAL_PARTICIPLES = {"داعيا", "مطالبا", "مناشدا", "حاثا", "مشيدا", "مثمنا", "داعيه", "مطالبه", "مناشده", "حاثه",
-                    "مشيده", "مثمنه"}
-_HAL_LIGHT = {"موجها", "موجهه", "معربا", "معربه", "مبديا", "مبديه"}
+_RELATIVE = word_set("relative")
+_CONTRAST = word_set("contrast")  # "، فيما هدد Y": another side's act in a clause of its own
+_QUANTITIES = word_set("quantities")
+_CLAUSE_OPENERS = word_set("clause_openers")
+_VICTIMS = word_set("victims")
+_TITLE_NOUNS = word_set("title_nouns")
+_OFFICE_STEMS = word_tuple("office_stems")
+_OFFICE_BACKREF = word_set("office_backref")
+_ADVERBIAL_OPENERS = word_set("adverbial_openers")
+_HAL_PARTICIPLES = word_set("hal_participles")
+_HAL_LIGHT = word_set("hal_light")
 _SIGNING = {"support.sign", "support.conclude", "support.agreement_signed"}
-_COUNTRY_PAIRS = {"البلدين", "البلدان", "للبلدين", "بالبلدين", "الدولتين", "الدولتان", "للدولتين"}
+_COUNTRY_PAIRS = word_set("country_pairs")
 # "بحثا الأوضاع في غزة", "تناول التطورات في السودان": a place after a topic noun is what was discussed, not where
-_TOPIC_NOUNS = {"الاوضاع", "الوضع", "التطورات", "المستجدات", "الازمه", "الحرب", "الاحداث", "اوضاع", "تطورات",
-                "مستجدات", "الصراع", "النزاع", "الحاله", "الموقف", "القتال", "العدوان", "التصعيد"}
+_TOPIC_NOUNS = word_set("topic_nouns")
 # where a party was when calling: "من مقر إقامته في", "خلال وجوده في", "أثناء زيارته إلى"
-_PRESENCE = {"مقر", "مقره", "مقرها", "مكتبه", "مكتبها", "اقامته", "اقامتها", "وجوده", "وجودها", "تواجده",
-             "زيارته", "زيارتها"}
-_DURING = {"خلال", "وخلال", "اثناء", "واثناء", "لدي", "ولدي"}
-_RECEPTIONS = {"استقباله", "استقبالها", "لقايه", "لقايها", "اجتماعه", "اجتماعها", "استقبالهما", "لقايهما"}
-_DIRECTIVES = {"وجه", "وجهت", "يوجه", "توجه", "امر", "امرت", "يامر", "اوعز", "اوعزت", "كلف", "كلفت", "يكلف"}
-_HONORIFIC_PRONOUNS = {"سموه", "معاليه", "فخامته", "سيادته", "جلالته", "دولته", "سعادته"}
-_KANA = {"كان", "وكان", "كانت", "وكانت", "كانا", "وكانا", "كانوا", "وكانوا", "كانتا", "وكانتا"}
-_BREAK_PREPS = {"في", "بعد", "قبل", "عقب", "اثر", "من", "الي", "حول", "بسبب", "جراء", "ضد"}
-_NOT_MODIFIER = {"الي", "الى", "الا", "الذين", "التي", "الذي", "اللذين", "اللتين", "اللواتي", "الان", "اليوم", "الماضي", "المقبل", "الذى",
-                 "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الجاري", "الحالي"}
+_PRESENCE = word_set("presence")
+_DURING = word_set("during")
+_RECEPTIONS = word_set("receptions")
+_DIRECTIVES = word_set("directives")
+_HONORIFIC_PRONOUNS = word_set("honorific_pronouns")
+_KANA = word_set("kana")
+_BREAK_PREPS = word_set("break_preps")
+_NOT_MODIFIER = word_set("not_modifier")
 _RECIPIENT_PREPS = {t: {"علي", "ضد"} for t in ("ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE",
                                                  "REJECT", "MOBILIZE")}
 _RECIPIENT_PREPS["AID"] = {"الي", "ل"}
 _RECIPIENT_PREPS["SUPPORT"] = {"الي"}
 # for conflict and pressure types, "على X"/"ضد X" names the target
 _TARGET_TYPES = {"ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT"}
-_PLURALS = {"الرئيسان", "الرئيسين", "الجانبان", "الجانبين", "الزعيمان", "الزعيمين", "الوزيران", "الوزيرين",
-            "الطرفان", "الطرفين", "القائدان", "القائدين", "الملكان", "الرئيسيين", "رئيسا", "الرجلان", "الرجلين", "المسؤولان", "المسؤولين", "الوزيرتان", "الوزيرتين", "رئيسي"}
-_NOT_PAIR = {"المتنازعين", "المتنازعان", "المتحاربين", "المتحاربان", "المعنيين", "المعنيان", "الاخرين", "الاخيرين"}
-_DEMONSTRATIVES = {"هذا", "هذه", "تلك", "ذلك", "هذين", "هاتين", "وهذه", "وهذا", "وتلك", "بهذه", "بهذا", "لهذه",
-                   "لهذا", "بتلك", "تلكم", "ذاك"}
+_PLURALS = word_set("plurals")
+_NOT_PAIR = word_set("not_pair")
+_DEMONSTRATIVES = word_set("demonstratives")
 _PLURALS = {normalize(w) for w in _PLURALS}
 _HEADS = ("president", "king", "emir", "sultan", "prime_minister", "chancellor", "supreme_leader")
 
