@@ -49,3 +49,13 @@ def test_heldout_set_holds_its_floor() -> None:
     figures = mod.run(None, {"heldout"})
     assert figures.get("heldout_article_checks"), "held-out suite produced no article figures"
     assert mod.check(figures, _floors()) == []
+
+
+def test_real_corpus_dev_part_holds_its_floor() -> None:
+    """The real corpus's dev part (eval/real/gold.jsonl); its blind part is never gated (BLIND_LOG.md)."""
+    if not (ROOT / "eval" / "real" / "gold.jsonl").exists():
+        pytest.skip("no real corpus yet")
+    mod = _evalrun()
+    figures = mod.run(None, {"real"})
+    assert "real_f1" in figures and not any(k.startswith("real_blind") for k in figures)
+    assert mod.check(figures, _floors()) == []
