@@ -14,7 +14,7 @@ from typing import Any
 
 from events_dev import code_paths  # type: ignore[import-not-found]
 
-from marsad.evaluate import load_jsonl, score_events
+from marsad.evaluate import load_jsonl, reliability, score_events
 from marsad.events.coder import DEFAULT_WEIGHTS
 from marsad.events.lexicon import load_lexicon
 from marsad.model import PLOVER_TYPES
@@ -42,17 +42,6 @@ def features(rec: dict[str, Any], strength: dict[str, float]) -> dict[str, float
     }
 
 
-def reliability(pairs: list[tuple[float, int]], bins: int = 5) -> list[str]:
-    out = ["  confidence    n   correct  mean-conf"]
-    for b in range(bins):
-        lo, hi = b / bins, (b + 1) / bins
-        sel = [(c, y) for c, y in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
-        if sel:
-            out.append(f"  {lo:.1f}-{hi:.1f}  {len(sel):5d}   {sum(y for _, y in sel) / len(sel):.2f}     "
-                       f"{sum(c for c, _ in sel) / len(sel):.2f}")
-    brier = sum((c - y) ** 2 for c, y in pairs) / max(1, len(pairs))
-    out.append(f"  Brier {brier:.3f} over {len(pairs)} events")
-    return out
 
 
 def main() -> None:

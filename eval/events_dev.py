@@ -18,14 +18,14 @@ from typing import Any
 
 from marsad.evaluate import load_jsonl, print_events_report, score_events
 from marsad.model import PLOVER_TYPES
-from marsad.settings import section
+from marsad.settings import min_confidence as default_min_confidence
 
 
 def code_paths(paths: list[str], min_confidence: float | None = None) -> list[dict[str, Any]]:
     from marsad.runner import ingest_paths
     from marsad.store.sqlite import Store
 
-    mc = float(section("events").get("min_confidence", 0.5)) if min_confidence is None else min_confidence
+    mc = default_min_confidence() if min_confidence is None else min_confidence
     files = [str(p) for p in paths if not str(p).endswith("gold.jsonl")]
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "eval.db")

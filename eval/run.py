@@ -39,27 +39,21 @@ def _ingest_and_dump(inputs: list[Path], tmp: Path) -> tuple[list[dict[str, Any]
 
 def _shown(evs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The events `marsad events` shows by default: at or above [events] min_confidence."""
-    from marsad.settings import section
+    from marsad.settings import min_confidence
 
-    mc = float(section("events").get("min_confidence", 0.5))
+    mc = min_confidence()
     return [e for e in evs if float(e.get("confidence") or 0) >= mc]
 
 
-def reliability(gold: list[dict[str, Any]], evs: list[dict[str, Any]], scored_types: set[str] | None) -> list[str]:
-    """Confidence bins against the share of events in them that match gold (all coded events, any confidence)."""
-    from marsad.evaluate import score_events
+def reliability_rows(gold: list[dict[str, Any]], evs: list[dict[str, Any]], scored_types: set[str] | None
+                     ) -> list[str]:
+    """The reliability table of all coded events (any confidence) against gold."""
+    from marsad.evaluate import reliability, score_events
 
     outcomes: list[tuple[dict[str, Any], str]] = []
     score_events(gold, evs, scored_types=scored_types, outcomes=outcomes)
-    bins: dict[int, list[int]] = {}
-    for rec, o in outcomes:
-        if o in ("tp", "fp"):
-            b = min(9, int(float(rec.get("confidence") or 0) * 10))
-            bins.setdefault(b, []).append(o == "tp")
-    rows = [f"{'confidence':<11} {'events':>6} {'right':>6}"]
-    for b in sorted(bins):
-        rows.append(f"{b / 10:.1f}-{(b + 1) / 10:.1f}    {len(bins[b]):>6} {sum(bins[b]) / len(bins[b]):>6.2f}")
-    return rows
+    return reliability([(float(r.get("confidence") or 0), int(o == "tp")) for r, o in outcomes if o in ("tp", "fp")],
+                       bins=10)
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
@@ -115,7 +109,7 @@ def suite_events(name: str, inputs: list[Path], gold_path: Path, details: bool =
     lines: list[str] = []
     res = dict(score_events(gold, evs, details=lines, scored_types=scored_types, per_type=True))
     if show_reliability:
-        print(f"--- {name}: reliability\n" + "\n".join(reliability(gold, all_evs, scored_types)))
+        print(f"--- {name}: reliability\n" + "\n".join(reliability_rows(gold, all_evs, scored_types)))
     if details:
         print(f"--- {name}\n" + "\n".join(lines))
     if cooperative_too:
@@ -228,9 +222,8 @@ def check(figures: dict[str, Any], floors: dict[str, float]) -> list[str]:
 def per_type_table(suite: str, table: dict[str, dict[str, Any]]) -> str:
     rows = [f"--- {suite}: per type", f"{'type':<10} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"]
     for t, c in table.items():
-        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
-        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
-        rows.append(f"{t:<10} {c['tp']:>4} {c['fp']:>4} {c['fn']:>4} {p:>6.3f} {r:>6.3f} {c['f1']:>6.3f}")
+        rows.append(f"{t:<10} {c['tp']:>4} {c['fp']:>4} {c['fn']:>4} {c['precision']:>6.3f} {c['recall']:>6.3f} "
+                    f"{c['f1']:>6.3f}")
     return "\n".join(rows)
 
 

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-
-from marsad.evaluate import load_jsonl, score_events  # noqa: E402
-from marsad.model import PLOVER_TYPES  # noqa: E402
+from marsad.evaluate import load_jsonl, score_events
+from marsad.model import PLOVER_TYPES
 
 FAMILIES = {
     "cooperative (CONSULT AGREE SUPPORT COOPERATE AID)": {"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID"},

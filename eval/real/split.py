@@ -58,10 +58,11 @@ def main(argv: list[str]) -> int:
     (HERE / "blind" / "gold.jsonl").write_text("\n".join(blind_lines) + "\n", encoding="utf-8")
     src = HERE / "sources.jsonl"
     rows = [json.loads(x) for x in src.read_text(encoding="utf-8").splitlines() if x.strip()]
+    batch = {r["doc"] for r in recs}
     for row in rows:
         if row["doc"] in blind:
             row["part"] = "blind"
-        elif row["doc"] in {r["doc"] for r in recs}:
+        elif row["doc"] in batch:
             row["part"] = "dev"
     src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in rows) + "\n", encoding="utf-8")
     print(f"this batch: {len(recs)} documents, {len(blind)} to blind; now dev {len(dev_lines)}, blind {len(blind_lines)}")

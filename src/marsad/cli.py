@@ -12,7 +12,7 @@ from typing import Any
 from . import output
 from .entities.ner import BACKENDS
 from .pipeline import MissingExtra
-from .settings import section
+from .settings import min_confidence
 
 
 def _db(args: argparse.Namespace) -> str:
@@ -68,7 +68,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 def _min_conf(args: argparse.Namespace) -> float:
     if args.min_confidence is not None:
         return args.min_confidence
-    return float(section("events").get("min_confidence", 0.5))
+    return min_confidence()
 
 
 def cmd_events(args: argparse.Namespace) -> int:

@@ -80,11 +80,12 @@ def pipeline_fires(min_confidence: float | None = None,
     from .events import EventStep
     from .model import Article
     from .runner import SentenceStep
+    from .settings import min_confidence as default_threshold
     from .settings import section
 
     ev_settings = {**section("events"), **(events_settings or {})}
     steps = [SentenceStep(), DateStep(), EntityStep(), EventStep(settings=ev_settings)]
-    threshold = float(section("events").get("min_confidence", 0.5)) if min_confidence is None else min_confidence
+    threshold = default_threshold() if min_confidence is None else min_confidence
 
     def fires(text: str) -> set[str]:
         art = Article(id="detect", source_path="detect", text=text)

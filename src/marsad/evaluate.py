@@ -230,9 +230,22 @@ def score_events(gold_records: list[dict[str, Any]], event_records: list[dict[st
             tp_, fp_, fn_ = c["tp"], c["fp"], c["fn"]
             pp = tp_ / (tp_ + fp_) if tp_ + fp_ else 0.0
             rr = tp_ / (tp_ + fn_) if tp_ + fn_ else 0.0
-            res["per_type"][t] = {"tp": tp_, "fp": fp_, "fn": fn_,
+            res["per_type"][t] = {"tp": tp_, "fp": fp_, "fn": fn_, "precision": round(pp, 3), "recall": round(rr, 3),
                                   "f1": round(2 * pp * rr / (pp + rr), 3) if pp + rr else 0.0}
     return res
+
+def reliability(pairs: list[tuple[float, int]], bins: int = 5) -> list[str]:
+    """Confidence bins of (confidence, right) pairs: how many events, the share right, the mean confidence; Brier."""
+    out = ["  confidence    n   correct  mean-conf"]
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        sel = [(c, y) for c, y in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if sel:
+            out.append(f"  {lo:.1f}-{hi:.1f}  {len(sel):5d}   {sum(y for _, y in sel) / len(sel):.2f}     "
+                       f"{sum(c for c, _ in sel) / len(sel):.2f}")
+    brier = sum((c - y) ** 2 for c, y in pairs) / max(1, len(pairs))
+    out.append(f"  Brier {brier:.3f} over {len(pairs)} events")
+    return out
 
 
 # ------------------------------------------------------------------------------------ GSR benchmark

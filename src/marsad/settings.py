@@ -32,3 +32,8 @@ def load_settings(user_file: str | None = None) -> dict[str, Any]:
 
 def section(name: str, user_file: str | None = None) -> dict[str, Any]:
     return dict(load_settings(user_file).get(name, {}))
+
+
+def min_confidence() -> float:
+    """The display threshold every view applies by default ([events] min_confidence)."""
+    return float(section("events").get("min_confidence", 0.5))

@@ -80,13 +80,18 @@ class Gate:
         return events
 
 
+def balanced_weights(y: np.ndarray) -> np.ndarray:
+    """Sample weights that give both classes the same total weight."""
+    pos = max(1.0, float(y.sum()))
+    return np.where(y > 0.5, len(y) / (2 * pos), len(y) / (2 * max(1.0, len(y) - pos)))
+
+
 def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 30) -> tuple[np.ndarray, float]:
     """L2-regularised logistic regression by Newton's method (d = 384: the Hessian is small); the bias is not
     penalised. Classes are weighted to balance: the training sets' share of right proposals (the OEDA sets are
     mostly negatives) is not the share on real pages, so the gate reads as even odds, not as that share."""
     n, d = X.shape
-    pos = max(1.0, float(y.sum()))
-    sw = np.where(y > 0.5, n / (2 * pos), n / (2 * max(1.0, n - pos)))
+    sw = balanced_weights(y)
     A = np.hstack([X, np.ones((n, 1), dtype=X.dtype)]).astype(np.float64)
     w = np.zeros(d + 1)
     reg = np.full(d + 1, l2)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..settings import load_settings, section
-from .gate import Gate, fit_logistic, model_path
+from .gate import Gate, balanced_weights, fit_logistic, model_path
 
 MIN_EACH = 8  # a type needs this many right and this many wrong examples to get a gate
 L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
@@ -95,18 +95,10 @@ def _threshold(p: np.ndarray, y: np.ndarray) -> float:
     return 0.05
 
 
-def _cv_loss(X: np.ndarray, y: np.ndarray, l2: float, folds: int = 5) -> float:
-    """Class-balanced log loss of 5-fold cross-validation (the same balance the fit uses)."""
-    idx = np.arange(len(y)) % folds
-    loss = 0.0
-    pos = max(1.0, float(y.sum()))
-    sw = np.where(y > 0.5, len(y) / (2 * pos), len(y) / (2 * max(1.0, len(y) - pos)))
-    for k in range(folds):
-        w, b = fit_logistic(X[idx != k], y[idx != k], l2)
-        p = np.clip(1 / (1 + np.exp(-(X[idx == k] @ w + b))), 1e-6, 1 - 1e-6)
-        yk, wk = y[idx == k], sw[idx == k]
-        loss -= float(np.sum(wk * (yk * np.log(p) + (1 - yk) * np.log(1 - p))))
-    return loss / len(y)
+def _cv_loss(p: np.ndarray, y: np.ndarray) -> float:
+    """Class-balanced log loss of cross-validated probabilities (the same balance the fit uses)."""
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return -float(np.sum(balanced_weights(y) * (y * np.log(p) + (1 - y) * np.log(1 - p)))) / len(y)
 
 
 def _vectors(texts: list[str], gate: Gate, cache: Path | None) -> dict[str, np.ndarray]:
@@ -139,8 +131,9 @@ def train(examples: list[tuple[str, str, int]], gate: Gate, cache: Path | None =
         order = rng.permutation(len(rows))
         X = np.stack([rows[i][0] for i in order]).astype(np.float64)
         y = np.array([rows[i][1] for i in order], dtype=np.float64)
-        l2 = min(L2_GRID, key=lambda a: _cv_loss(X, y, a))
-        p = _cv_probs(X, y, l2)
+        probs = {a: _cv_probs(X, y, a) for a in L2_GRID}
+        l2 = min(L2_GRID, key=lambda a: _cv_loss(probs[a], y))
+        p = probs[l2]
         cut = _threshold(p, y)
         w, b = fit_logistic(X, y, l2)
         # shift the bias so that the cut reads as even odds: confidence is capped at 0.5 exactly there

@@ -199,17 +199,11 @@ class Store:
         if limit:
             sql += f" LIMIT {int(limit)}"
         for row in self.db.execute(sql, args):
-            rec = json.loads(row["record"])
-            rec["story_id"] = row["story_id"]
-            yield rec
+            yield _event_from_row(row)
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT record, story_id FROM events WHERE id=?", (event_id,)).fetchone()
-        if not row:
-            return None
-        rec = json.loads(row["record"])
-        rec["story_id"] = row["story_id"]
-        return rec
+        return _event_from_row(row) if row else None
 
     def stories(self, type: str | None = None, actor: str | None = None, since: str | None = None,
                 until: str | None = None) -> Iterator[dict[str, Any]]:
@@ -322,6 +316,13 @@ def _article_record(row: sqlite3.Row, annotations: bool = False) -> dict[str, An
                                "lang", "duplicate_of")}
     if annotations and row["annotations"]:
         rec["annotations"] = json.loads(row["annotations"])
+    return rec
+
+
+def _event_from_row(row: sqlite3.Row) -> dict[str, Any]:
+    """An event's stored record with its current story (stories are assigned after the record is written)."""
+    rec = json.loads(row["record"])
+    rec["story_id"] = row["story_id"]
     return rec
 
 

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..settings import section
+from ..settings import min_confidence
 from ..store import Store
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -49,7 +49,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     env.filters["names"] = _names
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1)
     app = FastAPI(title="marsad", description="Arabic political events: articles, events, stories, actors.")
-    min_conf = float(section("events").get("min_confidence", 0.5))
+    min_conf = min_confidence()
 
     def store() -> Store:
         return Store(db_path)
