@@ -448,3 +448,15 @@ def test_source_lines_part_the_items_of_a_digest_page() -> None:
     assert [a.title for a in arts] == ["ماكرون يستقبل ولي العهد السعودي في باريس",
                                        "الكويت ترسل طائرة مساعدات إغاثية إلى لبنان"]
     assert all("المصدر" not in a.text for a in arts)
+
+
+def test_html_cleaner_is_a_declared_dependency() -> None:
+    """jusText imports lxml's html cleaner, a separate package since lxml 5.2; pip 23 (what `python3 -m venv`
+    ships) ignores the lxml extra that pulls it in, so the project declares it itself."""
+    import importlib.util
+    import tomllib
+    from pathlib import Path
+
+    deps = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert any(d.startswith("lxml_html_clean") for d in deps)
+    assert importlib.util.find_spec("lxml_html_clean") is not None
