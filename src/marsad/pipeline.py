@@ -18,6 +18,7 @@ from typing import Any
 
 from threadpoolctl import threadpool_limits
 
+from .budget import BudgetExceeded, default_seconds, document_budget, over_budget
 from .model import Failure
 
 
@@ -55,6 +56,7 @@ class Step:
 
     def __init__(self) -> None:
         self.stats = StepStats(self.name)
+        self.budget = default_seconds()  # wall-clock seconds per document ([budget] document_seconds)
 
     def run(self, items: Iterable[Any]) -> Iterator[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -101,17 +103,23 @@ class Step:
 
 
 class MapStep(Step):
-    """A step that transforms one item at a time; an exception on one item is a failure, not a crash."""
+    """A step that transforms one item at a time, each within the time budget; an exception on one item (a
+    RecursionError or MemoryError too) or running past the budget is that item's failure, not a crash."""
 
     def process(self, item: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def run(self, items: Iterable[Any]) -> Iterator[Any]:
         for item in items:
+            record = getattr(item, "record", None) or None
             try:
-                out = self.process(item)
+                with document_budget(self.budget):
+                    out = self.process(item)
+            except BudgetExceeded:
+                self.fail(getattr(item, "source_path", "?"), over_budget(self.name, self.budget), record)
+                continue
             except Exception as e:  # one bad document must not stop the run
-                self.fail(getattr(item, "source_path", "?"), f"{self.name}: {type(e).__name__}: {e}")
+                self.fail(getattr(item, "source_path", "?"), f"{self.name}: {type(e).__name__}: {e}", record)
                 continue
             if out is None:
                 continue

@@ -43,12 +43,41 @@ class SkipSeenStep(Step):
             yield page
 
 
+def cap_sentences(text: str, spans: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
+    """Sentences over ``max_chars`` cut into pieces at the last space before the limit (at the limit when there is
+    none): the NER and the event coder then never see more than ``max_chars`` at once, whatever the input."""
+    if max_chars <= 0:
+        return spans
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while e - s > max_chars:
+            cut = text.rfind(" ", s + max_chars // 2, s + max_chars)
+            cut = cut if cut > s else s + max_chars
+            out.append((s, cut))
+            s = cut
+            while s < e and text[s].isspace():
+                s += 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
 class SentenceStep(MapStep):
+    """Sentence boundaries, capped in length ([budget] max_sentence_chars): the stages after it (dates, entities,
+    events) work per sentence, so a 200k-character line without punctuation costs them linear time."""
+
     name = "sentences"
     provides = ("sentences",)
 
+    def __init__(self, max_chars: int | None = None) -> None:
+        super().__init__()
+        self.max_chars = int(section("budget").get("max_sentence_chars", 1000) if max_chars is None else max_chars)
+
     def process(self, art: Article) -> Article:
-        art.sentences = sentences(art.text)
+        spans = sentences(art.text)
+        art.sentences = cap_sentences(art.text, spans, self.max_chars)
+        if len(art.sentences) != len(spans):
+            self.count("long_sentences_cut")
         return art
 
 

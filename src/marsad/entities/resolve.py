@@ -16,8 +16,10 @@ Composes, left to right over the lexicon matches of the article text:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from typing import Any, Protocol
 
 from ..arabic import normalize, sentences, strip_diacritics
@@ -79,6 +81,9 @@ class _Ctx:
     home: str | None = None  # the dateline's country: whose king an unnamed "جلالة الملك" is
     last_gov: tuple[int, Entity] | None = None  # the latest "government of X" mention, an antecedent too
     last_title: tuple[int, str] | None = None  # the latest bare title's role ("وزير الخارجية يبحث مع نظيره")
+    # name endings (word tuples) → person key → (entity, actor), for the people of ``seen`` up to surnames_indexed
+    surnames: dict[tuple[str, ...], dict[str, tuple[Entity, Actor | None]]] = field(default_factory=dict)
+    surnames_indexed: int = 0
 
 
 def resolve_article(article: Article, kb: ActorKB, ner: NER | None = None, gazetteer: Any = None) -> list[Mention]:
@@ -296,24 +301,30 @@ def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int) -> tuple[int, in
 
 def _seen_by_surname(ctx: _Ctx, t0: int, t1: int) -> tuple[int, Entity, Actor | None] | None:
     """'وقال حسين', 'الرئيس عون شدد': the first words of a name span that end the name of exactly one person named
-    in full earlier in the article. Returns (words matched, entity, actor)."""
+    in full earlier in the article. Returns (words matched, entity, actor). Looks the words up in an index of name
+    endings that grows with ``ctx.seen`` (a scan of every earlier person per mention was quadratic)."""
+    index = ctx.surnames
+    for _, e, a in ctx.seen[ctx.surnames_indexed:]:
+        if e.kind != "person":
+            continue
+        key = a.id if a is not None else e.name
+        forms = [normalize(e.name_ar or "")] + ([normalize(x) for x in a.variants] if a is not None else [])
+        ends: set[tuple[str, ...]] = set()
+        for f in forms:
+            fw = f.split()
+            ends.update(tuple(fw[-n:]) for n in range(1, len(fw)))  # proper endings: shorter than the name
+        for end in ends:
+            found = index.setdefault(end, {})
+            found.pop(key, None)  # the latest mention of a person is the one returned, as the scan did
+            found[key] = (e, a)
+    ctx.surnames_indexed = len(ctx.seen)
     words = [w for w in ctx.norm[t0:t1] if w.isalpha()]
     for k in range(len(words), 0, -1):
-        tail = words[:k]
-        found: dict[str, tuple[Entity, Actor | None]] = {}
-        for _, e, a in ctx.seen:
-            if e.kind != "person":
-                continue
-            forms = [normalize(e.name_ar or "")] + ([normalize(x) for x in a.variants] if a is not None else [])
-            for f in forms:
-                fw = f.split()
-                if len(fw) > len(tail) and fw[-len(tail):] == tail:
-                    found[a.id if a is not None else e.name] = (e, a)
-                    break
-        if len(found) == 1:
-            e, a = next(iter(found.values()))
+        hits = index.get(tuple(words[:k]))
+        if hits and len(hits) == 1:
+            e, a = next(iter(hits.values()))
             return k, e, a
-        if found:
+        if hits:
             return None  # two people share the surname: leave it
     return None
 
@@ -754,6 +765,7 @@ def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, 
     covered = [(it.start, it.end) for it in items if it.has("person", "org", "country", "capital", "metonym",
                                                              "nationality", "title", "title_construct",
                                                              "fixed_title")]
+    covered_by = _Spans(covered)
     extra: list[Item] = []
     try:
         # all sentences at once: one document for label propagation, one batch for the e5 backend
@@ -766,7 +778,7 @@ def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, 
         if label not in ("PERS", "PER", "ORG"):
             continue
         a, b = int(sp.start), int(sp.end)
-        if any(a < ce and cs < b for cs, ce in covered):
+        if covered_by.overlaps(a, b):
             continue
         toks_ab = tokens(text, a, b)
         # a verb or particle at the edge of the span ("عون شدد"): trimmed, the name kept
@@ -787,7 +799,8 @@ def _add_ner(items: list[Item], ner: NER, text: str, toks: list[tuple[int, int, 
     if not extra:
         return items
     taken = {(it.t0, it.t1) for it in items}
-    kept = [it for it in items if not any(x.t0 < it.t1 and it.t0 < x.t1 for x in extra)
+    by_ner = _Spans((x.t0, x.t1) for x in extra)
+    kept = [it for it in items if not by_ner.overlaps(it.t0, it.t1)
             or it.has("title", "title_construct", "fixed_title", "honorific", "counterpart", "nationality")]
     return kept + [x for x in extra if (x.t0, x.t1) not in taken]
 
@@ -797,7 +810,22 @@ def _gazetteer_mentions(gazetteer: Any, text: str, have: list[Mention]) -> list[
         found = list(gazetteer.find(text, 0, len(text)))
     except Exception:  # the gazetteer is optional: its failure costs places, not actors
         return []
-    return [m for m in found if not any(m.start < h.end and h.start < m.end for h in have)]
+    had = _Spans((h.start, h.end) for h in have)
+    return [m for m in found if not had.overlaps(m.start, m.end)]
+
+
+class _Spans:
+    """Does [a, b) overlap any of a set of spans? O(log n) a question: a scan of every span for every mention
+    was quadratic in the length of the article."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.max_end = list(accumulate((e for _, e in ordered), max))  # the furthest end among the first k
+
+    def overlaps(self, a: int, b: int) -> bool:
+        k = bisect_left(self.starts, b)  # the spans that start before b ...
+        return k > 0 and self.max_end[k - 1] > a  # ... one of which ends after a
 
 
 # ---------------------------------------------------------------------------------------------------- step

@@ -8,6 +8,7 @@ import re
 
 from ..model import Article, Page
 from ..pipeline import MapStep
+from ..settings import section
 from .html import _host, extract_html
 from .lexicon import lexicon
 from .stamps import find_date
@@ -51,18 +52,22 @@ def _url_date(url: str | None) -> str | None:
         return None
 
 
-def extract_articles(page: Page) -> list[Article]:
-    """All articles in ``page`` (usually one; none when the page holds no article text)."""
+def extract_articles(page: Page, errors: list[str] | None = None) -> list[Article]:
+    """All articles in ``page`` (usually one; none when the page holds no article text). What the HTML extractors
+    raised on the way is added to ``errors``."""
     text = page.text if page.text is not None else (page.raw or b"").decode("utf-8", "replace")
     lx = lexicon()
     url = page.url
     lang_hint = None
+    md: dict = {}
     if page.content_type == "html":
         parts, md = extract_html(text, url, lx)
         url = url or md.get("url")
         lang_hint = md.get("lang") or None
     else:
         parts = extract_parts(text, lx)
+    if errors is not None:
+        errors.extend(md.get("errors") or [])
     hint = _hint_date(page.published_hint)
     page_id = page.id  # a content hash of the whole page: compute it once, not per article
     host = _host(url)
@@ -92,12 +97,24 @@ class ExtractStep(MapStep):
     requires = ("page",)
     provides = ("article",)
 
+    def __init__(self, max_chars: int | None = None) -> None:
+        super().__init__()
+        self.max_chars = int(section("budget").get("max_article_chars", 300_000) if max_chars is None else max_chars)
+
     def process(self, item: Page) -> list[Article]:
-        arts = extract_articles(item)
+        errors: list[str] = []
+        arts = extract_articles(item, errors)
         if not arts:
-            self.fail(item.source_path, "no article text found on the page", item.record or None)
+            why = f" ({'; '.join(errors)})" if errors else ""  # e.g. a missing lxml_html_clean, said outright
+            self.fail(item.source_path, f"no article text found on the page{why}", item.record or None)
         elif len(arts) > 1:
             self.count("multi_article_pages")
+        if self.max_chars > 0 and any(len(a.text) > self.max_chars for a in arts):
+            # the later stages are linear in the text, but not cheap: such a "page" is junk, say so and skip it
+            n = max(len(a.text) for a in arts)
+            self.fail(item.source_path, f"extract: article text of {n:,} characters is over the limit of "
+                      f"{self.max_chars:,} (settings [budget] max_article_chars)", item.record or None)
+            return []
         self.count("articles", len(arts))
         return arts
 

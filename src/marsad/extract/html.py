@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from ..arabic import normalize
+from ..settings import section
+from .caps import cap_attributes, cap_depth
 from .lexicon import Lexicon, lexicon
 from .stamps import find_date, has_time, stamp_date
 from .text import (
@@ -236,6 +238,13 @@ def _density_paragraphs(tree: HtmlElement) -> list[str]:
     return [t for p in best.iter("p") if (t := _clean(p.text_content()))]
 
 
+@lru_cache(maxsize=1)
+def _caps() -> tuple[int, int]:
+    """([budget] max_tag_attributes, max_html_depth), read once."""
+    b = section("budget")
+    return int(b.get("max_tag_attributes", 200)), int(b.get("max_html_depth", 200))
+
+
 @lru_cache(maxsize=4)
 def _extractor(precision: bool, tables: bool) -> Any:
     """trafilatura's options, built once: building them reads its config file's values on every call."""
@@ -245,8 +254,9 @@ def _extractor(precision: bool, tables: bool) -> Any:
                      with_metadata=False, dedup=False)
 
 
-def _main_text(tree: HtmlElement, url: str | None, lx: Lexicon) -> tuple[str, str]:
-    """(text, which extractor) — trafilatura, then trafilatura's baseline, then paragraph density."""
+def _main_text(tree: HtmlElement, url: str | None, lx: Lexicon, errors: list[str]) -> tuple[str, str]:
+    """(text, which extractor) — trafilatura, then trafilatura's baseline, then paragraph density. An extractor's
+    exception lets the next one try; what it said is added to ``errors`` (so an empty result names its cause)."""
     import trafilatura
 
     c = lx.cfg
@@ -256,19 +266,25 @@ def _main_text(tree: HtmlElement, url: str | None, lx: Lexicon) -> tuple[str, st
         opts = copy(_extractor(bool(c["favor_precision"]), bool(c["include_tables"])))
         opts.url = url
         text = trafilatura.extract(tree, options=opts)
-    except Exception:  # noqa: BLE001 - a parser failure on one page falls through to the next extractor
+    except Exception as e:  # noqa: BLE001 - a parser failure on one page falls through to the next extractor
+        errors.append(f"trafilatura: {type(e).__name__}: {e}")
         text = None
     if text and len(text) >= need:
         return text, "trafilatura"
     candidates.append((text or "", "trafilatura"))
     try:
         _, base, _ = trafilatura.baseline(copy(tree))
-    except Exception:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001
+        errors.append(f"baseline: {type(e).__name__}: {e}")
         base = ""
     if base and len(base) >= need:
         return base, "baseline"
     candidates.append((base or "", "baseline"))
-    dens = "\n".join(_density_paragraphs(tree))
+    try:
+        dens = "\n".join(_density_paragraphs(tree))
+    except Exception as e:  # noqa: BLE001
+        errors.append(f"density: {type(e).__name__}: {e}")
+        dens = ""
     candidates.append((dens, "density"))
     return max(candidates, key=lambda x: len(x[0]))
 
@@ -327,9 +343,13 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
     import trafilatura.utils
 
     lx = lx or lexicon()
+    max_attrs, max_depth = _caps()
+    html, n_attr = cap_attributes(html, max_attrs)
+    html, n_deep = cap_depth(html, max_depth)
+    capped = {"capped_tags": n_attr + n_deep} if n_attr + n_deep else {}
     tree = trafilatura.utils.load_html(html)  # one lxml parse, shared by the metadata and trafilatura
     if tree is None:
-        return [], {"url": url, "extractor": None}
+        return [], {"url": url, "extractor": None, "errors": ["lxml could not parse the page"]}
     md = metadata(tree)
     page_url = url or md.get("canonical")
     host = _host(page_url)
@@ -352,7 +372,9 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
                                    dateline=_inline_dateline(body[0], lx)))
         if parts:
             return parts, {**md, "url": page_url, "extractor": "articles"}
-    text, how = _main_text(tree, page_url, lx)
+    errors: list[str] = []
+    text, how = _main_text(tree, page_url, lx, errors)
+    md = {**md, **capped, "errors": errors}
     if how in ("baseline", "density") or not (md.get("title") or md.get("h1")):
         # a rough extraction (menus and all) or no headline in the markup: read it as page text
         found = extract_parts(text, lx)

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from ..budget import BudgetExceeded, default_seconds, document_budget, over_budget
 from ..model import Failure, Page
 from ..settings import section
 from .encoding import DecodeError, decode_bytes
@@ -79,8 +80,9 @@ def _visible_text_len(html: str) -> int:
 class Reader:
     """Reads paths into pages; counts what it skips. ``read_paths`` and ``ReadStep`` share it."""
 
-    def __init__(self, max_bytes: int | None = None) -> None:
+    def __init__(self, max_bytes: int | None = None, budget: float | None = None) -> None:
         s = _settings()
+        self.budget = default_seconds() if budget is None else budget
         self.max_bytes = int(max_bytes if max_bytes is not None else s["max_bytes"])
         self.min_text = int(s["min_text_chars"])
         self.max_control = float(s["max_control_ratio"])
@@ -92,7 +94,12 @@ class Reader:
         for p in paths:
             path = os.path.abspath(os.fspath(p))
             if os.path.isdir(path):
+                if not os.access(path, os.R_OK | os.X_OK):
+                    yield Failure(path, "cannot read folder: permission denied")
+                    continue
                 yield from self._walk(path)
+            elif os.path.islink(path) and not os.path.exists(path):
+                yield Failure(path, f"dangling symbolic link (to {os.readlink(path)})")
             elif os.path.isfile(path):
                 kind = kind_of(path)
                 if kind is None:
@@ -104,7 +111,11 @@ class Reader:
                 yield Failure(path, "no such file or directory")
 
     def _walk(self, root: str) -> Iterator[Page | Failure]:
-        for dirpath, dirnames, filenames in os.walk(root):
+        errors: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+            while errors:  # a folder os.walk could not list: said, not skipped silently
+                e = errors.pop()
+                yield Failure(e.filename or dirpath, f"cannot read folder: {e.strerror or e}")
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 path = os.path.join(dirpath, name)
@@ -112,7 +123,12 @@ class Reader:
                 if kind is None or name.startswith("."):
                     self.counts["skipped_ext"] += 1  # other files in a folder are not inputs
                     continue
+                if os.path.islink(path) and not os.path.exists(path):
+                    yield Failure(path, f"dangling symbolic link (to {os.readlink(path)})")
+                    continue
                 yield from self.read_file(path, kind)
+        for e in errors:
+            yield Failure(e.filename or root, f"cannot read folder: {e.strerror or e}")
 
     def read_file(self, path: str, kind: str) -> Iterator[Page | Failure]:
         try:
@@ -132,6 +148,20 @@ class Reader:
                 yield from self._read_single(path, kind, size)
         except OSError as e:  # permission denied, vanished file, I/O error
             yield Failure(path, f"cannot read: {e.strerror or e}")
+        except BudgetExceeded:
+            yield Failure(path, over_budget("read", self.budget))
+        except Exception as e:  # noqa: BLE001 - MemoryError, RecursionError, a library bug: this file only
+            yield Failure(path, f"cannot read: {type(e).__name__}: {e}")
+
+    def _guarded(self, path: str, rec: int | None, make: Any, *args: Any, **kw: Any) -> Page | Failure:
+        """One record, within the time budget; any error is this record's failure, the file reads on."""
+        try:
+            with document_budget(self.budget):
+                return make(*args, **kw)
+        except BudgetExceeded:
+            return Failure(path, over_budget("read", self.budget), rec)
+        except Exception as e:  # noqa: BLE001 - RecursionError, MemoryError included
+            return Failure(path, f"{type(e).__name__}: {e}", rec)
 
     # -- single pages -----------------------------------------------------------------------------------------
     def _read_single(self, path: str, kind: str, size: int) -> Iterator[Page | Failure]:
@@ -151,8 +181,7 @@ class Reader:
                 return
             with open(path, "rb") as f:
                 raw = f.read()
-        page = self.make_page(path, raw, kind)
-        yield page
+        yield self._guarded(path, None, self.make_page, path, raw, kind)
 
     def make_page(self, path: str, raw: bytes, kind: str, *, url: str | None = None, record: int = 0,
                   crawl_date: str | None = None, charset: str | None = None) -> Page | Failure:
@@ -186,13 +215,13 @@ class Reader:
 
     # -- WARC -------------------------------------------------------------------------------------------------
     def _read_warc(self, path: str) -> Iterator[Page | Failure]:
-        from warcio.archiveiterator import ArchiveIterator  # lazy: only WARC inputs pay for the import
+        from .warc import BoundedArchiveIterator  # lazy: only WARC inputs pay for warcio's import
 
         n_read = 0
         index = 0
         with open(path, "rb") as f:
             try:
-                for rec in ArchiveIterator(f):
+                for rec in BoundedArchiveIterator(f):
                     if rec.rec_type != "response":
                         self.counts["warc_non_response"] += 1
                         continue
@@ -217,8 +246,8 @@ class Reader:
                     stream.read()  # drain, so a record cut short shows as bytes still owed
                     if getattr(rec.raw_stream, "limit", 0) > 0:
                         raise EOFError(f"record {i} ({url}) is cut short")
-                    page = self.make_page(path, raw, kind, url=url, record=i, charset=charset,
-                                          crawl_date=date[:10] if date else None)
+                    page = self._guarded(path, i, self.make_page, path, raw, kind, url=url, record=i,
+                                         charset=charset, crawl_date=date[:10] if date else None)
                     if isinstance(page, Failure):
                         page.reason = f"record {i} ({url}): {page.reason}"
                         page.record = i
@@ -251,7 +280,7 @@ class Reader:
                         continue
                     if not line.strip():
                         continue
-                    yield self._jsonl_record(path, line, lineno)
+                    yield self._guarded(path, lineno - 1, self._jsonl_record, path, line, lineno)
         except (EOFError, zlib.error, gzip.BadGzipFile) as e:
             yield Failure(path, f"truncated or corrupt gzip after line {lineno}: {e}", lineno)
 
@@ -262,6 +291,8 @@ class Reader:
             obj = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             return Failure(path, f"{where}: not valid JSON ({e})", rec)
+        except RecursionError:  # "[[[[…" 100k deep: the parser's stack, not the run, gives out
+            return Failure(path, f"{where}: JSON nested too deeply to read", rec)
         if not isinstance(obj, dict):
             return Failure(path, f"{where}: a record must be a JSON object", rec)
         body = obj.get("html")
@@ -284,16 +315,17 @@ class Reader:
 
 
 def _gzip_complete(path: str) -> bool:
-    """True when every gzip member in the file ends properly (warcio stops silently at a truncated member)."""
+    """True when every gzip member in the file ends properly (warcio stops silently at a truncated member).
+    Output is produced and dropped 1 MB at a time (``max_length``), so a gzip bomb costs time, never memory."""
     d = zlib.decompressobj(31)
     with open(path, "rb") as f:
         while True:
             chunk = f.read(1 << 20)
             if not chunk:
-                return d.eof or (not d.unused_data and d.eof)
+                return d.eof
             while chunk:
                 try:
-                    d.decompress(chunk)
+                    d.decompress(chunk, 1 << 20)
                 except zlib.error:
                     return False
                 if d.eof:
@@ -306,7 +338,7 @@ def _gzip_complete(path: str) -> bool:
                             return True
                         chunk = nxt
                 else:
-                    chunk = b""
+                    chunk = d.unconsumed_tail
 
 
 def _readline(f: IO[bytes], limit: int) -> bytes | int | None:
