@@ -71,3 +71,12 @@ def gzip_bomb_warc(path: Path, megabytes: int = 400) -> Path:
             f.write(c.compress(zero))
         f.write(c.compress(b"\r\n\r\n") + c.flush())
     return path
+
+
+def multi_article_html(n: int = 3, tag: str = "") -> str:
+    """A page of ``n`` full articles (sibling <article> elements, each stored as its own article)."""
+    arts = "".join(
+        f"<article><h2>الخبر رقم {i} {tag} عن لقاء الوزيرين في مسقط</h2><p>{AR} رقم {i} {tag}</p>"
+        f"<p>وأكد الجانبان في البيان رقم {i} أهمية مواصلة التشاور والتنسيق بين البلدين في القضايا الإقليمية.</p>"
+        "</article>" for i in range(n))
+    return f"<html><body>{arts}</body></html>"

@@ -42,7 +42,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     actors = list(args.actors or [])  # $MARSAD_ACTORS is read by the knowledge base itself
     progress = sys.stderr.isatty() and not args.quiet
     report = ingest_paths(args.paths, _db(args), actors=actors, progress=progress, workers=args.workers,
-                          ner_backend=args.ner, ray=args.ray)
+                          ner_backend=args.ner, ray=args.ray, keep_versions=args.keep_versions)
     # One line per bad file: a JSONL or WARC file with many bad records is summarised, not repeated.
     by_file: dict[str, list[str]] = {}
     for f in report.failures:
@@ -194,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "system). Needs the ray extra")
     s.add_argument("--ner", choices=BACKENDS,
                    help="NER model: e5 (accurate, slow on CPU) or crf (fast); default: [entities] ner_backend")
+    s.add_argument("--keep-versions", action="store_true",
+                   help="keep the old version of an edited page (same URL or file) beside the new one; default: "
+                        "the new version replaces it, the old article ids are kept in the history")
     s.add_argument("--quiet", action="store_true")
     s.add_argument("--stats", action="store_true", help="print per-step counters and timings")
     s.set_defaults(func=cmd_ingest)

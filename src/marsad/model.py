@@ -172,6 +172,8 @@ class Article:
     duplicate_of: str | None = None
     crawl_date: str | None = None
     page_id: str | None = None
+    page_key: str | None = None  # the page's source apart from its content: its URL, else "file#record"
+    page_record: int = 0  # the page's record index in its WARC or JSONL file
     sentences: list[tuple[int, int]] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)

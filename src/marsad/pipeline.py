@@ -111,7 +111,8 @@ class MapStep(Step):
 
     def run(self, items: Iterable[Any]) -> Iterator[Any]:
         for item in items:
-            record = getattr(item, "record", None) or None
+            record = getattr(item, "record", None)  # a Page's record index (an Article's .record is a method)
+            record = record if isinstance(record, int) and record else None
             try:
                 with document_budget(self.budget):
                     out = self.process(item)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -82,51 +82,78 @@ class SentenceStep(MapStep):
 
 
 class StoreStep(Step):
-    """Write each article with its annotations and events; mark near-duplicates of articles seen before."""
+    """Write each page's articles with their annotations and events in one transaction (all or none: a crash
+    between two articles of a page loses nothing for good, the re-run stores the page); mark near-duplicates of
+    articles stored before, updating the near-duplicate index only after the commit. Changed content at a known
+    source (URL, else file and record) replaces the old version unless ``keep_versions``."""
 
     name = "store"
     requires = ("events",)
 
-    def __init__(self, store: Store, dedup: dict[str, Any] | None = None) -> None:
+    def __init__(self, store: Store, dedup: dict[str, Any] | None = None, keep_versions: bool = False,
+                 fault: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self.store = store
+        self.keep_versions = keep_versions
+        self.fault = fault  # fault injection for tests: called between the articles of a page
         cfg = dedup or section("dedup")
         self.dups = NearDuplicates(cfg.get("threshold", 0.7), cfg.get("num_perm", 128), cfg.get("shingle", 5))
         self.dups.load(store.signatures())
         self.first_of: dict[str, str] = {}
-        self.pages: set[str] = set()
 
     def run(self, items: Iterable[Article]) -> Iterator[Article]:
-        for art in items:
-            try:
-                stored = self._store(art)
-            except Exception as e:  # a bad record must not stop the run; what is stored stays stored
-                self.fail(art.source_path, f"store: {type(e).__name__}: {e}")
-                continue
-            if stored:
-                yield art
+        batch: list[Article] = []
+        for art in items:  # a page's articles arrive one after another
+            if batch and (art.page_id is None or art.page_id != batch[0].page_id):
+                yield from self._page(batch)
+                batch = []
+            batch.append(art)
+        if batch:
+            yield from self._page(batch)
 
-    def _store(self, art: Article) -> bool:
-        if self.store.has_article(art.id):
+    def _page(self, arts: list[Article]) -> list[Article]:
+        try:
+            return self._store(arts)
+        except Exception as e:  # a bad page must not stop the run; what is stored stays stored
+            for art in arts:
+                self.fail(art.source_path, f"store: {type(e).__name__}: {e}")
+            return []
+
+    def _store(self, arts: list[Article]) -> list[Article]:
+        norms: dict[str, str] = {}
+        sigs: dict[str, Any] = {}
+        pending: list[tuple[str, Any]] = []  # earlier articles of this page, not yet in the index
+        for art in arts:
+            norm = normalize(art.text)  # once, for the near-duplicate shingles and the search index
+            sig = self.dups.signature(norm, normalized=True)
+            norms[art.id], sigs[art.id] = norm, sig
+            dup = self.dups.check(art.id, sig) or next(
+                (aid for aid, m in pending if aid != art.id and sig.jaccard(m) >= self.dups.threshold), None)
+            pending.append((art.id, sig))
+            art.duplicate_of = (self.first_of.get(dup) or self._first(dup)) if dup else None
+        first = arts[0]
+        page = (first.page_id or first.id, first.source_path, first.page_record, first.url, first.crawl_date,
+                first.page_key)
+        wrote = self.store.add_page(page, arts, {k: NearDuplicates.to_bytes(v) for k, v in sigs.items()}, norms,
+                                    replace=not self.keep_versions, fault=self.fault)
+        # committed: now the index may name these articles
+        for aid in wrote.replaced:
+            self.dups.remove(aid)
+            self.first_of.pop(aid, None)
+        if wrote.replaced:
+            self.count("replaced", len(wrote.replaced))
+        for art in wrote.already:
             self.drop("same article already stored")
-            return False
-        norm = normalize(art.text)  # once, for the near-duplicate shingles and the search index
-        sig = self.dups.signature(norm, normalized=True)
-        dup = self.dups.check_and_add(art.id, sig)
-        if dup:
-            # Point at the first article seen, not at another reprint.
-            art.duplicate_of = self.first_of.get(dup) or self._first(dup)
-            self.first_of[art.id] = art.duplicate_of
-            self.count("duplicates")
-        page = None
-        if art.page_id and art.page_id not in self.pages:
-            self.pages.add(art.page_id)
-            page = (art.page_id, art.source_path, 0, art.url, art.crawl_date)
-        self.store.add_article(art, NearDuplicates.to_bytes(sig), norm_text=norm, page=page)
-        self.count("events", len(art.events))
-        return True
+        for art in wrote.stored:
+            self.dups.add(art.id, sigs[art.id])
+            if art.duplicate_of:
+                self.first_of[art.id] = art.duplicate_of
+                self.count("duplicates")
+            self.count("events", len(art.events))
+        return wrote.stored
 
     def _first(self, aid: str) -> str:
+        # Point at the first article seen, not at another reprint.
         rec = self.store.db.execute("SELECT duplicate_of FROM articles WHERE id=?", (aid,)).fetchone()
         return rec["duplicate_of"] if rec and rec["duplicate_of"] else aid
 
@@ -141,12 +168,15 @@ class RunReport:
     articles_stored: int = 0
     duplicates: int = 0
     events: int = 0
+    replaced: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [f"pages read: {self.pages_read}  articles stored: {self.articles_stored}  "
                  f"duplicates: {self.duplicates}  events: {self.events}  failures: {len(self.failures)}  "
                  f"({self.seconds:.1f}s)"]
+        if self.replaced:
+            lines.append(f"replaced: {self.replaced} article(s) of edited pages (old ids kept in the history)")
         if self.skipped:
             lines.append("skipped: " + ", ".join(f"{k}: {v}" for k, v in self.skipped.items()))
         lines.append(f"database now: {self.counts}")
@@ -204,26 +234,29 @@ def expand(paths: Iterable[str]) -> list[str]:
 
 def ingest_paths(paths: Sequence[str], db_path: str | Path, actors: Sequence[str] = (), progress: bool = False,
                  stages: Sequence[str] | None = None, workers: int = 1, ner_backend: str | None = None,
-                 ray: str | None = None) -> RunReport:
+                 ray: str | None = None, keep_versions: bool = False,
+                 fault: Callable[[str], None] | None = None) -> RunReport:
     """Run the pipeline over files and folders into the store at ``db_path``; ``workers`` > 1 runs the
     per-document steps in that many processes (the store stays in this one). ``ray`` runs them on Ray actors
-    instead: "local" starts a Ray instance with ``workers`` CPUs, anything else is a cluster address."""
+    instead: "local" starts a Ray instance with ``workers`` CPUs, anything else is a cluster address.
+    ``keep_versions`` keeps an edited page's old version beside the new one instead of replacing it; ``fault`` is
+    the store's fault-injection hook (tests)."""
     t0 = time.perf_counter()
     with Store(db_path) as store:
         known = store.page_ids()
         files = expand(paths)
         make_steps = partial(document_steps, known, actors, stages, ner_backend)
+        sink = StoreStep(store, keep_versions=keep_versions, fault=fault)
         executor: ShardedExecutor | None = None
         if ray:
-            executor = RayExecutor(make_steps, [StoreStep(store)], max(1, workers),
-                                   address=None if ray == "local" else ray)
+            executor = RayExecutor(make_steps, [sink], max(1, workers), address=None if ray == "local" else ray)
         elif workers > 1 and len(files) > 1:
-            executor = ParallelExecutor(make_steps, [StoreStep(store)], workers)
+            executor = ParallelExecutor(make_steps, [sink], workers)
         if executor is not None:
             executor.run(list(_progress(files, progress)))
             stats, failures = executor.stats(), executor.failures()
         else:
-            pipeline = Pipeline(list(make_steps()) + [StoreStep(store)])
+            pipeline = Pipeline(list(make_steps()) + [sink])
             LocalExecutor(pipeline).run(_progress(files, progress))
             stats, failures = pipeline.stats(), pipeline.failures()
         stories, assignment = build_stories(store.all_events_for_merge(), section("stories").get("max_day_gap", 3))
@@ -236,5 +269,6 @@ def ingest_paths(paths: Sequence[str], db_path: str | Path, actors: Sequence[str
         stats=stats, failures=failures, counts=counts, seconds=time.perf_counter() - t0,
         pages_read=read.n_out if read else 0,
         articles_stored=by["store"].n_out, duplicates=by["store"].counters.get("duplicates", 0),
-        events=by["store"].counters.get("events", 0), skipped=skipped,
+        events=by["store"].counters.get("events", 0), replaced=by["store"].counters.get("replaced", 0),
+        skipped=skipped,
     )

@@ -70,6 +70,7 @@ def extract_articles(page: Page, errors: list[str] | None = None) -> list[Articl
         errors.extend(md.get("errors") or [])
     hint = _hint_date(page.published_hint)
     page_id = page.id  # a content hash of the whole page: compute it once, not per article
+    page_key = page.url or f"{page.source_path}#{page.record}"  # what an edited version of the page shares
     host = _host(url)
     out: list[Article] = []
     for p in parts:
@@ -84,7 +85,8 @@ def extract_articles(page: Page, errors: list[str] | None = None) -> list[Articl
         art = Article(
             id=Article.make_id(outlet, p.title, body), source_path=page.source_path, text=body, url=url,
             outlet=outlet, title=p.title, published=published, dateline=p.dateline,
-            lang=_lang(body, lang_hint), crawl_date=page.crawl_date, page_id=page_id,
+            lang=_lang(body, lang_hint), crawl_date=page.crawl_date, page_id=page_id, page_key=page_key,
+            page_record=page.record,
         )
         out.append(art)  # several articles from one page share page_id; their ids differ by title and text
     return out

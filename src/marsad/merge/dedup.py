@@ -26,6 +26,7 @@ class NearDuplicates:
         self.shingle = shingle
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.order: dict[str, int] = {}  # article id -> insertion rank, to point at the first one seen
+        self._next = 0
         self.sigs: dict[str, MinHash] = {}
         self._template = MinHash(num_perm=num_perm)
         self.scheme = self._template.scheme  # stored signatures are rebuilt with the same scheme
@@ -53,17 +54,34 @@ class NearDuplicates:
     def _insert(self, aid: str, m: MinHash) -> None:
         if aid in self.order:
             return
-        self.order[aid] = len(self.order)
+        self.order[aid] = self._next
+        self._next += 1
         self.sigs[aid] = m
         self.lsh.insert(aid, m)
 
-    def check_and_add(self, aid: str, m: MinHash) -> str | None:
-        """The first stored article whose estimated Jaccard with ``m`` passes the threshold, then index ``m``."""
+    def check(self, aid: str, m: MinHash) -> str | None:
+        """The first indexed article whose estimated Jaccard with ``m`` passes the threshold (``m`` not added)."""
         best: str | None = None
         for other in self.lsh.query(m):
             if other == aid:
                 continue
             if m.jaccard(self.sigs[other]) >= self.threshold and (best is None or self.order[other] < self.order[best]):
                 best = other
+        return best
+
+    def add(self, aid: str, m: MinHash) -> None:
+        """Index ``m``: called once its article is committed, so the index never names an article not stored."""
+        self._insert(aid, m)
+
+    def remove(self, aid: str) -> None:
+        """Forget a replaced article."""
+        if aid in self.sigs:
+            self.lsh.remove(aid)
+            del self.sigs[aid]
+            del self.order[aid]
+
+    def check_and_add(self, aid: str, m: MinHash) -> str | None:
+        """``check`` then ``add``."""
+        best = self.check(aid, m)
         self._insert(aid, m)
         return best

@@ -7,9 +7,10 @@ filter on). Writes happen one page at a time in a transaction, so a failure mid-
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,17 @@ MIGRATIONS: list[str] = [
     CREATE INDEX participants_event ON event_participants(event_id);
     CREATE TABLE stories (id TEXT PRIMARY KEY, type TEXT, date TEXT, record TEXT NOT NULL);
     """,
+    # A page's identity apart from its content (its URL, else its file and record): edited content at a known
+    # source replaces the old version, whose ids are kept in article_history.
+    """
+    ALTER TABLE pages ADD COLUMN source_key TEXT;
+    UPDATE pages SET source_key = coalesce(url, source_path || '#' || coalesce(record, 0));
+    CREATE INDEX pages_source_key ON pages(source_key);
+    CREATE TABLE article_history (
+        old_id TEXT NOT NULL, old_page_id TEXT, new_page_id TEXT, source_key TEXT, replaced_at TEXT
+    );
+    CREATE INDEX history_old ON article_history(old_id);
+    """,
 ]
 
 
@@ -55,12 +67,51 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _path(p: str | None) -> str | bytes | None:
+    """A file name as stored: text when it is valid UTF-8, else its bytes (a BLOB), so that a name with
+    non-UTF-8 bytes (read with surrogate escapes) is stored lossless instead of failing the write."""
+    if p is None:
+        return None
+    try:
+        p.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(p)
+    return p
+
+
+def _unpath(v: Any) -> Any:
+    return os.fsdecode(v) if isinstance(v, bytes) else v
+
+
+def _json(rec: Any) -> str:
+    """JSON for a TEXT column; lone surrogates (a non-UTF-8 file name) are written as \\u escapes, which read
+    back to the same string."""
+    out = json.dumps(rec, ensure_ascii=False)
+    try:
+        out.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(rec)
+    return out
+
+
+@dataclass
+class PageWrite:
+    """What one page's transaction wrote: the articles stored, those already there, and the article ids of an
+    older version of the page that it replaced."""
+
+    stored: list[Article] = field(default_factory=list)
+    already: list[Article] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+
 class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path)
+        # autocommit mode: transactions are opened explicitly (BEGIN IMMEDIATE), one per page; a second ingest
+        # waits for the write lock instead of racing this one to the same rows
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -71,9 +122,11 @@ class Store:
     def migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         for i in range(version, len(MIGRATIONS)):
-            with self.db:
-                self.db.executescript(MIGRATIONS[i])
-                self.db.execute(f"PRAGMA user_version = {i + 1}")
+            self.db.executescript("BEGIN IMMEDIATE;\n" + MIGRATIONS[i] + f"\nPRAGMA user_version = {i + 1};\nCOMMIT;")
+
+    def transaction(self) -> _Transaction:
+        """``with store.transaction():`` — BEGIN IMMEDIATE … COMMIT, or ROLLBACK on an exception."""
+        return _Transaction(self.db)
 
     @property
     def schema_version(self) -> int:
@@ -98,18 +151,80 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
 
-    def _add_page(self, page_id: str, source_path: str, record: int, url: str | None, crawl_date: str | None) -> None:
+    def _add_page(self, page_id: str, source_path: str, record: int, url: str | None, crawl_date: str | None,
+                  key: str | None = None) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO pages(id, content_hash, source_path, record, url, crawl_date, n_articles,"
-            " ingested_at) VALUES (?,?,?,?,?,?,0,?)",
-            (page_id, page_id, source_path, record, url, crawl_date, _now()))
+            " ingested_at, source_key) VALUES (?,?,?,?,?,?,0,?,?)",
+            (page_id, page_id, _path(source_path), record, url, crawl_date, _now(), _path(key)))
 
     def add_article(self, art: Article, signature: bytes | None = None, norm_text: str | None = None,
                     page: tuple[str, str, int, str | None, str | None] | None = None) -> bool:
         """Store an article and its events (and its page record, in the same transaction); False when an article
         with the same content id is already stored. ``norm_text`` is normalize(art.text) when the caller has it."""
-        if self.has_article(art.id):
-            return False
+        with self.transaction():
+            if self.has_article(art.id):
+                return False
+            if page is not None:
+                self._add_page(*page)
+            self._insert_article(art, signature, norm_text)
+        return True
+
+    def add_page(self, page: tuple[str, str, int, str | None, str | None, str | None], articles: list[Article],
+                 signatures: dict[str, bytes], norms: dict[str, str], replace: bool = True,
+                 fault: Callable[[str], None] | None = None) -> PageWrite:
+        """A page and all its articles and events in one transaction: all of them are stored or none is. With
+        ``replace``, an older version of the page (same source key, other content) is deleted in the same
+        transaction and its article ids recorded in article_history. ``fault`` (tests) is called between
+        articles, to show that a crash there loses nothing for good."""
+        page_id, source_path, record, url, crawl_date, key = page
+        out = PageWrite()
+        with self.transaction():
+            if self.db.execute("SELECT 1 FROM pages WHERE id=?", (page_id,)).fetchone():
+                out.already = list(articles)  # stored meanwhile by another ingest
+                return out
+            if replace and key:
+                out.replaced = self._replace_source(key, page_id)
+            self._add_page(page_id, source_path, record, url, crawl_date, key)
+            for i, art in enumerate(articles):
+                if i and fault is not None:
+                    fault("between_articles")
+                if self.has_article(art.id):
+                    out.already.append(art)
+                    continue
+                self._insert_article(art, signatures.get(art.id), norms.get(art.id))
+                out.stored.append(art)
+            self.db.execute("UPDATE pages SET n_articles=? WHERE id=?", (len(out.stored), page_id))
+        return out
+
+    def _replace_source(self, key: str, page_id: str) -> list[str]:
+        """Delete the older versions of the page known by ``key``: their articles, events, search and MinHash
+        rows; other articles that pointed at them as duplicates no longer do. Returns the article ids removed."""
+        old_pages = [r[0] for r in self.db.execute("SELECT id FROM pages WHERE source_key=? AND id<>?",
+                                                             (_path(key), page_id))]
+        removed: list[str] = []
+        for old in old_pages:
+            rows = self.db.execute("SELECT id, rowid FROM articles WHERE page_id=?", (old,)).fetchall()
+            for aid, rowid in rows:
+                evs = [r[0] for r in self.db.execute("SELECT id FROM events WHERE article_id=?", (aid,))]
+                self.db.executemany("DELETE FROM event_participants WHERE event_id=?", [(e,) for e in evs])
+                self.db.execute("DELETE FROM events WHERE article_id=?", (aid,))
+                self.db.execute("DELETE FROM articles_fts WHERE rowid=?", (rowid,))
+                self.db.execute("DELETE FROM minhash WHERE article_id=?", (aid,))
+                self.db.execute("DELETE FROM articles WHERE id=?", (aid,))
+                self.db.execute("UPDATE articles SET duplicate_of=NULL WHERE duplicate_of=?", (aid,))
+                self.db.execute("INSERT INTO article_history(old_id, old_page_id, new_page_id, source_key,"
+                                " replaced_at) VALUES (?,?,?,?,?)", (aid, old, page_id, _path(key), _now()))
+                removed.append(aid)
+            self.db.execute("DELETE FROM pages WHERE id=?", (old,))
+        return removed
+
+    def history(self, article_id: str | None = None) -> list[dict[str, Any]]:
+        """Replaced versions: old article id, its page, the page that replaced it, when."""
+        sql = "SELECT * FROM article_history" + (" WHERE old_id=?" if article_id else "") + " ORDER BY rowid"
+        return [dict(r) for r in self.db.execute(sql, (article_id,) if article_id else ())]
+
+    def _insert_article(self, art: Article, signature: bytes | None, norm_text: str | None) -> None:
         norm_text = normalize(art.text) if norm_text is None else norm_text
         norm_title = normalize(art.title or "")
         annotations = json.dumps({
@@ -117,22 +232,18 @@ class Store:
             "mentions": [asdict(m) for m in art.mentions],
             "timexes": [asdict(t) for t in art.timexes],
         }, ensure_ascii=False)
-        with self.db:
-            if page is not None:
-                self._add_page(*page)
-            cur = self.db.execute(
-                "INSERT INTO articles(id, page_id, source_path, url, outlet, title, published, dateline, text, lang,"
-                " duplicate_of, crawl_date, annotations, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (art.id, art.page_id, art.source_path, art.url, art.outlet, art.title, art.published, art.dateline,
-                 art.text, art.lang, art.duplicate_of, art.crawl_date, annotations, _now()))
-            self.db.execute("INSERT INTO articles_fts(rowid, title, text, stems) VALUES (?,?,?,?)",
-                            (cur.lastrowid, norm_title, norm_text,
-                             search_terms(norm_title + " " + norm_text, normalized=True)))
-            if signature is not None:
-                self.db.execute("INSERT OR REPLACE INTO minhash(article_id, sig) VALUES (?,?)", (art.id, signature))
-            for ev in art.events:
-                self._add_event(ev, art)
-        return True
+        cur = self.db.execute(
+            "INSERT INTO articles(id, page_id, source_path, url, outlet, title, published, dateline, text, lang,"
+            " duplicate_of, crawl_date, annotations, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (art.id, art.page_id, _path(art.source_path), art.url, art.outlet, art.title, art.published,
+             art.dateline, art.text, art.lang, art.duplicate_of, art.crawl_date, annotations, _now()))
+        self.db.execute("INSERT INTO articles_fts(rowid, title, text, stems) VALUES (?,?,?,?)",
+                        (cur.lastrowid, norm_title, norm_text,
+                         search_terms(norm_title + " " + norm_text, normalized=True)))
+        if signature is not None:
+            self.db.execute("INSERT OR REPLACE INTO minhash(article_id, sig) VALUES (?,?)", (art.id, signature))
+        for ev in art.events:
+            self._add_event(ev, art)
 
     def _add_event(self, ev: Event, art: Article) -> None:
         rec = event_record(ev, art)
@@ -140,7 +251,7 @@ class Store:
             "INSERT OR IGNORE INTO events(id, article_id, type, mode, status, date, date_precision, confidence,"
             " story_id, record) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (ev.id, art.id, ev.type, ev.mode, ev.status, ev.date, ev.date_precision, ev.confidence, ev.story_id,
-             json.dumps(rec, ensure_ascii=False)))
+             _json(rec)))
         for role, ents in (("actor", ev.actors), ("recipient", ev.recipients)):
             for e in ents:
                 self.db.execute(
@@ -155,7 +266,7 @@ class Store:
 
     def replace_stories(self, stories: Iterable[Story], assignment: dict[str, str]) -> None:
         """Stories are derived data: rebuilt as a whole after each ingest."""
-        with self.db:
+        with self.transaction():
             self.db.execute("DELETE FROM stories")
             for s in stories:
                 self.db.execute("INSERT INTO stories(id, type, date, record) VALUES (?,?,?,?)",
@@ -286,6 +397,17 @@ class Store:
         return out
 
 
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
 def _date_type_filters(type: str | None, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
     """WHERE clauses shared by events and stories. A month or year date overlaps [since, until] when any of its
     days does: '2017-11' is kept for since=2017-11-15 (its end, '2017-11-99', sorts after) and until=2017-11-03."""
@@ -314,6 +436,7 @@ def _story_has_actor(rec: dict[str, Any], na: str, raw: str) -> bool:
 def _article_record(row: sqlite3.Row, annotations: bool = False) -> dict[str, Any]:
     rec = {k: row[k] for k in ("id", "source_path", "url", "outlet", "title", "published", "dateline", "text",
                                "lang", "duplicate_of")}
+    rec["source_path"] = _unpath(rec["source_path"])
     if annotations and row["annotations"]:
         rec["annotations"] = json.loads(row["annotations"])
     return rec
