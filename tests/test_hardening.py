@@ -176,3 +176,33 @@ def test_extraction_failure_names_its_cause(monkeypatch) -> None:
     list(Pipeline([step]).iterate([page]))
     (f,) = step.stats.failures
     assert "no article text" in f.reason and "lxml_html_clean" in f.reason and "trafilatura: ImportError" in f.reason
+
+
+def test_utf8_with_one_percent_bad_bytes_is_utf8_not_mojibake() -> None:
+    import random
+
+    from marsad.ingest import decode_bytes
+
+    rng = random.Random(3)
+    raw = bytearray(hostile.AR.encode() * 20)
+    for i in rng.sample(range(len(raw)), len(raw) // 100):
+        raw[i] = 0xFF  # ~1% of the bytes
+    text, enc = decode_bytes(bytes(raw))
+    assert enc == "utf-8" and "الخارجية" in text and "\ufffd" in text
+    text, enc = decode_bytes(hostile.AR.encode("cp1256") * 5)
+    assert enc == "cp1256" and "الخارجية" in text
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised() -> None:
+    import csv
+    import io
+
+    from marsad.output import write_csv
+
+    buf = io.StringIO()
+    rows = [{"title": '=HYPERLINK("http://evil","x")', "outlet": "+1", "id": "-2+3", "url": "@SUM(A1)"},
+            {"title": "عنوان عادي", "outlet": "\t=1", "id": "abc", "url": "https://ex.com/a=b"}]
+    write_csv(rows, buf, ["title", "outlet", "id", "url"])
+    got = list(csv.reader(io.StringIO(buf.getvalue())))[1:]
+    assert got[0] == ["'=HYPERLINK(\"http://evil\",\"x\")", "'+1", "'-2+3", "'@SUM(A1)"]
+    assert got[1] == ["عنوان عادي", "'\t=1", "abc", "https://ex.com/a=b"]

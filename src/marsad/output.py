@@ -30,12 +30,22 @@ def _flat(v: Any) -> str:
     return str(v)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula: one starting with = + - @ (or a tab or carriage return,
+    which spreadsheets skip before such a character) gets a leading apostrophe, as OWASP recommends. Scraped
+    titles and names are untrusted."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def write_csv(records: Iterable[dict[str, Any]], out: TextIO, columns: list[str]) -> int:
     w = csv.writer(out)
     w.writerow(columns)
     n = 0
     for r in records:
-        w.writerow([_flat(_get(r, c)) for c in columns])
+        w.writerow([csv_safe(_flat(_get(r, c))) for c in columns])
         n += 1
     return n
 

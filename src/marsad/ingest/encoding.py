@@ -66,6 +66,17 @@ def _looks_like_text(text: str, max_control_ratio: float) -> bool:
     return control_ratio(sample) <= max_control_ratio and spaces / len(sample) >= 0.04
 
 
+def _mostly_utf8(text: str) -> bool:
+    """Decoded as UTF-8 with replacement: most non-ASCII characters came out whole. Legacy single-byte Arabic
+    (windows-1256) almost never forms a valid multi-byte sequence, so it fails this; UTF-8 with 1% bad bytes
+    passes it (a cp1256 reading would turn its every Arabic letter into mojibake)."""
+    bad = text.count("\ufffd")
+    if bad <= max(2, len(text) // 200):
+        return True
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return good >= 4 * bad
+
+
 def decode_bytes(raw: bytes, hint: str | None = None, html: bool = False, sniff: int = 65536,
                  max_control_ratio: float = 0.02) -> tuple[str, str]:
     """Decode ``raw`` and return (text, encoding name). Raises DecodeError for binary junk."""
@@ -96,10 +107,9 @@ def decode_bytes(raw: bytes, hint: str | None = None, html: bool = False, sniff:
         if control_ratio(text) > max_control_ratio:
             raise DecodeError("binary content (control characters), not a text or HTML page")
         return text, enc
-    # UTF-8 with a few stray bytes (a truncated multi-byte character, one bad byte): keep it, mark the damage.
+    # UTF-8 with stray bytes (a truncated multi-byte character, a few bad bytes): keep it, mark the damage.
     text = raw.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    if bad <= max(2, len(text) // 200) and _looks_like_text(text, max_control_ratio):
+    if _mostly_utf8(text) and _looks_like_text(text.replace("\ufffd", ""), max_control_ratio):
         return text, "utf-8"
     # Not UTF-8: most Arabic legacy pages are windows-1256.
     try:
