@@ -65,3 +65,78 @@ def test_api_is_read_only_without_token(db) -> None:
     assert TestClient(create_app(db, token="")).post("/ingest", content=b"{}").status_code == 403
     c = TestClient(create_app(db, token="s3cret"))
     assert c.post("/ingest", content=b"{}", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_security_headers_and_only_http_links(db, tmp_path) -> None:
+    c = TestClient(create_app(db, token=""))
+    for path in ["/", "/events.json", "/articles/a1"]:
+        h = c.get(path).headers
+        assert h["x-content-type-options"] == "nosniff" and h["referrer-policy"] == "no-referrer", path
+        assert "frame-ancestors 'none'" in h["content-security-policy"] and h["x-frame-options"] == "DENY"
+    with Store(db) as st:
+        st.db.execute("UPDATE articles SET url='javascript:alert(1)' WHERE id='a1'")
+    page = c.get("/articles/a1").text
+    assert "javascript:" not in page
+    with Store(db) as st:
+        st.db.execute("UPDATE articles SET url='https://ex.com/a' WHERE id='a1'")
+    assert 'href="https://ex.com/a"' in c.get("/articles/a1").text
+
+
+def test_search_with_nul_and_control_characters(db) -> None:
+    c = TestClient(create_app(db, token=""))
+    for q in ["%00", "القاهرة%00", "%01%1f", '"%00"']:
+        assert c.get(f"/search?q={q}").status_code == 200, q
+        assert c.get(f"/search.json?q={q}").status_code == 200, q
+
+
+def test_strict_bearer_and_body_limit(db, monkeypatch) -> None:
+    c = TestClient(create_app(db, token="s3cret"))
+    for auth in ["s3cret", "bearer s3cret", "Basic s3cret", "Bearer  s3cret", "Bearer s3cret x", "Bearers3cret"]:
+        assert c.post("/ingest", content=b"{}", headers={"Authorization": auth}).status_code == 401, auth
+    monkeypatch.setattr("marsad.web.app.section", lambda name: {"max_body_bytes": 1000} if name == "server" else {})
+    c = TestClient(create_app(db, token="s3cret"))
+    r = c.post("/ingest", content=b"x" * 5000, headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 413
+
+    def chunks():
+        for _ in range(10):
+            yield b"x" * 500  # no Content-Length: counted as it streams
+
+    r = c.post("/ingest", content=chunks(), headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 413
+
+
+def test_ingest_runs_as_a_job_and_other_requests_are_served_meanwhile(db, monkeypatch) -> None:
+    import json
+    import threading
+    import time
+
+    import marsad.runner
+
+    started, release = threading.Event(), threading.Event()
+    real = marsad.runner.ingest_paths
+
+    def slow_ingest(*a, **k):
+        started.set()
+        release.wait(20)  # an ingest that takes a while
+        return real(*a, **k)
+
+    monkeypatch.setattr(marsad.runner, "ingest_paths", slow_ingest)
+    c = TestClient(create_app(db, token="s3cret"))
+    body = json.dumps({"url": "https://ex.com/n", "text": "عنوان الخبر\n\n" + "التقى وزير الخارجية نظيره في مسقط. " * 5},
+                      ensure_ascii=False).encode()
+    r = c.post("/ingest", content=body, headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 202
+    job = r.json()["id"]
+    assert started.wait(10)
+    t0 = time.perf_counter()
+    assert c.get("/events.json").status_code == 200 and c.get(f"/jobs/{job}").json()["status"] == "running"
+    assert time.perf_counter() - t0 < 5  # was blocked until the ingest ended (44.7 s)
+    release.set()
+    for _ in range(200):
+        rec = c.get(f"/jobs/{job}").json()
+        if rec["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.1)
+    assert rec["status"] == "done" and rec["pages_read"] == 1, rec
+    assert c.get("/jobs/nope").status_code == 404

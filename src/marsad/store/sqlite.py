@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -368,6 +369,8 @@ class Store:
     def search(self, query: str, limit: int = 20) -> Iterator[dict[str, Any]]:
         """FTS5 over normalised title and text; every query word must match, as written or light-stemmed
         ('القمة' finds 'قمة', 'وبوتين' finds 'بوتين'), with a prefix match on the last word."""
+        # NUL and other control characters end or break an FTS5 string (a 500 for /search?q=%00): spaces instead
+        query = re.sub(r"[\x00-\x1f\x7f]", " ", query)
         words = [w for w in normalize(query).replace('"', " ").split() if w]
         if not words:
             return

@@ -8,8 +8,12 @@ from __future__ import annotations
 import hmac
 import json
 import os
+import re
 import tempfile
-from collections.abc import Callable
+import threading
+import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..settings import min_confidence
+from ..settings import min_confidence, section
 from ..store import Store
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -39,6 +43,17 @@ def highlight(text: str, spans: list[tuple[int, int, str]]) -> Markup:
     return Markup("").join(out)
 
 
+# Headers on every response: no MIME sniffing, never framed (clickjacking), no referrer leaked to source sites.
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
+HTML_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+_BEARER = re.compile(r"Bearer ([!-~]+)")  # exactly "Bearer <token>": a bare token or another scheme is refused
+
+
+def http_url(url: Any) -> str | None:
+    """``url`` when it is an http(s) link, else None: a scraped javascript: or data: URL is never rendered."""
+    return url if isinstance(url, str) and re.match(r"https?://", url.strip(), re.I) else None
+
+
 def _names(ents: list[dict[str, Any]] | None) -> str:
     return "، ".join((e.get("name") or e.get("text") or "?") for e in ents or [])
 
@@ -47,9 +62,23 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     token = token if token is not None else os.environ.get("MARSAD_API_TOKEN") or None
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True))
     env.filters["names"] = _names
+    env.filters["http_url"] = http_url
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1)
     app = FastAPI(title="marsad", description="Arabic political events: articles, events, stories, actors.")
     min_conf = min_confidence()
+    max_body = int(section("server").get("max_body_bytes", section("ingest").get("max_bytes", 10_000_000)))
+    # POST /ingest runs here, one job at a time, off the event loop: the other requests are served meanwhile
+    ingest_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-ingest")
+    jobs: dict[str, dict[str, Any]] = {}
+    jobs_lock = threading.Lock()
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+        return response
 
     def store() -> Store:
         return Store(db_path)
@@ -58,7 +87,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
         if as_json:
             return JSONResponse({k: v for k, v in data.items() if not isinstance(v, Markup)})
         html = env.get_template(template).render(data=data, request=request, types=PLOVER, q=request.query_params)
-        return HTMLResponse(html, headers={"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'"})
+        return HTMLResponse(html, headers={"Content-Security-Policy": HTML_CSP})
 
     def both(path: str, template: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
         """Register one query under ``path`` (HTML) and ``path.json`` (JSON)."""
@@ -172,23 +201,58 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     def story(sid: str, request: Request) -> Response:
         return item(request, sid, load_story, "story.html", "story")
 
-    @app.post("/ingest")
-    async def ingest(request: Request) -> dict[str, Any]:
-        """Write access: JSONL records (url, html or text, published) in the body; needs the configured token."""
-        if not token:
-            raise HTTPException(403, "read-only: set MARSAD_API_TOKEN to enable ingest")
-        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(401, "bad token")
-        body = await request.body()
+    def run_job(job: str, path: Path, tmp: tempfile.TemporaryDirectory) -> None:
         from ..runner import ingest_paths
 
-        with tempfile.TemporaryDirectory() as t:
-            path = Path(t) / "upload.jsonl"
-            path.write_bytes(body)
+        with jobs_lock:
+            jobs[job]["status"] = "running"
+        try:
             report = ingest_paths([str(path)], db_path)
-        return {"pages_read": report.pages_read, "articles_stored": report.articles_stored,
-                "events": report.events, "failures": [f.reason for f in report.failures]}
+            result = {"status": "done", "pages_read": report.pages_read, "articles_stored": report.articles_stored,
+                      "events": report.events, "failures": [f.reason for f in report.failures]}
+        except Exception as e:  # noqa: BLE001 - reported through GET /jobs/{id}
+            result = {"status": "failed", "error": f"{type(e).__name__}: {e}"}
+        finally:
+            tmp.cleanup()
+        with jobs_lock:
+            jobs[job].update(result)
+
+    @app.post("/ingest", status_code=202)
+    async def ingest(request: Request) -> dict[str, Any]:
+        """Write access: JSONL records (url, html or text, published) in the body; needs the configured token.
+        Answers at once with a job id; GET /jobs/{id} says how it went."""
+        if not token:
+            raise HTTPException(403, "read-only: set MARSAD_API_TOKEN to enable ingest")
+        m = _BEARER.fullmatch(request.headers.get("authorization", ""))
+        if m is None or not hmac.compare_digest(m.group(1).encode(), token.encode()):
+            raise HTTPException(401, "bad token", headers={"WWW-Authenticate": "Bearer"})
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_body:
+            raise HTTPException(413, f"body over the limit of {max_body:,} bytes")
+        tmp = tempfile.TemporaryDirectory()
+        path = Path(tmp.name) / "upload.jsonl"
+        n = 0
+        with open(path, "wb") as f:
+            async for chunk in request.stream():  # counted as it arrives: a missing or lying length is no way past
+                n += len(chunk)
+                if n > max_body:
+                    f.close()
+                    tmp.cleanup()
+                    raise HTTPException(413, f"body over the limit of {max_body:,} bytes")
+                f.write(chunk)
+        job = uuid.uuid4().hex[:16]
+        with jobs_lock:
+            jobs[job] = {"id": job, "status": "queued", "bytes": n}
+        ingest_pool.submit(run_job, job, path, tmp)
+        return {"id": job, "status": "queued", "url": f"/jobs/{job}"}
+
+    @app.get("/jobs/{job}")
+    def job_status(job: str) -> dict[str, Any]:
+        with jobs_lock:
+            rec = jobs.get(job)
+            if rec is None:
+                raise HTTPException(404, "no such job")
+            return dict(rec)
 
     return app
 
