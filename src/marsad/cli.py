@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import signal
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -43,20 +45,47 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty() and not args.quiet
     report = ingest_paths(args.paths, _db(args), actors=actors, progress=progress, workers=args.workers,
                           ner_backend=args.ner, ray=args.ray, keep_versions=args.keep_versions)
-    # One line per bad file: a JSONL or WARC file with many bad records is summarised, not repeated.
-    by_file: dict[str, list[str]] = {}
-    for f in report.failures:
-        by_file.setdefault(f.source_path, []).append(f.reason)
-    for path, reasons in by_file.items():
-        more = f" (and {len(reasons) - 1} more records like it)" if len(reasons) > 1 else ""
-        print(f"marsad: skipped {path}: {reasons[0]}{more}", file=sys.stderr)
+    # One line per bad file and reason: a JSONL or WARC file with many records failing alike is summarised.
+    for line in failure_lines(report.failures):
+        print(line, file=sys.stderr)
     if not args.quiet:
         print(report.summary(), file=sys.stderr)
         if args.stats:
             for s in report.stats:
                 print("  " + s.line(), file=sys.stderr)
-    # Non-zero only when nothing at all could be read (pages already stored still count as read).
-    return 1 if report.pages_read == 0 else 0
+    return _exit_code(report)
+
+
+def _exit_code(report: Any) -> int:
+    """0 when something was stored or already stored; 1 when nothing could be read (no input files at all, or
+    every one unreadable) or every page read failed."""
+    if report.pages_read == 0 and not report.failures:
+        print("marsad: no input files found (expected .txt, .html, .htm, .warc[.gz], .jsonl)", file=sys.stderr)
+        return 1
+    if report.pages_read == 0:
+        return 1
+    already = sum(v for k, v in report.skipped.items() if "already stored" in k)
+    if report.articles_stored == 0 and not already and report.failures:
+        print(f"marsad: nothing stored: all {report.pages_read} page(s) read failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+_RECORD_PREFIX = re.compile(r"^(?:record \d+ \([^)]*\): |[^:]* line \d+: |line \d+: )")
+
+
+def failure_lines(failures: Iterable[Any]) -> list[str]:
+    """'marsad: skipped PATH: REASON (and N more records like it)', one line per file and kind of reason:
+    records of one file that failed for different reasons are not merged into the first one's."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for f in failures:
+        kind = re.sub(r"\d[\d,.]*", "N", _RECORD_PREFIX.sub("", f.reason))
+        groups.setdefault((f.source_path, kind), []).append(f.reason)
+    out = []
+    for (path, _), reasons in groups.items():
+        more = f" (and {len(reasons) - 1} more records like it)" if len(reasons) > 1 else ""
+        out.append(f"marsad: skipped {path}: {reasons[0]}{more}")
+    return out
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
@@ -265,8 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(BaseException):  # noqa: N818 - the process was told to stop
+    """SIGTERM, raised where the process is, so that open transactions roll back and the message is printed."""
+
+
+def _on_term(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _on_term)
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:  # `marsad events | head` is normal use
@@ -275,7 +313,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"marsad: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print(_stopped("interrupted (SIGINT)", args), file=sys.stderr)
         return 130
+    except Terminated:
+        print(_stopped("terminated (SIGTERM)", args), file=sys.stderr)
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped(what: str, args: argparse.Namespace) -> str:
+    if args.command == "ingest":
+        return f"marsad: {what}: the pages stored so far are kept; run the same ingest again to finish"
+    return f"marsad: {what}"
 
 
 if __name__ == "__main__":

@@ -171,7 +171,24 @@ def _run_steps(steps: Sequence[Step], shard: Sequence[Any]) -> tuple[list[Any], 
 _WORKER_STEPS: list[Step] = []
 
 
-def _init_worker(steps: Sequence[Step], blas_threads: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: this worker gets SIGTERM when its parent dies (kill -9 of `marsad ingest` left workers running)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler (a clean message) is not for workers
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: nothing to ask for
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _init_worker(steps: Sequence[Step], blas_threads: int, parent: int) -> None:
+    _die_with_parent(parent)
     _WORKER_STEPS[:] = list(steps)
     threadpool_limits(blas_threads)
 
@@ -228,7 +245,7 @@ class ParallelExecutor(ShardedExecutor):
         ctx = multiprocessing.get_context("fork")  # workers inherit loaded lexicons and models
         steps = list(self.make_steps())  # loaded once here, shared copy-on-write by the forked workers
         with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(steps, self._blas_threads())) as pool:
+                                 initargs=(steps, self._blas_threads(), os.getpid())) as pool:
             yield from pool.map(_run_shard, shards)
 
 

@@ -6,6 +6,7 @@ Per-document steps are independent of each other; the store step and the story m
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -142,7 +143,7 @@ class StoreStep(Step):
             self.first_of.pop(aid, None)
         if wrote.replaced:
             self.count("replaced", len(wrote.replaced))
-        for art in wrote.already:
+        for _art in wrote.already:
             self.drop("same article already stored")
         for art in wrote.stored:
             self.dups.add(art.id, sigs[art.id])
@@ -219,16 +220,25 @@ def _progress(items: list[str], enabled: bool) -> Iterable[str]:
 def expand(paths: Iterable[str]) -> list[str]:
     """Files under the given paths, recursively, in a stable order (folders walked sorted). Inside a folder only
     readable kinds are kept (a README beside the pages is not an error); a file named explicitly is always kept,
-    so the reader can say why it cannot read it."""
+    so the reader can say why it cannot read it. A folder that cannot be listed and a dangling link are kept
+    too, for the same reason (they were skipped silently)."""
     from .ingest import kind_of
 
     out: list[str] = []
     for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            out.extend(str(f) for f in sorted(path.rglob("*")) if f.is_file() and kind_of(str(f)))
-        else:
-            out.append(str(path))
+        if not os.path.isdir(p):
+            out.append(str(p))
+            continue
+        errors: list[OSError] = []
+        found: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(p, onerror=errors.append):
+            dirnames.sort()
+            for name in filenames:
+                f = os.path.join(dirpath, name)
+                if kind_of(name) and (os.path.isfile(f) or os.path.islink(f)):
+                    found.append(f)
+        found.extend(e.filename for e in errors if e.filename)
+        out.extend(sorted(found, key=lambda f: Path(f).parts))  # as pathlib sorts: folder by folder
     return out
 
 
