@@ -206,3 +206,13 @@ def test_csv_cells_that_start_a_formula_are_neutralised() -> None:
     got = list(csv.reader(io.StringIO(buf.getvalue())))[1:]
     assert got[0] == ["'=HYPERLINK(\"http://evil\",\"x\")", "'+1", "'-2+3", "'@SUM(A1)"]
     assert got[1] == ["عنوان عادي", "'\t=1", "abc", "https://ex.com/a=b"]
+
+
+def test_a_warc_gzip_bomb_is_bounded_by_the_budget(tmp_path: Path) -> None:
+    from marsad.ingest.readers import Reader
+
+    bomb = hostile.gzip_bomb_warc(tmp_path / "b.warc.gz", 400)
+    t0 = time.perf_counter()
+    out = list(Reader(budget=0.5).read([str(bomb)]))
+    assert time.perf_counter() - t0 < 3
+    assert out and isinstance(out[-1], Failure) and "time budget" in out[-1].reason, out

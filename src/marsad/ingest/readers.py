@@ -221,7 +221,14 @@ class Reader:
         index = 0
         with open(path, "rb") as f:
             try:
-                for rec in BoundedArchiveIterator(f):
+                records = iter(BoundedArchiveIterator(f))
+                while True:
+                    # moving to the next record inflates and drains the one before (a gzip bomb's gigabytes):
+                    # within the budget, or the file's failure (a gzip member cannot be skipped unread)
+                    with document_budget(self.budget):
+                        rec = next(records, None)
+                    if rec is None:
+                        break
                     if rec.rec_type != "response":
                         self.counts["warc_non_response"] += 1
                         continue
@@ -258,9 +265,13 @@ class Reader:
                 what = "truncated or corrupt WARC"
                 yield Failure(path, f"{what} after {n_read} record(s): {type(e).__name__}: {e}".rstrip(": "), index)
                 return
-        if path.lower().endswith(".gz") and not _gzip_complete(path):
-            yield Failure(path, f"truncated WARC: the gzip stream ends mid-record after {n_read} record(s)", index)
-            return
+        if path.lower().endswith(".gz"):
+            with document_budget(self.budget):  # a bomb inflates again here: bounded in time as well
+                complete = _gzip_complete(path)
+            if not complete:
+                yield Failure(path, f"truncated WARC: the gzip stream ends mid-record after {n_read} record(s)",
+                              index)
+                return
         if index == 0:
             yield Failure(path, "WARC file holds no response records")
 
