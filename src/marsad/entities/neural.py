@@ -19,6 +19,7 @@ from marsad.entities.ner import NerTagger, SentenceTagger, propagate
 from marsad.settings import data_path, section
 
 BATCH = 32
+ATTENTION_CELLS = 100_000  # windows × pieces² per forward pass: bounds the attention matrices (memory and cache misses)
 _FLOOR = 1e-6  # a CRF marginal of zero must not veto the encoder outright
 
 
@@ -84,11 +85,25 @@ class NeuralTagger(SentenceTagger):
     def _logp(self, batch: list[list[str]]) -> list[np.ndarray]:
         tok = self.encoder.tok
         enc = [tok.words(ws, 512) for ws in batch]
-        h = self.encoder.hidden([ids for ids, _ in enc])
-        logits = h @ self.head_w + self.head_b
-        logits -= logits.max(-1, keepdims=True)
-        lp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
-        return [lp[i, first] for i, (_, first) in enumerate(enc)]
+        out: list[np.ndarray] = []
+        k = 0
+        while k < len(enc):
+            # as many windows as the attention budget allows: 32 short ones, but only a few of 512 pieces
+            # (the attention matrices of 32 × 512 pieces took 700 MB)
+            n, longest = 1, len(enc[k][0])
+            while k + n < len(enc) and n < BATCH:
+                t = max(longest, len(enc[k + n][0]))
+                if (n + 1) * t * t > ATTENTION_CELLS:
+                    break
+                n, longest = n + 1, t
+            part = enc[k:k + n]
+            h = self.encoder.hidden([ids for ids, _ in part])
+            logits = h @ self.head_w + self.head_b
+            logits -= logits.max(-1, keepdims=True)
+            lp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+            out.extend(lp[i, first] for i, (_, first) in enumerate(part))
+            k += n
+        return out
 
     def _pieces(self, sents: list[list[str]]) -> list[tuple[int, tuple[tuple[str, ...], ...]]]:
         """(sentence index, (left context, words, right context)) per window: long sentences are split into
