@@ -218,3 +218,30 @@ def test_a_warc_gzip_bomb_is_bounded_by_the_budget(tmp_path: Path) -> None:
     out = list(Reader(budget=0.5).read([str(bomb)]))
     assert time.perf_counter() - t0 < 3
     assert out and isinstance(out[-1], Failure) and "time budget" in out[-1].reason, out
+
+
+class _Stall(MapStep):
+    """Stalls on one item (module level: the worker processes fork with it)."""
+
+    name = "stall"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.budget = 0.5
+
+    def process(self, item: str) -> str:
+        while item == "stall":
+            pass
+        return item
+
+
+def test_the_budget_holds_in_worker_processes() -> None:
+    from marsad.pipeline import ParallelExecutor
+
+    ex = ParallelExecutor(lambda: [_Stall()], [], workers=2, shard_size=1)
+    t0 = time.perf_counter()
+    ex.run(["a", "stall", "b", "c"])
+    assert time.perf_counter() - t0 < 10
+    (f,) = ex.failures()
+    assert "over the time budget" in f.reason
+    assert ex.stats()[0].n_out == 3
