@@ -24,9 +24,10 @@ CASES = {
     "tag with 50k attributes": lambda d: hostile.many_attributes_html(d / "attrs.html"),
     "tag with 800k attributes": lambda d: hostile.many_attributes_html(d / "attrs800k.html", 800_000),
     "200k-character line": lambda d: hostile.long_line_text(d / "line.txt"),
-    "4.6 MB line": lambda d: hostile.long_line_text(d / "line46.txt", 2_400_000),
+    "4.6 MB line": lambda d: hostile.long_line_text(d / "line46.txt", 2_520_000),
     "20 MB sparse WARC": lambda d: hostile.sparse_warc(d / "sparse.warc"),
     "gzip bomb WARC (400 MB inflated)": lambda d: hostile.gzip_bomb_warc(d / "bomb.warc.gz"),
+    "gzip bomb WARC (2.2 GB inflated)": lambda d: hostile.gzip_bomb_warc(d / "bomb2.warc.gz", 2200),
 }
 
 
