@@ -134,3 +134,15 @@ def test_two_ingests_at_once_print_no_integrity_errors(tmp_path: Path) -> None:
     clean = tmp_path / "clean.db"
     ingest_paths([str(pages)], clean, ner_backend="crf")
     assert _content(db) == _content(clean)
+
+
+def test_a_non_utf8_file_name_prints_as_its_own_bytes(tmp_path: Path) -> None:
+    name = os.fsdecode(b"\xe4\xf8\xe3.txt")
+    (tmp_path / name).write_text("عنوان الخبر عن الوزيرين\n\n" + hostile.AR, encoding="utf-8")
+    db = tmp_path / "x.db"
+    ingest_paths([str(tmp_path)], db, stages=())
+    for fmt in ("jsonl", "csv", "table"):
+        p = subprocess.run([sys.executable, "-m", "marsad.cli", "articles", "--db", str(db), "--format", fmt],
+                           capture_output=True)
+        assert p.returncode == 0, p.stderr[-300:]
+        assert fmt == "table" or b"\xe4\xf8\xe3.txt" in p.stdout, fmt  # the table cuts long paths

@@ -304,6 +304,9 @@ def _on_term(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        # a file name with non-UTF-8 bytes (surrogate-escaped) is printed as its own bytes, not a crash
+        sys.stdout.reconfigure(errors="surrogateescape")
     previous = signal.signal(signal.SIGTERM, _on_term)
     try:
         return int(args.func(args) or 0)
