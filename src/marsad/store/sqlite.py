@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -114,10 +115,23 @@ class Store:
         # waits for the write lock instead of racing this one to the same rows
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self._wal()
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.migrate()
+
+    def _wal(self) -> None:
+        # switching to WAL needs a moment of exclusive access, and SQLite answers SQLITE_BUSY at once (no busy
+        # handler) while a second ingest holds the file; WAL persists in the file, so this only waits on first use
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     # -- schema -----------------------------------------------------------------------------------------------
     def migrate(self) -> None:
