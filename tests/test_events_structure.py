@@ -11,15 +11,17 @@ from marsad.events.words import _classes, word_set, word_tuple
 EVENTS = Path(__file__).resolve().parents[1] / "src" / "marsad" / "events"
 ARABIC = re.compile("[\u0600-\u06ff]")
 # Lower this as literals move into rule and word files (target: 40). It may never rise.
-MAX_ARABIC_LITERALS = 430
+MAX_ARABIC_LITERALS = 403
 
 
 def _arabic_literals() -> int:
     n = 0
     for f in EVENTS.glob("*.py"):
         tree = ast.parse(f.read_text(encoding="utf-8"))
+        # docstrings quote Arabic examples (they document, they match nothing): only code literals count
+        docs = {id(x.value) for x in ast.walk(tree) if isinstance(x, ast.Expr) and isinstance(x.value, ast.Constant)}
         n += sum(1 for x in ast.walk(tree) if isinstance(x, ast.Constant) and isinstance(x.value, str)
-                 and ARABIC.search(x.value))
+                 and id(x) not in docs and ARABIC.search(x.value))
     return n
 
 

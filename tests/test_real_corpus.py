@@ -51,9 +51,6 @@ def test_gold_is_valid(corpus, part) -> None:
     assert {s["doc"] for s in sources if s.get("part") == name} == golds
 
 
-@pytest.mark.xfail(reason="the corpus grows in adjudicated batches (issue 10): under 160 documents so far",
-                   strict=False)
-
 def test_coverage(corpus) -> None:
     recs, sources = corpus
     assert len(recs) >= 160

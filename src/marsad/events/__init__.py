@@ -32,7 +32,10 @@ class EventStep(MapStep):
 
     def process(self, article: Article) -> Article:
         # Reprints are coded too: stories count their events as reports that are not independent.
+        before = self.coder.vetoes.copy()
         article.events = self.coder.code(article)
+        for rule, n in (self.coder.vetoes - before).items():
+            self.count(f"vetoed by {rule}", n)  # per-step stats: which rules dropped how many hits
         if self.gate is not None:
             self.gate.apply(article.events)
             self.count("gated", sum(1 for e in article.events if "gate" in e.why))

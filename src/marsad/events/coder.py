@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -16,6 +17,8 @@ from typing import Any
 
 from ..arabic import normalize, sentences, strip_diacritics, tokens
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
+from .clause import Discourse, Sentence
+from .engine import RuleEngine
 from .lexicon import FormHit, Lexicon, Trigger, _stems, find_phrase, load_lexicon
 from .words import word_set, word_tuple
 
@@ -177,6 +180,7 @@ class Resources:
         return Entity(text=text, name=iso, name_ar=None, kind="country", country=iso)
 
 
+
 # --------------------------------------------------------------------------------------------- candidates
 @dataclass
 class Hit:
@@ -223,6 +227,9 @@ class Coder:
             self.res.lexicon = self.lex
         w = self.settings.get("confidence_weights") or {}
         self.weights = {**DEFAULT_WEIGHTS, **w}
+        self.vetoes: Counter[str] = Counter()  # rule id -> hits it vetoed (the step reports them)
+        mode = self.settings.get("rule_engine", True)
+        self.engine = RuleEngine(self, all_types=mode == "all") if mode else None
 
     # ----------------------------------------------------------------------------- article level
     def code(self, article: Article) -> list[Event]:
@@ -246,8 +253,9 @@ class Coder:
         self._article_mentions = mentions
         self._last_office: Entity | None = None  # the ministry/presidency last named, for "الوزارة" after it
         cands: list[Candidate] = []
+        discourse = Discourse()
         for si, (s, e) in enumerate(sents):
-            cands.extend(self._code_sentence(article, text, s, e, si, mentions, in_title=False))
+            cands.extend(self._code_sentence(article, text, s, e, si, mentions, in_title=False, discourse=discourse))
         title_cands: list[Candidate] = []
         if article.title and not text.startswith(article.title.strip()):
             tmentions = self.res.mentions_for(article.title, article.published, article.id)
@@ -361,7 +369,7 @@ class Coder:
 
     # ----------------------------------------------------------------------------- sentence level
     def _code_sentence(self, article: Article, text: str, s: int, e: int, si: int, mentions: list[Mention],
-                       in_title: bool) -> list[Candidate]:
+                       in_title: bool, discourse: Discourse | None = None) -> list[Candidate]:
         toks = tokens(text, s, e)
         if not toks:
             return []
@@ -375,7 +383,16 @@ class Coder:
             o.i < h.i and o.trigger.type != h.trigger.type and o.kind in ("past", "present") for o in hits))]
         self._verb_starts = {h.i for h in hits if h.kind in ("past", "present")}
         out = []
+        discourse = discourse if discourse is not None else Discourse()
+        sent = Sentence(article, text, toks, norm, args, s, e, si, in_title, discourse)
         for h in hits:
+            if self.engine is not None and h.trigger.type in self.engine.types:
+                c = self.engine.candidate(sent, h, self._verb_starts)
+                if c is not None:
+                    c.extra["kind"] = h.kind
+                    out.append(c)
+                    discourse.note(c.actors, c.recipients, si)
+                continue
             c = self._candidate(article, text, toks, norm, args, h, s, e, si, in_title)
             if c is not None:
                 c.extra["kind"] = h.kind
@@ -1489,6 +1506,7 @@ class Coder:
             recipients=c.recipients, location=c.location if c.extra.get("loc_ok", True) else None, date=date, date_precision=prec if date else "none",
             date_text=c.timex.text if c.timex and date else None, contexts=c.contexts, confidence=conf,
             evidence=c.evidence, trigger=c.trigger.id, coder=f"marsad-events/{self.lex.version}",
+            why={"rules": c.extra["rules"]} if c.extra.get("rules") else {},
         )
 
     def confidence_features(self, c: Candidate) -> dict[str, float]:
