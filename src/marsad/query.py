@@ -11,7 +11,7 @@ import calendar
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import lru_cache
@@ -324,15 +324,25 @@ def _event(row: Any) -> dict[str, Any]:
     return rec
 
 
-def events(store: Store, q: EventQuery | None = None, facets: bool = False) -> Page:
-    """Events matching ``q``, one page of them in its order, the total, and (``facets``) the counts per value."""
+def iter_events(store: Store, q: EventQuery | None = None) -> Iterator[dict[str, Any]]:
+    """The records of ``q``'s page (every match with limit=None), streamed: an export never holds them all."""
     q = q or EventQuery()
     where, args = _where(q)
     order = _order(EVENT_SORTS, q.sort, q.descending, "e.rowid")
     lim, largs = _limit(q.limit, q.offset)
-    rows = store.db.execute("SELECT e.record, e.story_id" + _FROM + where + order + lim, args + largs).fetchall()
-    total = int(store.db.execute("SELECT COUNT(*)" + _FROM + where, args).fetchone()[0])
-    return Page([_event(r) for r in rows], total, q.limit, q.offset,
+    for r in store.db.execute("SELECT e.record, e.story_id" + _FROM + where + order + lim, args + largs):
+        yield _event(r)
+
+
+def count_events(store: Store, q: EventQuery) -> int:
+    where, args = _where(q)
+    return int(store.db.execute("SELECT COUNT(*)" + _FROM + where, args).fetchone()[0])
+
+
+def events(store: Store, q: EventQuery | None = None, facets: bool = False) -> Page:
+    """Events matching ``q``, one page of them in its order, the total, and (``facets``) the counts per value."""
+    q = q or EventQuery()
+    return Page(list(iter_events(store, q)), count_events(store, q), q.limit, q.offset,
                 event_facets(store, q, "e.id") if facets else {})
 
 
@@ -371,19 +381,36 @@ def event_facets(store: Store, q: EventQuery, count: str = "e.id") -> dict[str, 
 
 
 # -- stories ------------------------------------------------------------------------------------------------------
-def stories(store: Store, q: EventQuery | None = None, facets: bool = False) -> Page:
-    """Stories with at least one member event matching ``q`` (its filters are over events), in ``q.sort`` order
-    over STORY_SORTS; facets count stories."""
-    q = q or EventQuery(sort="date")
+def _story_sql(q: EventQuery) -> tuple[str, list[Any]]:
     where, args = _where(q)
-    order = _order(STORY_SORTS, q.sort, q.descending, "s.id")
+    return "FROM stories s WHERE s.id IN (SELECT e.story_id" + _FROM + where + ")", args
+
+
+def iter_stories(store: Store, q: EventQuery | None = None) -> Iterator[dict[str, Any]]:
+    """Stories with at least one member event matching ``q`` (its filters are over events), in ``q.sort`` order
+    over STORY_SORTS, streamed."""
+    q = q or EventQuery(sort="date")
+    sql, args = _story_sql(q)
     lim, largs = _limit(q.limit, q.offset)
-    members = "SELECT e.story_id" + _FROM + where
-    rows = store.db.execute(f"SELECT s.record FROM stories s WHERE s.id IN ({members})" + order + lim,
-                            args + largs).fetchall()
-    total = int(store.db.execute(f"SELECT COUNT(*) FROM stories s WHERE s.id IN ({members})", args).fetchone()[0])
-    return Page([json.loads(r["record"]) for r in rows], total, q.limit, q.offset,
+    for r in store.db.execute("SELECT s.record " + sql + _order(STORY_SORTS, q.sort, q.descending, "s.id") + lim,
+                              args + largs):
+        yield json.loads(r["record"])
+
+
+def stories(store: Store, q: EventQuery | None = None, facets: bool = False) -> Page:
+    """One page of ``iter_stories``, the total, and (``facets``) counts of stories per value."""
+    q = q or EventQuery(sort="date")
+    sql, args = _story_sql(q)
+    total = int(store.db.execute("SELECT COUNT(*) " + sql, args).fetchone()[0])
+    return Page(list(iter_stories(store, q)), total, q.limit, q.offset,
                 event_facets(store, q, "e.story_id") if facets else {})
+
+
+def story_members(store: Store, story_id: str) -> list[dict[str, Any]]:
+    """A story's events, dated ones first in date order."""
+    return [_event(r) for r in store.db.execute(
+        "SELECT e.record, e.story_id FROM events e WHERE e.story_id = ? ORDER BY (e.date IS NULL), e.date, e.rowid",
+        (story_id,))]
 
 
 def story(store: Store, story_id: str) -> dict[str, Any] | None:
@@ -392,9 +419,7 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
     row = store.db.execute("SELECT record FROM stories WHERE id = ?", (story_id,)).fetchone()
     if row is None:
         return None
-    members = [_event(r) for r in store.db.execute(
-        "SELECT e.record, e.story_id FROM events e WHERE e.story_id = ? ORDER BY (e.date IS NULL), e.date, e.rowid",
-        (story_id,))]
+    members = story_members(store, story_id)
     outlets = [{"outlet": r[0], "articles": int(r[1]), "first_published": r[2]} for r in store.db.execute(
         "SELECT a.outlet, COUNT(DISTINCT a.id), min(a.published)" + _FROM +
         " WHERE e.story_id = ? GROUP BY a.outlet ORDER BY min(a.published) IS NULL, min(a.published), a.outlet",

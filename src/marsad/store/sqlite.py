@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..arabic import light_stem, normalize, search_terms
 from ..model import Article, Event, Story
@@ -76,6 +77,48 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_story ON events(story_id);
     """,
 ]
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class NotADatabase(ValueError):
+    """A path a read command cannot use: missing, not an SQLite file, another program's database, or newer."""
+
+
+def check_database(path: str | Path) -> None:
+    """Raise NotADatabase unless ``path`` is a marsad database this version can read. Read commands call it
+    first: opening a mistyped path would create an empty database, and migrating another program's SQLite file
+    would add our tables to it."""
+    p = Path(path)
+    if str(path) == ":memory:":
+        return
+    if not p.exists():
+        raise NotADatabase(f"{path}: no such database (create it with `marsad ingest ... --db {path}`)")
+    if p.is_dir():
+        raise NotADatabase(f"{path}: is a folder, not a database")
+    try:
+        with open(p, "rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except OSError as e:
+        raise NotADatabase(f"{path}: cannot be read ({e.strerror or e})") from e
+    if not head:
+        return  # an empty file is an empty SQLite database
+    if head != _SQLITE_MAGIC:
+        raise NotADatabase(f"{path}: not an SQLite database")
+    try:
+        db = sqlite3.connect(f"file:{quote(os.fsencode(p.resolve()))}?mode=ro", uri=True)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as e:
+        raise NotADatabase(f"{path}: not a readable SQLite database ({e})") from e
+    if version == 0 and tables:
+        raise NotADatabase(f"{path}: an SQLite database, but not marsad's")
+    if version > len(MIGRATIONS):
+        raise NotADatabase(f"{path}: written by a newer marsad (schema {version}; this one reads {len(MIGRATIONS)})")
 
 
 def _now() -> str:
