@@ -11,7 +11,7 @@ import calendar
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import lru_cache
@@ -471,6 +471,62 @@ def actor(store: Store, actor_id: str, kb: Any = None, limit: int = 100) -> dict
         f"SELECT e.record, e.story_id FROM events e WHERE e.id IN ({mine})"
         " ORDER BY (e.date IS NULL), e.date DESC, e.rowid DESC LIMIT ?", (actor_id, actor_id, limit))]
     return {"actor": info, "counterparts": counterparts, "timeline": timeline, "events": latest}
+
+
+# -- network, timeline, places -------------------------------------------------------------------------------------
+def network_of(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Actor network: nodes are canonical actors, edges count events linking them (actor→recipient, and co-actors
+    of talks with no host), with the event types seen on each edge."""
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def key(e: dict[str, Any]) -> str:
+        k = e.get("id") or e.get("name") or e.get("text") or "?"
+        n = nodes.setdefault(k, {"id": k, "name": e.get("name"), "name_ar": e.get("name_ar"),
+                                 "kind": e.get("kind"), "country": e.get("country"), "events": 0})
+        n["events"] += 1
+        return k
+
+    for ev in records:
+        actors = [key(e) for e in ev.get("actors") or []]
+        recips = [key(e) for e in ev.get("recipients") or []]
+        pairs = [(a, r) for a in actors for r in recips] if recips else [
+            (a, b) for i, a in enumerate(actors) for b in actors[i + 1:]]
+        for a, b in pairs:
+            if a == b:
+                continue
+            e = edges.setdefault((a, b), {"source": a, "target": b, "weight": 0, "types": {}})
+            e["weight"] += 1
+            e["types"][ev["type"]] = e["types"].get(ev["type"], 0) + 1
+    return {"nodes": list(nodes.values()), "edges": sorted(edges.values(), key=lambda e: -e["weight"])}
+
+
+def network(store: Store, q: EventQuery | None = None) -> dict[str, Any]:
+    """The actor network of every event matching ``q`` (its limit and offset are ignored)."""
+    q = (q or EventQuery()).with_(limit=None, offset=0)
+    return network_of(iter_events(store, q))
+
+
+def timeline(store: Store, q: EventQuery | None = None, by: str = "month") -> list[dict[str, Any]]:
+    """Counts of matching events per period (``by``: year, month or day of the event's date) and type, in date
+    order; an event dated to a coarser precision counts under its own, shorter period ("2017" beside "2017-03")."""
+    width = {"year": 4, "month": 7, "day": 10}.get(by)
+    if width is None:
+        raise QueryError("by", f"{by!r} is not one of year, month, day")
+    where, args = _where(q or EventQuery())
+    sql = (f"SELECT substr(e.date, 1, {width}) AS p, e.type, COUNT(*)" + _FROM + where +
+           " AND e.date IS NOT NULL GROUP BY p, e.type ORDER BY p, e.type")
+    return [{"period": r[0], "type": r[1], "events": int(r[2])} for r in store.db.execute(sql, args)]
+
+
+def places(store: Store, q: EventQuery | None = None) -> list[dict[str, Any]]:
+    """The places of matching events (the location's name and country) with how many events each, most first."""
+    where, args = _where(q or EventQuery())
+    sql = ("SELECT json_extract(e.record, '$.location.name') AS n, json_extract(e.record, '$.location.name_ar'),"
+           " json_extract(e.record, '$.location.country') AS c, COUNT(*)" + _FROM + where +
+           " AND json_extract(e.record, '$.location') IS NOT NULL GROUP BY n, c ORDER BY COUNT(*) DESC, n")
+    return [{"name": r[0], "name_ar": r[1], "country": r[2], "events": int(r[3])}
+            for r in store.db.execute(sql, args)]
 
 
 # -- articles -----------------------------------------------------------------------------------------------------

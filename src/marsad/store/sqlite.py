@@ -413,28 +413,10 @@ class Store:
         return json.loads(row["record"]) if row else None
 
     def network(self, min_confidence: float = 0.0, type: str | None = None) -> dict[str, Any]:
-        """Actor network: nodes are canonical actors, edges count events linking them (actor→recipient, and
-        co-actors of talks with no host), with the event types seen on each edge."""
-        nodes: dict[str, dict[str, Any]] = {}
-        edges: dict[tuple[str, str], dict[str, Any]] = {}
-        for ev in self.events(type=type, min_confidence=min_confidence):
-            def key(e: dict[str, Any]) -> str:
-                k = e.get("id") or e.get("name") or e.get("text") or "?"
-                n = nodes.setdefault(k, {"id": k, "name": e.get("name"), "name_ar": e.get("name_ar"),
-                                         "kind": e.get("kind"), "country": e.get("country"), "events": 0})
-                n["events"] += 1
-                return k
-            actors = [key(e) for e in ev.get("actors") or []]
-            recips = [key(e) for e in ev.get("recipients") or []]
-            pairs = [(a, r) for a in actors for r in recips] if recips else [
-                (a, b) for i, a in enumerate(actors) for b in actors[i + 1:]]
-            for a, b in pairs:
-                if a == b:
-                    continue
-                e = edges.setdefault((a, b), {"source": a, "target": b, "weight": 0, "types": {}})
-                e["weight"] += 1
-                e["types"][ev["type"]] = e["types"].get(ev["type"], 0) + 1
-        return {"nodes": list(nodes.values()), "edges": sorted(edges.values(), key=lambda e: -e["weight"])}
+        """Actor network of the events of ``type`` (see marsad.query.network_of)."""
+        from ..query import network_of  # the query layer builds on the store: imported when used
+
+        return network_of(self.events(type=type, min_confidence=min_confidence))
 
     def search(self, query: str, limit: int = 20) -> Iterator[dict[str, Any]]:
         """FTS5 over normalised title and text; every query word must match, as written or light-stemmed
