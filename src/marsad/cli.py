@@ -71,8 +71,6 @@ def _emit(args: argparse.Namespace, records: Iterable[dict[str, Any]], kind: str
             n = export.write_parquet(export.rows(records, tables[kind]), tables[kind], out)
         elif fmt == "jsonl":
             n = output.write_jsonl(records, out)
-        elif fmt == "csv" and kind == "articles":
-            n = output.write_csv(records, out, output.ARTICLE_COLUMNS)
         elif fmt == "csv":
             n = export.write_csv(export.rows(records, tables[kind]), [c.name for c in tables[kind]], out)
         elif fmt == "csv-long":

@@ -143,16 +143,17 @@ class EventQuery:
     over the event's article. ``limit=None`` means every row.
     """
 
-    types: tuple[str, ...] = ()
-    modes: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
+    # one value, a comma list or a sequence of them; a tuple of checked values once made
+    types: Sequence[str] | str = ()
+    modes: Sequence[str] | str = ()
+    statuses: Sequence[str] | str = ()
     actor: str | None = None
     actor_id: str | None = None
     country: str | None = None
     outlet: str | None = None
-    year: int | None = None
-    since: DateBound | None = None
-    until: DateBound | None = None
+    year: int | str | None = None
+    since: DateBound | date | str | None = None  # a DateBound once made
+    until: DateBound | date | str | None = None
     story_id: str | None = None
     article_id: str | None = None
     text: str | None = None
@@ -173,7 +174,8 @@ class EventQuery:
                 fix(self, name, parse_date(v, name))
             else:
                 fix(self, name, None)
-        if self.since and self.until and self.since.first > self.until.last:
+        first, last = self.period
+        if first and last and first > last:
             raise QueryError("since", f"{self.since} is after until={self.until}")
         if self.country:
             if not re.fullmatch(r"[A-Za-z]{3}", self.country.strip()):
@@ -196,6 +198,13 @@ class EventQuery:
         for name in ("actor", "actor_id", "outlet", "story_id", "article_id", "text"):
             v = getattr(self, name)
             fix(self, name, v.strip() or None if isinstance(v, str) else v)
+
+    @property
+    def period(self) -> tuple[str | None, str | None]:
+        """The first day of ``since`` and the last day of ``until`` (YYYY-MM-DD), None where not set."""
+        since, until = self.since, self.until
+        return (since.first if isinstance(since, DateBound) else None,
+                until.last if isinstance(until, DateBound) else None)
 
     def with_(self, **changes: Any) -> EventQuery:
         """A copy with some filters changed (checked again)."""
@@ -254,7 +263,7 @@ def _where(q: EventQuery, skip: str | None = None) -> tuple[str, list[Any]]:
     where: list[str] = ["e.confidence >= ?"]
     args: list[Any] = [q.min_confidence]
 
-    def any_of(col: str, values: tuple[str, ...]) -> None:
+    def any_of(col: str, values: Sequence[str]) -> None:
         where.append(f"{col} IN ({','.join('?' * len(values))})")
         args.extend(values)
 
@@ -264,13 +273,14 @@ def _where(q: EventQuery, skip: str | None = None) -> tuple[str, list[Any]]:
         any_of("e.mode", q.modes)
     if q.statuses and skip != "status":
         any_of("e.status", q.statuses)
-    if q.since:
+    first, last = q.period
+    if first:
         # a month or year date overlaps the period when any of its days does: its last day is on or after since
         where.append("e.date IS NOT NULL AND substr(e.date || '-99-99', 1, 10) >= ?")
-        args.append(q.since.first)
-    if q.until:
+        args.append(first)
+    if last:
         where.append("e.date IS NOT NULL AND e.date <= ?")
-        args.append(q.until.last)
+        args.append(last)
     if q.year is not None and skip != "year":
         where.append("substr(e.date, 1, 4) = ?")
         args.append(f"{q.year:04d}")
