@@ -186,3 +186,21 @@ def test_network_timeline_and_places_follow_the_filters(st) -> None:
     assert query.places(st) == [{"name": "Cairo", "name_ar": "القاهرة", "country": "EGY", "events": 2}]
     with pytest.raises(QueryError):
         query.timeline(st, by="week")
+
+
+def test_a_migration_another_process_ran_meanwhile_is_skipped(tmp_path, monkeypatch) -> None:
+    """Two processes opening a new file: the second read version 0 before the first migrated it."""
+    import sqlite3
+
+    from marsad.store.sqlite import MIGRATIONS
+
+    path = tmp_path / "r.db"
+    Store(path).close()
+    late = Store.__new__(Store)
+    late.db = sqlite3.connect(path, isolation_level=None)
+    stale = [0]  # what the second process read before the first one migrated
+    real = Store.schema_version.fget
+    monkeypatch.setattr(Store, "schema_version", property(lambda self: stale.pop() if stale else real(self)))
+    late.migrate()  # runs migration 0 on a migrated file: "table pages already exists", then carries on
+    assert real(late) == len(MIGRATIONS) and not late.db.in_transaction
+    late.db.close()

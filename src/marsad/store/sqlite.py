@@ -191,9 +191,17 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------------------------
     def migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for i in range(version, len(MIGRATIONS)):
-            self.db.executescript("BEGIN IMMEDIATE;\n" + MIGRATIONS[i] + f"\nPRAGMA user_version = {i + 1};\nCOMMIT;")
+        while (version := self.schema_version) < len(MIGRATIONS):
+            try:
+                self.db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version + 1};"
+                                      "\nCOMMIT;")
+            except sqlite3.OperationalError:
+                # a second process opening the same new file may have run this step between our reading the
+                # version and taking the lock ("table pages already exists"): go on from where it got to
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                if self.schema_version <= version:
+                    raise
 
     def transaction(self) -> _Transaction:
         """``with store.transaction():`` — BEGIN IMMEDIATE … COMMIT, or ROLLBACK on an exception."""
