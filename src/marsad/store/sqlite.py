@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..arabic import light_stem, normalize, search_terms
 from ..model import Article, Event, Story
@@ -62,7 +63,62 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX history_old ON article_history(old_id);
     """,
+    # Participants keep their knowledge-base id (actor pages, the network and exact actor filters key on it)
+    # and are indexed by country; rows written before this version get the id back from the event's record.
+    """
+    ALTER TABLE event_participants ADD COLUMN entity_id TEXT;
+    UPDATE event_participants SET entity_id = (
+        SELECT json_extract(j.value, '$.id') FROM events e,
+            json_each(e.record, CASE event_participants.role WHEN 'actor' THEN '$.actors' ELSE '$.recipients' END) j
+        WHERE e.id = event_participants.event_id AND json_extract(j.value, '$.text') IS event_participants.text
+            AND json_extract(j.value, '$.name') IS event_participants.name LIMIT 1);
+    CREATE INDEX participants_entity ON event_participants(entity_id);
+    CREATE INDEX participants_country ON event_participants(country);
+    CREATE INDEX events_story ON events(story_id);
+    """,
 ]
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class NotADatabase(ValueError):
+    """A path a read command cannot use: missing, not an SQLite file, another program's database, or newer."""
+
+
+def check_database(path: str | Path) -> None:
+    """Raise NotADatabase unless ``path`` is a marsad database this version can read. Read commands call it
+    first: opening a mistyped path would create an empty database, and migrating another program's SQLite file
+    would add our tables to it."""
+    p = Path(path)
+    if str(path) == ":memory:":
+        return
+    if not p.exists():
+        raise NotADatabase(f"{path}: no such database (create it with `marsad ingest ... --db {path}`)")
+    if p.is_dir():
+        raise NotADatabase(f"{path}: is a folder, not a database")
+    try:
+        with open(p, "rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except OSError as e:
+        raise NotADatabase(f"{path}: cannot be read ({e.strerror or e})") from e
+    if not head:
+        return  # an empty file is an empty SQLite database
+    if head != _SQLITE_MAGIC:
+        raise NotADatabase(f"{path}: not an SQLite database")
+    try:
+        db = sqlite3.connect(f"file:{quote(os.fsencode(p.resolve()))}?mode=ro", uri=True)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as e:
+        raise NotADatabase(f"{path}: not a readable SQLite database ({e})") from e
+    if version == 0 and tables:
+        raise NotADatabase(f"{path}: an SQLite database, but not marsad's")
+    if version > len(MIGRATIONS):
+        raise NotADatabase(f"{path}: written by a newer marsad (schema {version}; this one reads {len(MIGRATIONS)})")
 
 
 def _now() -> str:
@@ -135,9 +191,17 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------------------------
     def migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for i in range(version, len(MIGRATIONS)):
-            self.db.executescript("BEGIN IMMEDIATE;\n" + MIGRATIONS[i] + f"\nPRAGMA user_version = {i + 1};\nCOMMIT;")
+        while (version := self.schema_version) < len(MIGRATIONS):
+            try:
+                self.db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version + 1};"
+                                      "\nCOMMIT;")
+            except sqlite3.OperationalError:
+                # a second process opening the same new file may have run this step between our reading the
+                # version and taking the lock ("table pages already exists"): go on from where it got to
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                if self.schema_version <= version:
+                    raise
 
     def transaction(self) -> _Transaction:
         """``with store.transaction():`` — BEGIN IMMEDIATE … COMMIT, or ROLLBACK on an exception."""
@@ -270,9 +334,9 @@ class Store:
         for role, ents in (("actor", ev.actors), ("recipient", ev.recipients)):
             for e in ents:
                 self.db.execute(
-                    "INSERT INTO event_participants(event_id, role, name, name_ar, text, country, kind, norm)"
-                    " VALUES (?,?,?,?,?,?,?,?)",
-                    (ev.id, role, e.name, e.name_ar, e.text, e.country, e.kind,
+                    "INSERT INTO event_participants(event_id, role, name, name_ar, text, country, kind, entity_id,"
+                    " norm) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (ev.id, role, e.name, e.name_ar, e.text, e.country, e.kind, e.id,
                      normalize(" | ".join(x for x in (e.name, e.name_ar, e.text, e.id) if x))))
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
@@ -357,42 +421,17 @@ class Store:
         return json.loads(row["record"]) if row else None
 
     def network(self, min_confidence: float = 0.0, type: str | None = None) -> dict[str, Any]:
-        """Actor network: nodes are canonical actors, edges count events linking them (actor→recipient, and
-        co-actors of talks with no host), with the event types seen on each edge."""
-        nodes: dict[str, dict[str, Any]] = {}
-        edges: dict[tuple[str, str], dict[str, Any]] = {}
-        for ev in self.events(type=type, min_confidence=min_confidence):
-            def key(e: dict[str, Any]) -> str:
-                k = e.get("id") or e.get("name") or e.get("text") or "?"
-                n = nodes.setdefault(k, {"id": k, "name": e.get("name"), "name_ar": e.get("name_ar"),
-                                         "kind": e.get("kind"), "country": e.get("country"), "events": 0})
-                n["events"] += 1
-                return k
-            actors = [key(e) for e in ev.get("actors") or []]
-            recips = [key(e) for e in ev.get("recipients") or []]
-            pairs = [(a, r) for a in actors for r in recips] if recips else [
-                (a, b) for i, a in enumerate(actors) for b in actors[i + 1:]]
-            for a, b in pairs:
-                if a == b:
-                    continue
-                e = edges.setdefault((a, b), {"source": a, "target": b, "weight": 0, "types": {}})
-                e["weight"] += 1
-                e["types"][ev["type"]] = e["types"].get(ev["type"], 0) + 1
-        return {"nodes": list(nodes.values()), "edges": sorted(edges.values(), key=lambda e: -e["weight"])}
+        """Actor network of the events of ``type`` (see marsad.query.network_of)."""
+        from ..query import network_of  # the query layer builds on the store: imported when used
+
+        return network_of(self.events(type=type, min_confidence=min_confidence))
 
     def search(self, query: str, limit: int = 20) -> Iterator[dict[str, Any]]:
         """FTS5 over normalised title and text; every query word must match, as written or light-stemmed
         ('القمة' finds 'قمة', 'وبوتين' finds 'بوتين'), with a prefix match on the last word."""
-        # NUL and other control characters end or break an FTS5 string (a 500 for /search?q=%00): spaces instead
-        query = re.sub(r"[\x00-\x1f\x7f]", " ", query)
-        words = [w for w in normalize(query).replace('"', " ").split() if w]
-        if not words:
+        fts = fts_query(query)
+        if fts is None:
             return
-        parts = []
-        for i, w in enumerate(words):
-            star = "*" if i == len(words) - 1 else ""
-            parts.append(f'("{w}"{star} OR stems:"{light_stem(w)}"{star})')
-        fts = " AND ".join(parts)
         sql = ("SELECT a.*, snippet(articles_fts, 1, '[', ']', '…', 12) AS snip, bm25(articles_fts) AS score"
                " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
                " WHERE articles_fts MATCH ? ORDER BY score LIMIT ?")
@@ -423,6 +462,21 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         self.db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def fts_query(query: str) -> str | None:
+    """The FTS5 expression for a user's words (None when there are none): every word must match, as written or
+    light-stemmed ('القمة' finds 'قمة', 'وبوتين' finds 'بوتين'), with a prefix match on the last word."""
+    # NUL and other control characters end or break an FTS5 string (a 500 for /search?q=%00): spaces instead
+    query = re.sub(r"[\x00-\x1f\x7f]", " ", query)
+    words = [w for w in normalize(query).replace('"', " ").split() if w]
+    if not words:
+        return None
+    parts = []
+    for i, w in enumerate(words):
+        star = "*" if i == len(words) - 1 else ""
+        parts.append(f'("{w}"{star} OR stems:"{light_stem(w)}"{star})')
+    return " AND ".join(parts)
 
 
 def _date_type_filters(type: str | None, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
