@@ -53,9 +53,12 @@ def sentence_pages(out: Path, n: int, shared: Path) -> int:
         return 0
     random.Random(5).shuffle(rows)
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / "sentences.jsonl", "w", encoding="utf-8") as fh:
-        for k, t in enumerate(rows[:n]):
-            fh.write(json.dumps({"url": f"https://oeda.example/{k}", "text": t}, ensure_ascii=False) + "\n")
+    per_file = 25  # files are what workers share out: one JSONL file would run in one worker
+    for f in range(0, min(n, len(rows)), per_file):
+        with open(out / f"sentences{f // per_file:04d}.jsonl", "w", encoding="utf-8") as fh:
+            for k in range(f, min(f + per_file, n, len(rows))):
+                rec = {"url": f"https://oeda.example/{k}", "text": rows[k]}
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return min(n, len(rows))
 
 

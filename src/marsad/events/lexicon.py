@@ -275,12 +275,12 @@ def find_phrase(norm_toks: list[str], phrases: list[tuple[str, ...]], lo: int, h
     hi = min(len(norm_toks), hi)
     if lo >= hi or not phrases:
         return None
-    index = _phrase_index(tuple(phrases))
+    index, lengths = _phrase_index(tuple(phrases))
     for i in range(lo, hi):
-        # only the phrases whose first word fits one of this token's stems are tried (a dict look-up per stem,
-        # per stem prefix in prefix mode), not every phrase at every position
+        # only the phrases whose first word fits one of this token's stems are tried (a dict look-up per stem, per
+        # first-word length in prefix mode), not every phrase at every position
         for c in _stems(norm_toks[i]):
-            for key in (c[:k] for k in range(len(c) + 1)) if prefix else (c,):
+            for key in (c[:n] for n in lengths if n <= len(c)) if prefix else (c,):
                 cands = index.get(key)
                 if cands and any(phrase_at(norm_toks, i, ph, prefix) for ph in cands):
                     return i
@@ -288,15 +288,15 @@ def find_phrase(norm_toks: list[str], phrases: list[tuple[str, ...]], lo: int, h
 
 
 @lru_cache(maxsize=1024)
-def _phrase_index(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Phrases by first word. An empty phrase matches anywhere another phrase's first word fits (as the scan
-    that this index replaced did), so it is filed under every first word."""
+def _phrase_index(phrases: tuple[tuple[str, ...], ...]) -> tuple[dict[str, tuple[tuple[str, ...], ...]], tuple[int, ...]]:
+    """Phrases by first word, and the first words' lengths. An empty phrase matches anywhere another phrase's
+    first word fits (as the scan that this index replaced did), so it is filed under every first word."""
     empty = tuple(ph for ph in phrases if not ph)
     by: dict[str, list[tuple[str, ...]]] = {}
     for ph in phrases:
         if ph:
             by.setdefault(ph[0], []).append(ph)
-    return {w: tuple(v) + empty for w, v in by.items()}
+    return {w: tuple(v) + empty for w, v in by.items()}, tuple(sorted({len(w) for w in by}))
 
 
 @lru_cache(maxsize=4)
