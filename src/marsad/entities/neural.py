@@ -54,6 +54,8 @@ class NeuralTagger(SentenceTagger):
         # Wire copy is reprinted word for word by many outlets: a sentence seen before is not encoded again.
         self._seen: dict[tuple[tuple[str, ...], ...], np.ndarray] = {}
         self._cache_size = cache_size
+        # CRF marginals computed by prefetch, taken (once) by the tagging of the same sentence
+        self._marginals: dict[tuple[str, ...], np.ndarray] = {}
 
     @classmethod
     def load(cls, path: str | Path | None = None, e5: str | Path | None = None) -> NeuralTagger:
@@ -130,31 +132,57 @@ class NeuralTagger(SentenceTagger):
             out.append((si, (tuple(left), tuple(ws), tuple(right))))
         return out
 
-    def _tag_raw(self, sents: list[list[str]]) -> list[list[str]]:
+    def prefetch(self, docs: list[list[list[str]]]) -> None:
+        """Encode, in one length-sorted pass, the unsure sentences of several documents (articles), so that
+        tagging each of them afterwards finds its windows cached: an article has a few such sentences, and
+        batches of one or two kept the matrix products small."""
+        sents = [s for doc in docs for s in doc]
         crf = [self._crf_marginals(s) if s and self.crf is not None else None for s in sents]
+        self._marginals.clear()  # bounded by one prefetch: what was not taken is not kept
+        for s, m in zip(sents, crf, strict=True):
+            if m is not None:
+                self._marginals[tuple(s)] = m
         send = [self._needs_encoder(m) for m in crf]
-        self.counts["encoded"] += sum(send)
-        self.counts["crf_only"] += len(send) - sum(send)
-        # Sort windows by length so padding stays small, then reassemble.
-        pieces = [p for p in self._pieces(sents) if send[p[0]]]
+        self._encode([p for p in self._pieces_of(sents) if send[p[0]]])
+
+    def _pieces_of(self, sents: list[list[str]]) -> list[tuple[int, tuple[tuple[str, ...], ...]]]:
+        # windows never cross documents: a prefetch sees several articles' sentences, tagging sees one article's
+        return self._pieces(sents) if not self.context else []
+
+    def _encode(self, pieces: list[tuple[int, tuple[tuple[str, ...], ...]]]) -> dict[int, np.ndarray]:
+        """Log-probabilities of each window (index into ``pieces``), from the cache or encoded, shortest first so
+        padding stays small; new ones are cached (bounded, oldest out)."""
         lps: dict[int, np.ndarray] = {}
-        todo: list[int] = []
+        todo: dict[tuple[tuple[str, ...], ...], list[int]] = {}  # a window twice (a reprint) is encoded once
         for i, (_si, key) in enumerate(pieces):
             hit = self._seen.get(key)
             if hit is None:
-                todo.append(i)
+                todo.setdefault(key, []).append(i)
             else:
                 lps[i] = hit
-        todo.sort(key=lambda i: sum(map(len, pieces[i][1])))
-        for k in range(0, len(todo), BATCH):
-            idx = todo[k:k + BATCH]
-            for i, lp in zip(idx, self._logp([[w for part in pieces[i][1] for w in part] for i in idx]), strict=True):
-                left, ws, _right = pieces[i][1]
+        keys = sorted(todo, key=lambda key: sum(map(len, key)))
+        for k in range(0, len(keys), BATCH):
+            part = keys[k:k + BATCH]
+            for key, lp in zip(part, self._logp([[w for p in key for w in p] for key in part]), strict=True):
+                left, ws, _right = key
                 lp = lp[len(left):len(left) + len(ws)]
-                lps[i] = lp
+                for i in todo[key]:
+                    lps[i] = lp
                 if len(self._seen) >= self._cache_size:
                     self._seen.pop(next(iter(self._seen)))  # oldest first
-                self._seen[pieces[i][1]] = lp
+                self._seen[key] = lp
+        return lps
+
+    def _tag_raw(self, sents: list[list[str]]) -> list[list[str]]:
+        crf = [(self._marginals.pop(tuple(s), None) if self._marginals else None)
+               if s and self.crf is not None else None for s in sents]
+        crf = [self._crf_marginals(s) if m is None and s and self.crf is not None else m
+               for s, m in zip(sents, crf, strict=True)]
+        send = [self._needs_encoder(m) for m in crf]
+        self.counts["encoded"] += sum(send)
+        self.counts["crf_only"] += len(send) - sum(send)
+        pieces = [p for p in self._pieces(sents) if send[p[0]]]
+        lps = self._encode(pieces)
         out: list[list[np.ndarray]] = [[] for _ in sents]
         for i, (si, _ws) in enumerate(pieces):
             out[si].append(lps[i])
