@@ -1,12 +1,12 @@
 """The whole pipeline with the default settings, per stage and end to end (issue 15).
 
-    .venv/bin/python bench/bench_pipeline.py [--pages 300] [--sentences 600] [--quick]
+    .venv/bin/python bench/bench_pipeline.py [--pages 100] [--sentences 200] [--quick | --full]
 
 Suites: generated text pages and HTML pages (bench_ingest's generator), real-text variants (the real corpus's dev
 texts, eval/real/texts, with their paragraphs rotated and a numbered line added, so every content hash differs while
 the sentences are the real ones: the e5 and gate caches help as they do on wire copy), one-sentence pages (OEDA
-sentences, ../shared/data/arabic_event_gsr, as JSONL records), each with NER e5 (the default) and crf, in one and two
-worker processes. Every run is a fresh subprocess, so its peak RSS (and its workers', RUSAGE_CHILDREN) is its own;
+sentences, ../shared/data/arabic_event_gsr, as JSONL records), each with NER e5 (the default) in one and two worker
+processes, and the real-text variants with the CRF backend too (``--full``: every suite with both). Every run is a fresh subprocess, so its peak RSS (and its workers', RUSAGE_CHILDREN) is its own;
 a 5-page warm-up in that process loads the models first, so the figures are throughput, not start-up.
 """
 
@@ -92,7 +92,8 @@ def _stage_rates(r: dict[str, Any]) -> str:
     return "  ".join(f"{k} {n / v:,.0f}/s" for k, v in r["stages"].items() if v > 0 and k not in ("seen",))
 
 
-def main(pages: int = 300, n_sent: int = 600, quick: bool = False, shared: Path | None = None) -> dict[str, Any]:
+def main(pages: int = 100, n_sent: int = 200, quick: bool = False, shared: Path | None = None,
+         full: bool = False) -> dict[str, Any]:
     from bench_ingest import generate
 
     shared = shared or ROOT.parent / "shared"
@@ -107,10 +108,9 @@ def main(pages: int = 300, n_sent: int = 600, quick: bool = False, shared: Path 
         if sentence_pages(root / "sent", n_sent, shared):
             suites["sentence"] = [str(root / "sent")]
         configs = [("e5", 1), ("e5", 2), ("crf", 1), ("crf", 2)]
-        if quick:
-            configs = [("e5", 1), ("e5", 2)]
         for suite, paths in suites.items():
-            for ner, workers in configs:
+            # the CRF backend on the real-text variants only (each run loads the models again), unless --full
+            for ner, workers in configs if full or (suite == "real" and not quick) else configs[:2]:
                 run = root / f"{suite}-{ner}-{workers}"
                 run.mkdir()
                 r = run_one(paths, [str(wdir)], workers, ner, run)
@@ -144,9 +144,10 @@ def _print_run(r: dict[str, Any]) -> None:
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pages", type=int, default=300)
-    ap.add_argument("--sentences", type=int, default=600)
+    ap.add_argument("--pages", type=int, default=100)
+    ap.add_argument("--sentences", type=int, default=200)
     ap.add_argument("--quick", action="store_true", help="the e5 runs only")
+    ap.add_argument("--full", action="store_true", help="both backends on every suite")
     ap.add_argument("--shared", type=Path)
     a = ap.parse_args()
-    main(a.pages, a.sentences, a.quick, a.shared)
+    main(a.pages, a.sentences, a.quick, a.shared, a.full)
