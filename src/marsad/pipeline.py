@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,12 +149,18 @@ class Pipeline:
         return [f for s in self.steps for f in s.stats.failures]
 
 
-def loaded() -> None:
-    """Call once the steps are built: their lexicons, models and indexes live as long as the process, so the
+@contextmanager
+def loaded() -> Iterator[None]:
+    """Around a run, once the steps are built: their lexicons, models and indexes live as long as the run, so the
     cyclic GC stops scanning them (it rescanned them at every full collection), and forked workers keep sharing
-    their pages instead of copying them when the GC touches object headers."""
+    their pages instead of copying them when the GC touches object headers. Unfrozen after the run: frozen
+    objects are never collected, and a server runs one ingest after another."""
     gc.collect()
     gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def blas_threads(workers: int = 1) -> int:
@@ -173,8 +180,7 @@ class LocalExecutor:
         self.pipeline = pipeline
 
     def run(self, items: Iterable[Any]) -> list[StepStats]:
-        loaded()
-        with threadpool_limits(blas_threads()):
+        with loaded(), threadpool_limits(blas_threads()):
             for _ in self.pipeline.iterate(items):
                 pass
         return self.pipeline.stats()
@@ -265,9 +271,8 @@ class ParallelExecutor(ShardedExecutor):
     def _outputs(self, shards: list[list[Any]]) -> Iterator[tuple[list[Any], list[StepStats]]]:
         ctx = multiprocessing.get_context("fork")  # workers inherit loaded lexicons and models
         steps = list(self.make_steps())  # loaded once here, shared copy-on-write by the forked workers
-        loaded()
-        with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(steps, self._blas_threads(), os.getpid())) as pool:
+        with loaded(), ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
+                                           initargs=(steps, self._blas_threads(), os.getpid())) as pool:
             yield from pool.map(_run_shard, shards)
 
 
@@ -281,7 +286,8 @@ class _RayWorker:
     def __init__(self, make_steps: Callable[[], Sequence[Step]], blas_threads: int) -> None:
         threadpool_limits(blas_threads)
         self.steps = list(make_steps())
-        loaded()
+        gc.collect()
+        gc.freeze()  # an actor lives as long as its steps (see loaded)
 
     def run(self, shard: Sequence[Any]) -> tuple[list[Any], list[StepStats]]:
         return _run_steps(self.steps, shard)
