@@ -90,3 +90,23 @@ def test_crf_gate_sends_only_unsure_sentences(neural) -> None:
         assert all(len(t) == len(s) for t, s in zip(every, sents, strict=True))
     finally:
         neural.uncertain = keep
+
+
+@pytest.mark.slow
+def test_articles_batched_for_the_encoder_get_the_same_mentions(neural) -> None:
+    import copy
+
+    from marsad.entities.resolve import EntityStep
+    from marsad.pipeline import Pipeline
+    from marsad.runner import document_steps, expand
+
+    arts = list(Pipeline(document_steps(set(), (), ("dates",))).iterate(expand([str(ROOT / "samples" / "text")])))
+    assert len(arts) > 2
+    step = EntityStep(ner=neural)
+
+    def mentions(batch: int) -> list[list[tuple[int, int, str]]]:
+        neural._seen.clear()
+        step.batch = batch
+        return [[(m.start, m.end, m.text) for m in a.mentions] for a in step.run(copy.deepcopy(arts))]
+
+    assert mentions(1) == mentions(16)
