@@ -19,6 +19,7 @@ from ..arabic import normalize, sentences, strip_diacritics, tokens
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
 from .clause import Discourse, Sentence
 from .engine import RuleEngine
+from .groups import join_groups
 from .lexicon import FormHit, Lexicon, Trigger, _stems, find_phrase, load_lexicon
 from .words import word_set, word_tuple
 
@@ -374,7 +375,7 @@ class Coder:
         if not toks:
             return []
         norm = [normalize(t) for _, _, t in toks]
-        args = self._args(text, toks, norm, s, e, mentions)
+        args = join_groups(self._args(text, toks, norm, s, e, mentions), toks, norm, text)
         covered = {k for a in args for k in range(a.t0, a.t1) if not a.is_place}
         hits = self._hits(toks, norm, covered)
         # "استدعت X سفيرها احتجاجا على ...": the adverbial gives the motive of the act before it, no protest of

@@ -20,6 +20,7 @@ import yaml
 from ..model import Entity, Evidence
 from ..settings import data_path
 from .clause import Classes, Discourse, Sentence, agreement, bounds, content_gap, governing_prep
+from .groups import unnamed
 from .lexicon import find_phrase, norm_phrase
 from .words import word_set
 
@@ -109,12 +110,13 @@ class RuleEngine:
             "after": self._take_after, "before": self._take_before, "relative": self._take_relative,
             "main_clause": self._take_main_clause, "light_verb": self._take_light_verb,
             "genitive": self._take_genitive, "nisba": self._take_nisba, "by_phrase": self._take_by_phrase,
-            "direct": self._take_direct, "prep": self._take_prep,
+            "direct": self._take_direct, "prep": self._take_prep, "between": self._take_between,
         }
         self.rewrites: dict[str, Callable[[Sentence, Any, Slots, Rule], bool]] = {
             "victims_are_targets": self._victims, "crowd": self._crowd, "riot": self._riot,
             "dropped_subject": self._dropped_subject, "place_target": self._place_target,
             "drop_attendees": self._drop_attendees, "envoy_country": self._envoy_country,
+            "unnamed_perpetrators": self._unnamed,
         }
         for r in self.rules.rules:
             if r.phase in ("subject", "object") and r.take not in self.takes:
@@ -365,6 +367,21 @@ class RuleEngine:
                 return [a]
         return []
 
+    def _take_between(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
+                      r: Rule) -> list[Any]:
+        """"اشتباكات بين X وY", "مواجهات بين المحتجين والشرطة": a reciprocal act's sides are all its actors."""
+        marks = self._class("reciprocal_preps")
+        end = h.i + h.n
+        for a in parties:
+            if a.t0 < end or a.t0 >= slots.hi:
+                continue
+            if content_gap(sent, end, a.t0, self.classes) > int(r.params.get("max_gap", 2)) or self._prep(
+                    sent, a) not in marks:
+                return []
+            both = self._with_coordinated(sent, a, parties, slots.hi)
+            return both if len(both) > 1 else []
+        return []
+
     # ------------------------------------------------------------------------------------------ objects
     def _take_direct(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                      r: Rule) -> list[Any]:
@@ -402,13 +419,27 @@ class RuleEngine:
         return False
 
     def _crowd(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
-        """A protest's actor: the crowd word itself ("تظاهر المحتجون"), else a crowd named in the clause."""
+        """A protest's actor: the crowd word itself ("تظاهر المحتجون"), else a crowd named in the clause, with the
+        crowds coordinated with it ("رجال ونساء التعليم": one list, not an actor and a recipient)."""
         crowd = [a for a in sent.args if a.label == "AGENT" and slots.lo <= a.t0 < slots.hi and a.entities
                  and a.entities[0].kind == "group" and a.kind in (None, "group")]
         if not crowd or any(x.kind == "group" for x in slots.actors):
             return False
-        slots.actors = crowd[0].entities + [x for x in slots.actors if x not in crowd[0].entities]
+        joined = [x for a in self._with_coordinated(sent, crowd[0], crowd, slots.hi) for x in a.entities]
+        slots.actors = joined + [x for x in slots.actors if x not in joined]
+        slots.recipients = [x for x in slots.recipients if x not in joined]
         return True
+
+    def _unnamed(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
+        """"قتل شخصان بنيران أطلقها مسلحون مجهولون": unnamed perpetrators are no party (``actors: []``); the
+        victims stay as recipients."""
+        def named(x: Entity) -> bool:
+            return not unnamed(" ".join(norm_phrase(x.text or "")))
+
+        before = len(slots.actors) + len(slots.recipients)
+        slots.actors = [x for x in slots.actors if named(x)]
+        slots.recipients = [x for x in slots.recipients if named(x)]
+        return len(slots.actors) + len(slots.recipients) < before
 
     def _riot(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
         if slots.actors and all(self.coder._protester(x) for x in slots.actors):
