@@ -1,9 +1,10 @@
 """Participant spans that name one group of people, joined before any rule reads them.
 
-Two constructions split a group into two participants: a count and the people counted ("الآلاف من المحتجين",
-"عدد من الطلاب", "المئات من النقابيين": the crowd acts, not the number), and a group with an adjective that says it
-is not named ("مسلحون مجهولون": one unnamed perpetrator, not an actor and a recipient). The words are word classes in
-data/events/words.yaml (quantities, count_heads, count_adjectives, partitive, unnamed).
+Three constructions split a group into two participants: a count and the people counted ("الآلاف من المحتجين",
+"عدد من الطلاب", "المئات من النقابيين": the crowd acts, not the number), members and the body they belong to
+("عناصر من التيار الصدري", "عناصر من الشرطة": the body is the party), and a group with an adjective that says it is
+not named ("مسلحون مجهولون": one unnamed perpetrator, not an actor and a recipient). The words are word classes in
+data/events/words.yaml (quantities, count_heads, count_adjectives, partitive, member_heads, unnamed).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .words import word_set
 @lru_cache(maxsize=1)
 def _classes() -> dict[str, frozenset[str]]:
     return {k: word_set(k) for k in ("quantities", "count_heads", "count_adjectives", "partitive", "unnamed",
-                                     "conj_clitics")}
+                                     "conj_clitics", "member_heads", "article")}
 
 
 def _bare(w: str) -> str:
@@ -37,6 +38,9 @@ def join_groups(args: list[Any], toks: list[tuple[int, int, str]], norm: list[st
     out: list[Any] = []
     for a in args:
         prev = out[-1] if out else None
+        if prev is not None and a.entities and not a.is_place and _members(prev, a, norm, c):
+            out[-1] = replace(a, start=prev.start, t0=prev.t0)  # "عناصر من التيار الصدري": the body acts
+            continue
         if a.label == "AGENT" and a.entities and not a.is_place:
             k = a.t0
             if prev is not None and prev.label == "AGENT" and prev.t1 == k - 1 and norm[k - 1] in c["partitive"] \
@@ -57,5 +61,25 @@ def join_groups(args: list[Any], toks: list[tuple[int, int, str]], norm: list[st
                 out[-1] = replace(prev, end=a.end, t1=a.t1, entities=[ent])  # "مسلحون مجهولون": one group
                 continue
         out.append(a)
-    return out
+    return [_counted(a, out, toks, norm, text, c) for a in out]
 
+
+def _counted(a: Any, args: list[Any], toks: list[tuple[int, int, str]], norm: list[str], text: str,
+             c: dict[str, frozenset[str]]) -> Any:
+    """A bare count before the partitive and a definite noun no lexicon knows ("الآلاف من الأساتذة المتعاقدين"):
+    the people counted, named by that noun."""
+    k = a.t1
+    if not (a.label == "AGENT" and a.entities and a.t1 - a.t0 == 1 and _bare(norm[a.t0]) in c["quantities"]
+            and k + 1 < len(norm) and norm[k] in c["partitive"] and norm[k + 1].startswith(tuple(c["article"]))
+            and not any(x.t0 <= k + 1 < x.t1 for x in args)):
+        return a
+    words = text[toks[k + 1][0]:toks[k + 1][1]]
+    ent = replace(a.entities[0], text=words, name=norm[k + 1], name_ar=words)
+    return replace(a, end=toks[k + 1][1], t1=k + 2, entities=[ent])
+
+
+
+def _members(prev: Any, a: Any, norm: list[str], c: dict[str, frozenset[str]]) -> bool:
+    """``prev`` is a bare members noun ("عناصر") and ``a`` the body after the partitive ("من التيار الصدري")."""
+    return (prev.label == "AGENT" and prev.t1 - prev.t0 == 1 and prev.t1 == a.t0 - 1
+            and norm[a.t0 - 1] in c["partitive"] and _bare(norm[prev.t0]) in c["member_heads"])
