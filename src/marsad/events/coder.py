@@ -230,7 +230,9 @@ class Coder:
         self.weights = {**DEFAULT_WEIGHTS, **w}
         self.vetoes: Counter[str] = Counter()  # rule id -> hits it vetoed (the step reports them)
         mode = self.settings.get("rule_engine", True)
-        self.engine = RuleEngine(self, all_types=mode == "all") if mode else None
+        # a list names the types the engine codes (an A/B of one type against the coder's own path)
+        only = frozenset(mode) if isinstance(mode, list) else None
+        self.engine = RuleEngine(self, all_types=mode == "all", only=only) if mode else None
 
     # ----------------------------------------------------------------------------- article level
     def code(self, article: Article) -> list[Event]:

@@ -98,19 +98,22 @@ class RuleEngine:
     """Codes the hits of the types its rule file lists. Helpers it borrows from the coder (participants, status,
     date, place) are passed in as ``coder``; the engine keeps no per-article state of its own."""
 
-    def __init__(self, coder: Any, path: str | None = None, all_types: bool = False) -> None:
+    def __init__(self, coder: Any, path: str | None = None, all_types: bool = False,
+                 only: frozenset[str] | None = None) -> None:
         self.coder = coder
         self.rules = load_rules(path)
         self.classes = Classes()
         # the types this engine codes now (``engine: true`` in the rule file); the others stay with the coder
-        # (all_types: every type the file lists, as the rule-example tests run them)
-        self.types = frozenset(t for t, spec in self.rules.types.items() if spec.engine or all_types)
+        # (all_types: every type the file lists, as the rule-example tests run them; only: just these types)
+        self.types = frozenset(t for t, spec in self.rules.types.items()
+                               if (t in only if only is not None else spec.engine or all_types))
         self.words: dict[str, frozenset[str]] = {}
         self.takes: dict[str, Callable[..., list[Any]]] = {
             "after": self._take_after, "before": self._take_before, "relative": self._take_relative,
             "main_clause": self._take_main_clause, "light_verb": self._take_light_verb,
             "genitive": self._take_genitive, "nisba": self._take_nisba, "by_phrase": self._take_by_phrase,
             "direct": self._take_direct, "prep": self._take_prep, "between": self._take_between,
+            "owner": self._take_owner,
         }
         self.rewrites: dict[str, Callable[[Sentence, Any, Slots, Rule], bool]] = {
             "victims_are_targets": self._victims, "crowd": self._crowd, "riot": self._riot,
@@ -407,6 +410,36 @@ class RuleEngine:
             if h.i + h.n <= a.t0 < slots.hi and a not in slots.subjects and self._prep(sent, a) in preps:
                 return [a]
         return []
+
+    def _take_owner(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
+                    r: Rule) -> list[Any]:
+        """"رفض X مقترحات حكومة Y", "رفض الإجراءات من الجانب الإثيوبي", "رفضت البيان الذي أصدرته الخارجية
+        الأمريكية": what is rejected or threatened belongs to someone, and that owner is the recipient — the first
+        party (or nationality) within a few words after the object noun, bare or after an owner preposition."""
+        objects, preps = self._class("owned_objects"), self._class("owner_preps")
+        start = slots.anchor_after or h.i + h.n
+        j = next((k for k in range(start, min(slots.hi, start + int(r.params.get("max_gap", 6))))
+                  if self._stem(sent.norm[k]) in objects), None)
+        if j is None:
+            return []
+        window = int(r.params.get("window", 5))
+        for a in sent.args:
+            if a.t0 <= j or a.is_place or a in slots.subjects:
+                continue
+            if a.t0 > j + window or a.t0 >= slots.hi or any(sent.norm[k] in self.classes.commas
+                                                            for k in range(j, a.t0)):
+                return []
+            p = self._prep(sent, a)
+            if a.label == "NORP_OBJ" or not p or p in preps:
+                return [a]
+        return []
+
+    def _stem(self, w: str) -> str:
+        """A word without its glued conjunction, preposition and article (والمقترح → مقترح)."""
+        c = self.classes
+        w = w[1:] if w[:1] in c.clitics and len(w) > 4 else w
+        w = w[1:] if w[:1] in c.prep_clitics and len(w) > 4 else w
+        return w[len(c.article):] if w.startswith(c.article) and len(w) > len(c.article) + 2 else w
 
     # ------------------------------------------------------------------------------------------ rewrites
     def _victims(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
