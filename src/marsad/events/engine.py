@@ -458,7 +458,9 @@ class RuleEngine:
                  and a.entities[0].kind == "group" and a.kind in (None, "group")]
         if not crowd or any(x.kind == "group" for x in slots.actors):
             return False
-        joined = [x for a in self._with_coordinated(sent, crowd[0], crowd, slots.hi) for x in a.entities]
+        # those named as protesters before any other group the clause names ("مجموعات صغيرة أيضا من المتظاهرين")
+        first = min(crowd, key=lambda a: (not self.coder._protester(a.entities[0]), a.t0))
+        joined = [x for a in self._with_coordinated(sent, first, crowd, slots.hi) for x in a.entities]
         slots.actors = joined + [x for x in slots.actors if x not in joined]
         slots.recipients = [x for x in slots.recipients if x not in joined]
         return True

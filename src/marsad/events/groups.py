@@ -43,18 +43,21 @@ def join_groups(args: list[Any], toks: list[tuple[int, int, str]], norm: list[st
             continue
         if a.label == "AGENT" and a.entities and not a.is_place:
             k = a.t0
-            if prev is not None and prev.label == "AGENT" and prev.t1 == k - 1 and norm[k - 1] in c["partitive"] \
-                    and len(prev.entities) == 1 and _bare(norm[prev.t0]) in c["quantities"] and prev.t1 - prev.t0 == 1:
-                out[-1] = replace(a, start=prev.start, t0=prev.t0)  # "الآلاف من المحتجين": the crowd is the actor
+            if prev is not None and prev.label == "AGENT" and prev.t1 - prev.t0 == 1 and len(prev.entities) == 1 \
+                    and _bare(norm[prev.t0]) in c["quantities"] and (
+                    prev.t1 == k or prev.t1 == k - 1 and norm[k - 1] in c["partitive"]):
+                # "الآلاف من المحتجين", "خمسة آلاف متظاهر": the crowd is the actor, not the number
+                out[-1] = replace(a, start=prev.start, t0=prev.t0)
                 continue
-            if k >= 2 and norm[k - 1] in c["partitive"] and (prev is None or prev.t1 < k - 1):
-                head = k - 2 if _bare(norm[k - 2]) in c["count_heads"] else (
-                    k - 3 if k >= 3 and norm[k - 2] in c["count_adjectives"] and _bare(norm[k - 3]) in c["count_heads"]
-                    else None)
-                if head is not None and (prev is None or prev.t1 <= head):
-                    # "عدد من الطلاب", "عدد كبير من التلاميذ": the count's head joins the crowd, which stands bare
-                    out.append(replace(a, t0=head, start=toks[head][0]))
-                    continue
+            head = _count_head(k, norm, c)
+            if head is not None and (prev is None or prev.t1 <= head or prev.t0 == head and prev.t1 - prev.t0 == 1):
+                # "عدد من الطلاب", "مجموعة قليلة من النساء": the count's head joins the crowd, which stands bare
+                joined = replace(a, t0=head, start=toks[head][0])
+                if prev is not None and prev.t0 == head:
+                    out[-1] = joined
+                else:
+                    out.append(joined)
+                continue
             if prev is not None and prev.label == "AGENT" and prev.entities and prev.t1 == k \
                     and all(_bare(w) in c["unnamed"] for w in norm[a.t0:a.t1]):
                 ent = replace(prev.entities[0], text=text[prev.start:a.end])
@@ -77,6 +80,17 @@ def _counted(a: Any, args: list[Any], toks: list[tuple[int, int, str]], norm: li
     ent = replace(a.entities[0], text=words, name=norm[k + 1], name_ar=words)
     return replace(a, end=toks[k + 1][1], t1=k + 2, entities=[ent])
 
+
+
+def _count_head(k: int, norm: list[str], c: dict[str, frozenset[str]]) -> int | None:
+    """The count noun before a partitive that ends just before token k ("عدد من", "عدد كبير من"), if any."""
+    if k < 2 or norm[k - 1] not in c["partitive"]:
+        return None
+    if _bare(norm[k - 2]) in c["count_heads"]:
+        return k - 2
+    if k >= 3 and norm[k - 2] in c["count_adjectives"] and _bare(norm[k - 3]) in c["count_heads"]:
+        return k - 3
+    return None
 
 
 def _members(prev: Any, a: Any, norm: list[str], c: dict[str, frozenset[str]]) -> bool:
