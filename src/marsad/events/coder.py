@@ -1662,6 +1662,8 @@ def _absorb(keep: Candidate, other: Candidate) -> None:
             keep.mode = other.mode
             if other.directional and not keep.directional:
                 _adopt_roles(keep, other)
+    elif keep.mode is None and other.mode is not None:
+        keep.mode = other.mode  # "اعتدى X بالضرب على Y": the specific trigger names how
     if not keep.directional and other.directional and keep.sent_index == other.sent_index:
         _adopt_roles(keep, other)
     if keep.type == other.type == "CONSULT" and keep.directional:
