@@ -74,3 +74,14 @@ def test_blind_part_is_apart_and_about_forty_percent(corpus) -> None:
     assert {s["doc"] for s in sources if s.get("part") == "blind"} == blind
     assert all(s.get("url") and s.get("domain") and s.get("query") for s in sources)
     assert (REAL / "BLIND_LOG.md").exists() and "baseline" in (REAL / "BLIND_LOG.md").read_text(encoding="utf-8")
+
+
+def test_error_analysis_refuses_the_blind_part() -> None:
+    """eval/real/errors.py is a dev tool: pointed at the blind part it stops before reading anything."""
+    import subprocess
+    import sys
+
+    script = REAL / "errors.py"
+    run = subprocess.run([sys.executable, str(script), "--gold", str(REAL / "blind" / "gold.jsonl")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and "blind part is never analysed" in run.stderr

@@ -1,7 +1,7 @@
 """Every example in the rule file (data/events/rules.yaml) runs here: the rules are data, their examples are tests.
 
 An example is ``{text, type, actors, recipients}`` (an event of that type whose actors/recipients include those
-words) or ``{text, none: TYPE}`` (no event of that type). The CRF backend keeps this fast and deterministic.
+words, and none of ``no_parties`` among its parties) or ``{text, none: TYPE}`` (no event of that type). The CRF backend keeps this fast and deterministic.
 """
 
 from __future__ import annotations
@@ -53,5 +53,6 @@ def test_rule_example(rule: str, n: int, ex: dict[str, Any]) -> None:
         assert not [e for e in events if e.type == ex["none"]], (rule, [(e.type, e.why) for e in events])
         return
     hits = [e for e in events if e.type == ex["type"] and _has(e.actors, ex.get("actors", []))
-            and _has(e.recipients, ex.get("recipients", []))]
+            and _has(e.recipients, ex.get("recipients", []))
+            and not any(_has(e.actors + e.recipients, [w]) for w in ex.get("no_parties", []))]
     assert hits, (rule, [(e.type, [a.text for a in e.actors], [r.text for r in e.recipients]) for e in events])

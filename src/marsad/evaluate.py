@@ -331,8 +331,9 @@ def score_gsr(path: str | Path, coder: Callable[[str], list[dict[str, Any]]] | N
 def _default_gsr_coder() -> Callable[[str], list[dict[str, Any]]]:
     from .events import Coder
     from .model import Article
+    from .settings import section
 
-    coder = Coder()
+    coder = Coder(settings=section("events"))  # the configured coder ([events] rule_engine), as users run it
 
     def run(text: str) -> list[dict[str, Any]]:
         art = Article(id="gsr", source_path="gsr", text=text)

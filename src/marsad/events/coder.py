@@ -19,6 +19,7 @@ from ..arabic import normalize, sentences, strip_diacritics, tokens
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
 from .clause import Discourse, Sentence
 from .engine import RuleEngine
+from .groups import join_groups
 from .lexicon import FormHit, Lexicon, Trigger, _stems, find_phrase, load_lexicon
 from .words import word_set, word_tuple
 
@@ -229,7 +230,9 @@ class Coder:
         self.weights = {**DEFAULT_WEIGHTS, **w}
         self.vetoes: Counter[str] = Counter()  # rule id -> hits it vetoed (the step reports them)
         mode = self.settings.get("rule_engine", True)
-        self.engine = RuleEngine(self, all_types=mode == "all") if mode else None
+        # a list names the types the engine codes (an A/B of one type against the coder's own path)
+        only = frozenset(mode) if isinstance(mode, list) else None
+        self.engine = RuleEngine(self, all_types=mode == "all", only=only) if mode else None
 
     # ----------------------------------------------------------------------------- article level
     def code(self, article: Article) -> list[Event]:
@@ -374,7 +377,7 @@ class Coder:
         if not toks:
             return []
         norm = [normalize(t) for _, _, t in toks]
-        args = self._args(text, toks, norm, s, e, mentions)
+        args = join_groups(self._args(text, toks, norm, s, e, mentions), toks, norm, text)
         covered = {k for a in args for k in range(a.t0, a.t1) if not a.is_place}
         hits = self._hits(toks, norm, covered)
         # "استدعت X سفيرها احتجاجا على ...": the adverbial gives the motive of the act before it, no protest of
@@ -1659,6 +1662,8 @@ def _absorb(keep: Candidate, other: Candidate) -> None:
             keep.mode = other.mode
             if other.directional and not keep.directional:
                 _adopt_roles(keep, other)
+    elif keep.mode is None and other.mode is not None:
+        keep.mode = other.mode  # "اعتدى X بالضرب على Y": the specific trigger names how
     if not keep.directional and other.directional and keep.sent_index == other.sent_index:
         _adopt_roles(keep, other)
     if keep.type == other.type == "CONSULT" and keep.directional:

@@ -20,6 +20,7 @@ import yaml
 from ..model import Entity, Evidence
 from ..settings import data_path
 from .clause import Classes, Discourse, Sentence, agreement, bounds, content_gap, governing_prep
+from .groups import unnamed
 from .lexicon import find_phrase, norm_phrase
 from .words import word_set
 
@@ -97,24 +98,28 @@ class RuleEngine:
     """Codes the hits of the types its rule file lists. Helpers it borrows from the coder (participants, status,
     date, place) are passed in as ``coder``; the engine keeps no per-article state of its own."""
 
-    def __init__(self, coder: Any, path: str | None = None, all_types: bool = False) -> None:
+    def __init__(self, coder: Any, path: str | None = None, all_types: bool = False,
+                 only: frozenset[str] | None = None) -> None:
         self.coder = coder
         self.rules = load_rules(path)
         self.classes = Classes()
         # the types this engine codes now (``engine: true`` in the rule file); the others stay with the coder
-        # (all_types: every type the file lists, as the rule-example tests run them)
-        self.types = frozenset(t for t, spec in self.rules.types.items() if spec.engine or all_types)
+        # (all_types: every type the file lists, as the rule-example tests run them; only: just these types)
+        self.types = frozenset(t for t, spec in self.rules.types.items()
+                               if (t in only if only is not None else spec.engine or all_types))
         self.words: dict[str, frozenset[str]] = {}
         self.takes: dict[str, Callable[..., list[Any]]] = {
             "after": self._take_after, "before": self._take_before, "relative": self._take_relative,
             "main_clause": self._take_main_clause, "light_verb": self._take_light_verb,
             "genitive": self._take_genitive, "nisba": self._take_nisba, "by_phrase": self._take_by_phrase,
-            "direct": self._take_direct, "prep": self._take_prep,
+            "direct": self._take_direct, "prep": self._take_prep, "between": self._take_between,
+            "owner": self._take_owner,
         }
         self.rewrites: dict[str, Callable[[Sentence, Any, Slots, Rule], bool]] = {
             "victims_are_targets": self._victims, "crowd": self._crowd, "riot": self._riot,
             "dropped_subject": self._dropped_subject, "place_target": self._place_target,
             "drop_attendees": self._drop_attendees, "envoy_country": self._envoy_country,
+            "unnamed_perpetrators": self._unnamed,
         }
         for r in self.rules.rules:
             if r.phase in ("subject", "object") and r.take not in self.takes:
@@ -365,6 +370,21 @@ class RuleEngine:
                 return [a]
         return []
 
+    def _take_between(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
+                      r: Rule) -> list[Any]:
+        """"اشتباكات بين X وY", "مواجهات بين المحتجين والشرطة": a reciprocal act's sides are all its actors."""
+        marks = self._class("reciprocal_preps")
+        end = h.i + h.n
+        for a in parties:
+            if a.t0 < end or a.t0 >= slots.hi:
+                continue
+            if content_gap(sent, end, a.t0, self.classes) > int(r.params.get("max_gap", 2)) or self._prep(
+                    sent, a) not in marks:
+                return []
+            both = self._with_coordinated(sent, a, parties, slots.hi)
+            return both if len(both) > 1 else []
+        return []
+
     # ------------------------------------------------------------------------------------------ objects
     def _take_direct(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                      r: Rule) -> list[Any]:
@@ -391,6 +411,36 @@ class RuleEngine:
                 return [a]
         return []
 
+    def _take_owner(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
+                    r: Rule) -> list[Any]:
+        """"رفض X مقترحات حكومة Y", "رفض الإجراءات من الجانب الإثيوبي", "رفضت البيان الذي أصدرته الخارجية
+        الأمريكية": what is rejected or threatened belongs to someone, and that owner is the recipient — the first
+        party (or nationality) within a few words after the object noun, bare or after an owner preposition."""
+        objects, preps = self._class("owned_objects"), self._class("owner_preps")
+        start = slots.anchor_after or h.i + h.n
+        j = next((k for k in range(start, min(slots.hi, start + int(r.params.get("max_gap", 6))))
+                  if self._stem(sent.norm[k]) in objects), None)
+        if j is None:
+            return []
+        window = int(r.params.get("window", 5))
+        for a in sent.args:
+            if a.t0 <= j or a.is_place or a in slots.subjects:
+                continue
+            if a.t0 > j + window or a.t0 >= slots.hi or any(sent.norm[k] in self.classes.commas
+                                                            for k in range(j, a.t0)):
+                return []
+            p = self._prep(sent, a)
+            if a.label == "NORP_OBJ" or not p or p in preps:
+                return [a]
+        return []
+
+    def _stem(self, w: str) -> str:
+        """A word without its glued conjunction, preposition and article (والمقترح → مقترح)."""
+        c = self.classes
+        w = w[1:] if w[:1] in c.clitics and len(w) > 4 else w
+        w = w[1:] if w[:1] in c.prep_clitics and len(w) > 4 else w
+        return w[len(c.article):] if w.startswith(c.article) and len(w) > len(c.article) + 2 else w
+
     # ------------------------------------------------------------------------------------------ rewrites
     def _victims(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
         """"قتل 5 جنود" reads as a passive more often than not: casualties as subject are the targets."""
@@ -402,13 +452,29 @@ class RuleEngine:
         return False
 
     def _crowd(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
-        """A protest's actor: the crowd word itself ("تظاهر المحتجون"), else a crowd named in the clause."""
+        """A protest's actor: the crowd word itself ("تظاهر المحتجون"), else a crowd named in the clause, with the
+        crowds coordinated with it ("رجال ونساء التعليم": one list, not an actor and a recipient)."""
         crowd = [a for a in sent.args if a.label == "AGENT" and slots.lo <= a.t0 < slots.hi and a.entities
                  and a.entities[0].kind == "group" and a.kind in (None, "group")]
         if not crowd or any(x.kind == "group" for x in slots.actors):
             return False
-        slots.actors = crowd[0].entities + [x for x in slots.actors if x not in crowd[0].entities]
+        # those named as protesters before any other group the clause names ("مجموعات صغيرة أيضا من المتظاهرين")
+        first = min(crowd, key=lambda a: (not self.coder._protester(a.entities[0]), a.t0))
+        joined = [x for a in self._with_coordinated(sent, first, crowd, slots.hi) for x in a.entities]
+        slots.actors = joined + [x for x in slots.actors if x not in joined]
+        slots.recipients = [x for x in slots.recipients if x not in joined]
         return True
+
+    def _unnamed(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
+        """"قتل شخصان بنيران أطلقها مسلحون مجهولون": unnamed perpetrators are no party (``actors: []``); the
+        victims stay as recipients."""
+        def named(x: Entity) -> bool:
+            return not unnamed(" ".join(norm_phrase(x.text or "")))
+
+        before = len(slots.actors) + len(slots.recipients)
+        slots.actors = [x for x in slots.actors if named(x)]
+        slots.recipients = [x for x in slots.recipients if named(x)]
+        return len(slots.actors) + len(slots.recipients) < before
 
     def _riot(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
         if slots.actors and all(self.coder._protester(x) for x in slots.actors):
