@@ -265,3 +265,12 @@ def test_a_gzip_bombs_skip_and_its_completeness_check_share_one_budget(tmp_path:
     assert out and all(isinstance(x, Failure) for x in out)
     assert any("size limit" in x.reason for x in out), out
     assert given[-1] < 30.0, given  # the completeness check's budget is what the skip left of the file's
+
+
+def test_the_budget_can_be_lifted_for_quality_evaluations(monkeypatch) -> None:
+    from marsad.budget import default_seconds
+
+    monkeypatch.delenv("MARSAD_BUDGET_SECONDS", raising=False)
+    assert default_seconds() == 10
+    monkeypatch.setenv("MARSAD_BUDGET_SECONDS", "0")
+    assert default_seconds() == 0
