@@ -49,6 +49,7 @@ class Parts:
     dateline: str | None = None
     outlet: str | None = None
     paragraphs: list[str] = field(default_factory=list)
+    published_source: str | None = None  # which signal gave ``published`` (see extract/provenance.py)
 
     @property
     def text(self) -> str:
@@ -512,7 +513,8 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             elif dateline is None and re.search(r"[:\-–—]", h):
                 dateline = h  # "بيروت: كارولين عاكوم" under the deck: the dateline
             # else a bare author name or label ("إسماعيل شاهين", "ع. سمير"): not body
-        part = Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=kept + body)
+        part = Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=kept + body,
+                     published_source="text_stamp" if published else None)
         if stamp is not None:
             m = lx.stamp_outlet.search(stamp.text + " ")
             if m:
