@@ -227,3 +227,4 @@ class Story:
     outlets: list[str]
     independent_sources: int
     confidence: float
+    members: list[dict[str, Any]] = field(default_factory=list)  # each event, its window and why it joined
