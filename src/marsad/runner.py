@@ -203,9 +203,8 @@ def document_steps(known_pages: set[str], actors: Sequence[str] = (), stages: Se
 
         steps.append(EntityStep(actors=list(actors), ner_backend=ner_backend))
     if "events" in want:
-        from .events import EventStep
-
         from .dates.event_text import EventDateTextStep
+        from .events import EventStep
 
         steps.append(EventStep(actors=list(actors)))
         steps.append(EventDateTextStep())
