@@ -143,7 +143,8 @@ def pairwise(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def far_merges(rows: list[dict[str, Any]], days: int = FAR_DAYS) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Pairs of gold events in one predicted story whose gold dates are more than ``days`` apart."""
+    """False merges across time: pairs of gold events of different gold stories in one predicted story whose gold
+    dates (the event's, else its text's publication date) are more than ``days`` apart."""
     out = []
     by: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -152,7 +153,7 @@ def far_merges(rows: list[dict[str, Any]], days: int = FAR_DAYS) -> list[tuple[d
     for group in by.values():
         for i, a in enumerate(group):
             for b in group[i + 1:]:
-                if a["date"] and b["date"] and abs((a["date"] - b["date"]).days) > days:
+                if a["story"] != b["story"] and a["date"] and b["date"] and abs((a["date"] - b["date"]).days) > days:
                     out.append((a, b))
     return out
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..dates.today import stated_today
 from ..model import Article, Page
 from ..pipeline import MapStep
 from ..settings import section
@@ -39,7 +40,9 @@ def _hint_date(hint: str | None) -> str | None:
     return found[0] if found else None
 
 
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+# "/2017/11/22/", "/2017-11-22-slug" and "/2017/1122/" (People's Daily): a year, month and day in the path
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(?<=/\d{4}|\d{4}[/-])(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])"
+                       r"(?=[/_.-]|$)")
 
 
 def _url_date(url: str | None) -> str | None:
@@ -54,6 +57,7 @@ def _url_date(url: str | None) -> str | None:
 
 
 _TAG = re.compile(r"<[^>]*>")
+_TODAY_WINDOW = 600  # characters of the body where a stated "today" is the writing day, not a quoted one
 
 
 def _lines(text: str, content_type: str) -> list[str]:
@@ -96,6 +100,8 @@ def extract_articles(page: Page, errors: list[str] | None = None) -> list[Articl
             published, how = hint, "feed"  # the scraper's date describes the page: it fills the page's gap
         if published is None and len(parts) == 1 and (published := _url_date(url)):
             how = "permalink"  # a dated permalink fills the gap when the page states no date
+        if published is None and (published := stated_today(body, 0, _TODAY_WINDOW)):
+            how = "stated_today"  # "اليوم الاثنين 23 جانفي 2017" near the top: the day the piece was written
         if published is None and page.crawl_date:
             if relative is None:
                 relative = find_relative_stamp(_lines(text, page.content_type), page.crawl_date) or ""

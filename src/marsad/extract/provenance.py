@@ -7,9 +7,10 @@ Publication date, in order of trust (the first signal the page gives wins; ``pub
    (``jsonld`` / ``meta`` / ``markup`` when the extractor knows which);
 2. ``text_stamp``: a stamp line or dateline date in the page text ("نشر في 22 - 11 - 2017", "الرباط - 14-4-2025");
 3. ``feed``: a scraper's JSONL ``published`` field (the feed states the page's date; it is taken before the URL);
-4. ``permalink``: a dated URL (``/2017/11/22/slug``);
-5. ``relative_stamp``: "منذ ساعتين", "قبل يومين" on a stamp line, resolved against the crawl date;
-6. ``crawl_date``: only the WARC-Date or JSONL ``crawled``/``crawl_date`` is known. This is a bound, never the
+4. ``permalink``: a dated URL (``/2017/11/22/slug``, ``/2017/1122/``);
+5. ``stated_today``: the body's own "اليوم الاثنين 23 جانفي 2017" near its top, the day the piece was written;
+6. ``relative_stamp``: "منذ ساعتين", "قبل يومين" on a stamp line, resolved against the crawl date;
+7. ``crawl_date``: only the WARC-Date or JSONL ``crawled``/``crawl_date`` is known. This is a bound, never the
    article's date: ``published`` stays null and stories use the crawl date as an upper bound only.
 
 Outlet, in order: the page's own name for itself (``page``: og:site_name, JSON-LD publisher, a stamp or copyright
@@ -30,7 +31,8 @@ from functools import lru_cache
 from ..arabic import normalize
 from ..settings import data_path, section
 
-DATE_SOURCES = ("jsonld", "meta", "markup", "text_stamp", "feed", "permalink", "relative_stamp", "crawl_date")
+DATE_SOURCES = ("jsonld", "meta", "markup", "text_stamp", "feed", "permalink", "stated_today", "relative_stamp",
+                "crawl_date")
 OUTLET_SOURCES = ("page", "table", "agency", "domain", "file")
 
 

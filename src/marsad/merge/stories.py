@@ -10,7 +10,11 @@ Two events may share a story when all of these hold:
   it; a future event, the days after it); else unknown. Known windows must overlap (day windows within
   ``max_day_gap`` days). An event whose window is unknown only joins events of the same article or of its
   near-duplicates (reprints), never a report from elsewhere: nothing says they are the same time;
-* **place**: the same place or country when both name one.
+* **place**: the same place or country when both name one;
+* **distinct reports**: two events of one article are never one story (the events stage already merged an
+  article's mentions of one event), and a future event (an announcement) never joins one that happened.
+
+A window wider than a month (a bare year) places nothing and counts as unknown.
 
 An event joins a story only when it is compatible with *every* member, so every story has one time that all its
 members' windows share. Blocking keys (type family × participant, and × participant country) find the candidate
@@ -162,14 +166,30 @@ class _Item:
     root: str
 
 
+MAX_WINDOW_DAYS = 31  # a wider window (a year) holds many meetings of the same leaders: it places nothing
+
+
+def _placed(w: Window | None) -> bool:
+    return w is not None and (w.hi - w.lo).days <= MAX_WINDOW_DAYS
+
+
 def times_compatible(a: _Item, b: _Item, max_day_gap: int) -> bool:
-    if a.window is None or b.window is None:
+    if not _placed(a.window) or not _placed(b.window):
         return a.root == b.root  # nothing says when: only a reprint of the same article is the same time
+    assert a.window is not None and b.window is not None
     tol = max_day_gap if a.window.precise and b.window.precise else 0
     return a.window.gap(b.window) <= tol
 
 
+def _article(it: _Item) -> str | None:
+    return (it.ev.get("article") or {}).get("id")
+
+
 def _compatible(a: _Item, b: _Item, max_day_gap: int) -> bool:
+    if _article(a) is not None and _article(a) == _article(b):
+        return False  # the coder already merged one article's mentions of one event: two events are two
+    if (a.ev.get("status") == "future") != (b.ev.get("status") == "future"):
+        return False  # an announced meeting is not yet the meeting (the benchmark's confusables)
     return times_compatible(a, b, max_day_gap) and places_compatible(a.ev, b.ev)
 
 
