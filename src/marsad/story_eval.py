@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .evaluate import participants_match, type_matches
+from .evaluate import norm, participants_match, type_matches
 from .merge.stories import family
 
 FAR_DAYS = 30
@@ -89,6 +89,11 @@ def _gold_date(ev: dict[str, Any], doc: dict[str, Any]) -> date | None:
     return None
 
 
+def _same_evidence(se: dict[str, Any], ge: dict[str, Any]) -> bool:
+    a, b = norm((se.get("evidence") or {}).get("text")), norm(ge.get("evidence"))
+    return bool(a and b) and (a in b or b in a)
+
+
 def match(gold: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per gold event: its story, gold date, and the system event (and story) it matched, if any."""
     by_doc: dict[str, list[dict[str, Any]]] = {}
@@ -98,13 +103,12 @@ def match(gold: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[dict
     for doc in gold:
         used: set[str] = set()
         for k, ge in enumerate(doc.get("events") or []):
-            hit = None
-            for se in by_doc.get(doc["id"], []):
-                if se["id"] in used:
-                    continue
-                if (family(se) == family(ge) or type_matches(se, ge)) and participants_match(se, ge):
-                    hit = se
-                    break
+            cands = [se for se in by_doc.get(doc["id"], []) if se["id"] not in used
+                     and (family(se) == family(ge) or type_matches(se, ge)) and participants_match(se, ge)]
+            # several system events may fit one gold event's type and participants (a visit and the one it
+            # recalls): the one coded from the gold evidence, else the one with the gold date, is its match
+            hit = max(cands, key=lambda se: (_same_evidence(se, ge), bool(ge.get("date")) and
+                                             se.get("date") == ge.get("date")), default=None)
             if hit is not None:
                 used.add(hit["id"])
             rows.append({"doc": doc["id"], "k": k, "story": ge["story"], "date": _gold_date(ge, doc),

@@ -41,8 +41,8 @@ def _hint_date(hint: str | None) -> str | None:
 
 
 # "/2017/11/22/", "/2017-11-22-slug" and "/2017/1122/" (People's Daily): a year, month and day in the path
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(?<=/\d{4}|\d{4}[/-])(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])"
-                       r"(?=[/_.-]|$)")
+# ("/20251202" is as often an id as a date: not taken)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
 
 
 def _url_date(url: str | None) -> str | None:

@@ -425,6 +425,10 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             if m:
                 raw_lines[i] = m.group("title")  # "انتم الان تتابعون خبر X من قسم ..." → X
                 break
+    first = next((i for i, x in enumerate(raw_lines) if x.strip()), None)
+    if first is not None and (m := lx.leading_stamp.match(raw_lines[first])):
+        # "date 2025-09-16 headline": the stamp on a line of its own (labelled: not the site header's "today")
+        raw_lines[first:first + 1] = [f"نشر في: {m.group(1)}", m.group(2)]
     lines = reflow([classify(x, lx) for x in raw_lines], lx)
     # A bare date on the first line of a page is the site header's "today", unless it says it is a publication.
     for ln in lines:
