@@ -169,16 +169,16 @@ class _Item:
 MAX_WINDOW_DAYS = 31  # a wider window (a year) holds many meetings of the same leaders: it places nothing
 
 
-def _placed(w: Window | None) -> bool:
-    return w is not None and (w.hi - w.lo).days <= MAX_WINDOW_DAYS
+def _placed(w: Window | None) -> Window | None:
+    return w if w is not None and (w.hi - w.lo).days <= MAX_WINDOW_DAYS else None
 
 
 def times_compatible(a: _Item, b: _Item, max_day_gap: int) -> bool:
-    if not _placed(a.window) or not _placed(b.window):
+    wa, wb = _placed(a.window), _placed(b.window)
+    if wa is None or wb is None:
         return a.root == b.root  # nothing says when: only a reprint of the same article is the same time
-    assert a.window is not None and b.window is not None
-    tol = max_day_gap if a.window.precise and b.window.precise else 0
-    return a.window.gap(b.window) <= tol
+    tol = max_day_gap if wa.precise and wb.precise else 0
+    return wa.gap(wb) <= tol
 
 
 def _article(it: _Item) -> str | None:
