@@ -3,7 +3,8 @@
 As trafilatura does with its evaluation set: the figures are code, the floors are data, and CI fails when a figure
 drops below its floor (tests/test_quality_gate.py runs the same suites). Raise a floor when a change improves it.
 
-  python eval/run.py [--shared ../shared] [--only seeds,news_dev,composed,blind2,heldout,real,real_blind,detect,gsr,ner]
+  python eval/run.py [--shared ../shared] [--only seeds,news_dev,composed,blind2,heldout,real,real_blind,stories,
+                      detect,gsr,ner]
                      [--details]
 
 Every event suite prints a per-type P/R/F1 table and its headline figures. The real corpus's blind part
@@ -140,6 +141,19 @@ def suite_real(real: Path, details: bool, want: Any) -> dict[str, Any]:
     return figures
 
 
+def suite_stories(folder: Path, details: bool) -> dict[str, Any]:
+    """The story benchmark (eval/stories): B-cubed and pairwise F1 of predicted stories against gold stories,
+    merges of different stories more than 30 days apart and confusable pairs joined (both must stay 0)."""
+    from marsad.story_eval import evaluate, report
+
+    lines: list[str] = []
+    res = evaluate(folder, details=lines if details else None)
+    print("--- stories\n" + ("\n".join(lines) + "\n" if details else "") + report(res))
+    keep = ("bcubed_precision", "bcubed_recall", "bcubed_f1", "pairwise_precision", "pairwise_recall",
+            "pairwise_f1", "matched_bcubed_f1", "far_merges", "confusables_joined", "matched_events", "gold_events")
+    return {f"stories_{k}": res[k] for k in keep}
+
+
 def suite_detect(shared: Path) -> dict[str, Any]:
     """OEDA sentence detection, test split: recall, FP rate on 'easy no', F1 per type."""
     from marsad import detection
@@ -174,6 +188,9 @@ def run(shared: Path | None, only: set[str] | None = None, details: bool = False
         pages = [p for p in sorted(heldout.iterdir()) if p.name != "gold.jsonl" and p.suffix in (".txt", ".html", ".jsonl")]
         figures.update(suite_events("heldout", pages, heldout / "gold.jsonl", details))
     figures.update(suite_real(ROOT / "eval" / "real", details, want))
+    stories = ROOT / "eval" / "stories"
+    if want("stories") and any(stories.glob("gold_*.jsonl")):
+        figures.update(suite_stories(stories, details))
     if shared and want("detect") and (shared / "data" / "arabic_event_gsr").is_dir():
         figures.update(suite_detect(shared))
     if shared and (shared / "seeds").is_dir():
@@ -242,7 +259,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--only", help="comma-separated suites: composed,blind2,heldout,seeds,news_dev,real,real_blind,"
-                                     "detect,gsr,ner")
+                                     "stories,detect,gsr,ner")
     ap.add_argument("--details", action="store_true")
     a = ap.parse_args()
     shared = Path(a.shared) if Path(a.shared).is_dir() else None

@@ -119,7 +119,9 @@ def test_stories_merge_across_outlets_and_not_reprints() -> None:
     recs = [rec("e1", "a1", "one", "2017-11-20"), rec("e2", "a2", "two", None), rec("e3", "a3", "three", "2017-11-21"),
             rec("e4", "a4", "four", "2017-11-20", dup="a1"), rec("e5", "a5", "five", "2015-10-20")]
     stories, assignment = build_stories(recs, max_day_gap=3)
-    assert assignment["e1"] == assignment["e2"] == assignment["e3"] == assignment["e4"] != assignment["e5"]
+    assert assignment["e1"] == assignment["e3"] == assignment["e4"] != assignment["e5"]
+    # an undated event in an undated article has no time window: it joins no other article's story (issue 12)
+    assert assignment["e2"] not in (assignment["e1"], assignment["e5"])
     big = next(s for s in stories if s.id == assignment["e1"])
-    assert big.independent_sources == 3  # the reprint (a4) is not independent
+    assert big.independent_sources == 2  # the reprint (a4) is not independent
     assert big.date == "2017-11-20" and big.first_date == "2017-11-20" and big.last_date == "2017-11-21"

@@ -65,3 +65,15 @@ def test_real_corpus_dev_part_holds_its_floor() -> None:
     figures = mod.run(None, {"real"})
     assert "real_f1" in figures and not any(k.startswith("real_blind") for k in figures)
     assert mod.check(figures, _floors()) == []
+
+
+@pytest.mark.slow
+def test_story_benchmark_holds_its_floor() -> None:
+    """The story benchmark (eval/stories): no merge across more than 30 days, every confusable pair apart, and
+    the B-cubed and pairwise figures at or above their floors."""
+    if not any((ROOT / "eval" / "stories").glob("gold_*.jsonl")):
+        pytest.skip("no story benchmark yet")
+    mod = _evalrun()
+    figures = mod.run(None, {"stories"})
+    assert figures["stories_far_merges"] == 0
+    assert mod.check(figures, _floors()) == []

@@ -206,6 +206,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
+    if args.explain:
+        return _explain_story(args)
     from . import query
 
     q = _query(args, "date")
@@ -219,6 +221,27 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 def _bound(d: DateBound | None, last: bool) -> str | None:
     return None if d is None else d.last if last else d.first
+def _explain_story(args: argparse.Namespace) -> int:
+    """Why a story holds its events: each member's window, its source, and what it shared with the one it joined."""
+    with _store(args) as st:
+        rec = st.story(args.explain)
+    if rec is None:
+        print(f"marsad: no story {args.explain}", file=sys.stderr)
+        return 1
+
+    def names(key: str) -> str:
+        return ", ".join(e.get("name") or e.get("text") or "?" for e in rec.get(key) or [])
+
+    lines = [f"story {rec['id']}: {rec['type']} date={rec.get('date')} ({rec.get('date_precision')})"
+             f"   confidence={rec.get('confidence')}   independent sources={rec.get('independent_sources')}",
+             f"  actors: {names('actors') or '-'}   recipients: {names('recipients') or '-'}"]
+    for m in rec.get("members") or []:
+        window = "..".join(m["window"]) if m.get("window") else "unknown"
+        lines.append(f"  event {m['event_id']} ({m.get('type')}, date {m.get('date') or '-'}, window {window})"
+                     f"  {m.get('outlet') or '?'} [{m.get('source')}]")
+        lines.append(f"    {m.get('why')}")
+    print("\n".join(lines))
+    return 0
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
@@ -279,6 +302,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
         res = detection.score(detection.load(args.files, None if args.split == "all" else args.split),
                               detection.pipeline_fires(args.min_confidence))
         print(detection.report(res) if args.format == "table" else json.dumps(res))
+        return 0
+    if args.what == "stories":
+        from .story_eval import evaluate, report
+
+        lines: list[str] = []
+        try:
+            res = evaluate(args.dir, ner_backend=args.ner, details=lines)
+        except (OSError, ValueError) as e:
+            print(f"marsad: eval stories: {e}", file=sys.stderr)
+            return 1
+        if args.details:
+            print("\n".join(lines))
+        print(report(res) if args.format == "table" else json.dumps(res))
         return 0
     if args.what == "gsr":
         from .evaluate import score_gsr
@@ -412,6 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stories", parents=[common], help="canonical events merged across articles and outlets")
     formats(s, ["jsonl", "csv", "parquet", "plover", "table"])
     filters(s, STORY_SORTS, "date")
+    s.add_argument("--explain", metavar="ID", help="why each event joined this story: window, source, shared "
+                   "participants")
     s.set_defaults(func=cmd_stories)
 
     s = sub.add_parser("timeline", parents=[common], help="chronological stories involving the given actors")
@@ -449,6 +487,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=["table", "json"], default="table")
     e = es.add_parser("gsr", parents=[common], help="type accuracy and source/target match on the Arabic GSR")
     e.add_argument("file")
+    e = es.add_parser("stories", parents=[common], help="predicted stories against the story benchmark: pairwise "
+                      "and B-cubed P/R/F1, merges across more than 30 days, confusable pairs")
+    e.add_argument("--dir", default="eval/stories", help="the benchmark folder (default: eval/stories)")
+    e.add_argument("--ner", choices=BACKENDS, help="NER model (default: [entities] ner_backend)")
+    e.add_argument("--format", choices=["table", "json"], default="table")
+    e.add_argument("--details", action="store_true", help="each gold event's predicted story, far merges")
     s.set_defaults(func=cmd_eval)
     return p
 

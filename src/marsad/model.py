@@ -174,6 +174,10 @@ class Article:
     page_id: str | None = None
     page_key: str | None = None  # the page's source apart from its content: its URL, else "file#record"
     page_record: int = 0  # the page's record index in its WARC or JSONL file
+    published_source: str | None = None  # which signal gave ``published`` (extract/provenance.py: DATE_SOURCES)
+    outlet_source: str | None = None  # page | table | agency | domain | file
+    outlet_country: str | None = None  # ISO 3166 alpha-3 of the outlet, from the outlet table
+    wire: str | None = None  # the wire agency whose copy this is ("Reuters", "SANA"), from the dateline
     sentences: list[tuple[int, int]] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
@@ -189,8 +193,13 @@ class Article:
         return {
             "id": self.id, "source_path": self.source_path, "url": self.url, "outlet": self.outlet,
             "title": self.title, "published": self.published, "dateline": self.dateline, "text": self.text,
-            "lang": self.lang, "duplicate_of": self.duplicate_of,
+            "lang": self.lang, "duplicate_of": self.duplicate_of, **self.provenance(),
         }
+
+    def provenance(self) -> dict[str, Any]:
+        """Where the date and outlet came from: extra fields of the articles record (the contract allows them)."""
+        return {"published_source": self.published_source, "outlet_source": self.outlet_source,
+                "outlet_country": self.outlet_country, "wire": self.wire, "crawl_date": self.crawl_date}
 
     def ref(self) -> dict[str, Any]:
         """The short article reference embedded in each event record."""
@@ -218,3 +227,4 @@ class Story:
     outlets: list[str]
     independent_sources: int
     confidence: float
+    members: list[dict[str, Any]] = field(default_factory=list)  # each event, its window and why it joined

@@ -203,9 +203,11 @@ def document_steps(known_pages: set[str], actors: Sequence[str] = (), stages: Se
 
         steps.append(EntityStep(actors=list(actors), ner_backend=ner_backend))
     if "events" in want:
+        from .dates.event_text import EventDateTextStep
         from .events import EventStep
 
         steps.append(EventStep(actors=list(actors)))
+        steps.append(EventDateTextStep())
     return steps
 
 
@@ -269,7 +271,9 @@ def ingest_paths(paths: Sequence[str], db_path: str | Path, actors: Sequence[str
             pipeline = Pipeline(list(make_steps()) + [sink])
             LocalExecutor(pipeline).run(_progress(files, progress))
             stats, failures = pipeline.stats(), pipeline.failures()
-        stories, assignment = build_stories(store.all_events_for_merge(), section("stories").get("max_day_gap", 3))
+        cfg = section("stories")
+        stories, assignment = build_stories(store.all_events_for_merge(), cfg.get("max_day_gap", 3),
+                                            cfg.get("report_lag_days", 3), cfg.get("future_days", 30))
         store.replace_stories(stories, assignment)
         counts = store.counts()
     by = {s.name: s for s in stats}

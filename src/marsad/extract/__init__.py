@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..dates.today import stated_today
 from ..model import Article, Page
 from ..pipeline import MapStep
 from ..settings import section
 from .html import _host, extract_html
 from .lexicon import lexicon
+from .provenance import find_relative_stamp, resolve_outlet, wire_of
 from .stamps import find_date
 from .text import Parts, extract_parts
 
@@ -38,7 +40,9 @@ def _hint_date(hint: str | None) -> str | None:
     return found[0] if found else None
 
 
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+# "/2017/11/22/", "/2017-11-22-slug" and "/2017/1122/" (People's Daily): a year, month and day in the path
+# ("/20251202" is as often an id as a date: not taken)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
 
 
 def _url_date(url: str | None) -> str | None:
@@ -50,6 +54,17 @@ def _url_date(url: str | None) -> str | None:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
     except ValueError:
         return None
+
+
+_TAG = re.compile(r"<[^>]*>")
+_TODAY_WINDOW = 600  # characters of the body where a stated "today" is the writing day, not a quoted one
+
+
+def _lines(text: str, content_type: str) -> list[str]:
+    """The page's text lines; for HTML, the text between tags (enough to find a short stamp element)."""
+    if content_type == "html":
+        return [x for x in (ln.strip() for ln in _TAG.sub("\n", text[:200_000]).split("\n")) if x]
+    return text.split("\n")
 
 
 def extract_articles(page: Page, errors: list[str] | None = None) -> list[Article]:
@@ -72,21 +87,32 @@ def extract_articles(page: Page, errors: list[str] | None = None) -> list[Articl
     page_id = page.id  # a content hash of the whole page: compute it once, not per article
     page_key = page.url or f"{page.source_path}#{page.record}"  # what an edited version of the page shares
     host = _host(url)
+    relative: str | None = None  # a "منذ ساعتين" stamp against the crawl date, looked for once per page
     out: list[Article] = []
     for p in parts:
         body = p.text.strip()
         if not body:
             continue
-        outlet = p.outlet or host
-        # the scraper's date describes the page: it holds for a single article, or fills a gap in a multi-article page
-        published = hint if hint and (len(parts) == 1 or not p.published) else p.published
-        if published is None and len(parts) == 1:
-            published = _url_date(url)  # a dated permalink fills the gap when the page states no date
+        outlet, outlet_source, row = resolve_outlet(p.outlet, host, p.dateline, body[:120], page.source_path)
+        # the order of trust is documented in extract/provenance.py
+        published, how = p.published, p.published_source if p.published else None
+        if hint and not published:
+            published, how = hint, "feed"  # the scraper's date describes the page: it fills the page's gap
+        if published is None and len(parts) == 1 and (published := _url_date(url)):
+            how = "permalink"  # a dated permalink fills the gap when the page states no date
+        if published is None and (published := stated_today(body, 0, _TODAY_WINDOW)):
+            how = "stated_today"  # "اليوم الاثنين 23 جانفي 2017" near the top: the day the piece was written
+        if published is None and page.crawl_date:
+            if relative is None:
+                relative = find_relative_stamp(_lines(text, page.content_type), page.crawl_date) or ""
+            published, how = (relative, "relative_stamp") if relative else (None, "crawl_date")
+        # the id keeps the page's own outlet name (or host), as before the outlet table: stored ids stay valid
         art = Article(
-            id=Article.make_id(outlet, p.title, body), source_path=page.source_path, text=body, url=url,
+            id=Article.make_id(p.outlet or host, p.title, body), source_path=page.source_path, text=body, url=url,
             outlet=outlet, title=p.title, published=published, dateline=p.dateline,
             lang=_lang(body, lang_hint), crawl_date=page.crawl_date, page_id=page_id, page_key=page_key,
-            page_record=page.record,
+            page_record=page.record, published_source=how, outlet_source=outlet_source,
+            outlet_country=row.country if row else None, wire=wire_of(p.dateline, body[:120]),
         )
         out.append(art)  # several articles from one page share page_id; their ids differ by title and text
     return out

@@ -141,6 +141,7 @@ def metadata(tree: HtmlElement) -> dict[str, Any]:
     for d in _jsonld(tree):
         if not md.get("published"):
             md["published"] = _iso(d.get("datePublished")) or _iso(d.get("dateCreated"))
+            md["published_source"] = "jsonld" if md["published"] else None
         if isinstance(d.get("headline"), str) and d["headline"].strip():
             md.setdefault("ld_title", d["headline"].strip())
         pub = d.get("publisher")
@@ -151,16 +152,17 @@ def metadata(tree: HtmlElement) -> dict[str, Any]:
     if not md.get("published"):
         for k in _DATE_KEYS:
             if k in metas and (iso := _iso(metas[k])):
-                md["published"] = iso
+                md["published"], md["published_source"] = iso, "meta"
                 break
     if not md.get("published"):
         for node in _date_nodes(tree):
             iso = _iso(node.get("datetime") or node.get("content") or node.text_content())
             if iso:
-                md["published"] = iso
+                md["published"], md["published_source"] = iso, "markup"
                 break
     if not md.get("published"):
         md["published"] = _labelled_stamp(tree)
+        md["published_source"] = "markup" if md["published"] else None
     md["title"] = metas.get("og:title") or metas.get("twitter:title") or md.get("ld_title")
     h1s = list(tree.iter("h1"))
     h1 = next((h for h in h1s if _inside(h, ("article", "main"))), h1s[0] if h1s else None)
@@ -369,7 +371,8 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
             if body:
                 parts.append(Parts(title=_text(h), published=date or stamp,
                                    outlet=outlet, paragraphs=body,
-                                   dateline=_inline_dateline(body[0], lx)))
+                                   dateline=_inline_dateline(body[0], lx),
+                                   published_source="markup" if date else "text_stamp" if stamp else None))
         if parts:
             return parts, {**md, "url": page_url, "extractor": "articles"}
     errors: list[str] = []
@@ -381,7 +384,8 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
         if found:
             for p in found:
                 p.title = p.title or title
-                p.published = md.get("published") or p.published
+                if md.get("published"):
+                    p.published, p.published_source = md["published"], md.get("published_source")
                 p.outlet = md.get("outlet") or p.outlet or host
             return found, {**md, "url": page_url, "extractor": how + "+text"}
     body, stamp = _clean_lines(text, lx, title)
@@ -391,6 +395,8 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
     if not body:
         return [], {**md, "url": page_url, "extractor": how}
     published = md.get("published") or stamp or _intext_stamp(body[0], lx)
+    how_dated = md.get("published_source") if md.get("published") else "text_stamp" if published else None
     dateline = dateline or _inline_dateline(body[0], lx)
-    parts.append(Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=body))
+    parts.append(Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=body,
+                       published_source=how_dated))
     return parts, {**md, "url": page_url, "extractor": how}

@@ -58,6 +58,7 @@ class Lexicon:
     agencies: frozenset[str]
     stamp_words_re: re.Pattern[str]
     stamp_outlet: re.Pattern[str]
+    leading_stamp: re.Pattern[str]
     copyright_outlet: re.Pattern[str]
     ticker_split: re.Pattern[str]
     title_templates: tuple[re.Pattern[str], ...]
@@ -113,6 +114,7 @@ def lexicon() -> Lexicon:
         agencies=frozenset(normalize(a) for a in bp["dateline"]["agencies"]),
         stamp_words_re=re.compile(r"(?<!\w)(?:" + _alternation(bp["stamps"]["words"]) + r")(?!\w)", re.I),
         stamp_outlet=re.compile(bp["stamps"]["outlet_pattern"]),
+        leading_stamp=re.compile(bp["stamps"]["leading_stamp"], re.I),
         copyright_outlet=re.compile(bp["stamps"]["copyright_outlet"], re.M),
         ticker_split=re.compile(ticker),
         byline=re.compile(r"^\W*(?:" + "|".join(_variants(normalize(w.rstrip(":"))) for w in bp["byline"]["prefixes"])

@@ -49,6 +49,7 @@ class Parts:
     dateline: str | None = None
     outlet: str | None = None
     paragraphs: list[str] = field(default_factory=list)
+    published_source: str | None = None  # which signal gave ``published`` (see extract/provenance.py)
 
     @property
     def text(self) -> str:
@@ -424,6 +425,10 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             if m:
                 raw_lines[i] = m.group("title")  # "انتم الان تتابعون خبر X من قسم ..." → X
                 break
+    first = next((i for i, x in enumerate(raw_lines) if x.strip()), None)
+    if first is not None and (m := lx.leading_stamp.match(raw_lines[first])):
+        # "date 2025-09-16 headline": the stamp on a line of its own (labelled: not the site header's "today")
+        raw_lines[first:first + 1] = [f"نشر في: {m.group(1)}", m.group(2)]
     lines = reflow([classify(x, lx) for x in raw_lines], lx)
     # A bare date on the first line of a page is the site header's "today", unless it says it is a publication.
     for ln in lines:
@@ -512,7 +517,8 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             elif dateline is None and re.search(r"[:\-–—]", h):
                 dateline = h  # "بيروت: كارولين عاكوم" under the deck: the dateline
             # else a bare author name or label ("إسماعيل شاهين", "ع. سمير"): not body
-        part = Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=kept + body)
+        part = Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=kept + body,
+                     published_source="text_stamp" if published else None)
         if stamp is not None:
             m = lx.stamp_outlet.search(stamp.text + " ")
             if m:

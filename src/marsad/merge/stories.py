@@ -1,14 +1,37 @@
-"""Stories: the same real-world event merged across articles and outlets.
+"""Stories: the same real-world event merged across articles and outlets, never across incompatible times.
 
-Two events belong to one story when they are of the same type family, share participants (at least two of the
-smaller side's, or its only one), have compatible dates (within ``max_day_gap`` days, compared at the coarser
-precision; an unknown date is compatible) and compatible places. Reprints (duplicate articles) are not independent sources.
+Two events may share a story when all of these hold:
+
+* **type family**: the same family (a meeting and the future meeting it announces are one family, see ``FAMILY``);
+* **participants**: at least two of the smaller side's participants (or its only one) match, by knowledge-base id
+  or name; a country matches a person or organisation of that country ("Saudi Arabia" ~ "King Salman");
+* **time windows**: each event's window is its own date at its precision (a day, a month, a year); else its
+  article's publication date minus ``[stories] report_lag_days`` (a report tells what happened in the days before
+  it; a future event, the days after it); else unknown. Known windows must overlap (day windows within
+  ``max_day_gap`` days). An event whose window is unknown only joins events of the same article or of its
+  near-duplicates (reprints), never a report from elsewhere: nothing says they are the same time;
+* **place**: the same place or country when both name one;
+* **distinct reports**: two events of one article are never one story (the events stage already merged an
+  article's mentions of one event), and a future event (an announcement) never joins one that happened.
+
+A window wider than a month (a bare year) places nothing and counts as unknown.
+
+An event joins a story only when it is compatible with *every* member, so every story has one time that all its
+members' windows share. Blocking keys (type family × participant, and × participant country) find the candidate
+stories; there is no all-pairs scan.
+
+``independent_sources`` counts the reports that are not copies of one another: reprints (near-duplicates) count as
+their original, copies of one wire agency (the dateline's "(رويترز)") as that agency, and one outlet's articles as
+that outlet. ``confidence`` is the chance that at least one independent source is right, taking each source's best
+event confidence as its chance and the sources as independent: 1 - Π(1 - c_source). ``members`` records why each
+event joined (``marsad stories --explain ID``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from ..arabic import normalize
@@ -16,6 +39,7 @@ from ..model import Entity, Location, Story, stable_id
 
 # A future meeting (AGREE/CONSULT status future) and the meeting itself are one story family.
 FAMILY = {"CONSULT": "meet", "AGREE": "agree"}
+_UNKNOWN_WINDOW_SOURCES = {"crawl_date"}  # a crawl date bounds the publication, it does not date it
 
 
 def family(ev: dict[str, Any]) -> str:
@@ -24,36 +48,106 @@ def family(ev: dict[str, Any]) -> str:
     return FAMILY.get(ev["type"], ev["type"])
 
 
+def _key(e: dict[str, Any]) -> str:
+    return e.get("id") or (e.get("name") and normalize(e["name"])) or normalize(e.get("text") or "")
+
+
+def _participants(ev: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in (ev.get("actors") or []) + (ev.get("recipients") or []) if _key(e)]
+
+
 def participant_keys(ev: dict[str, Any]) -> set[str]:
-    keys = set()
-    for e in (ev.get("actors") or []) + (ev.get("recipients") or []):
-        key = e.get("id") or (e.get("name") and normalize(e["name"])) or normalize(e.get("text") or "")
-        if key:
-            keys.add(key)
-    return keys
+    return {_key(e) for e in _participants(ev)}
+
+
+def _covers(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Same participant, or a country and one of its people or organisations."""
+    if _key(a) == _key(b):
+        return True
+    ca, cb = a.get("country"), b.get("country")
+    if not ca or ca != cb:
+        return False
+    return (a.get("kind") == "country") != (b.get("kind") == "country")
+
+
+def shared_participants(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """The participants of the smaller side that match one of the other side's (each used once)."""
+    pa, pb = _participants(a), _participants(b)
+    if len(pa) > len(pb):
+        pa, pb = pb, pa
+    used: set[int] = set()
+    out = []
+    for x in pa:
+        for i, y in enumerate(pb):
+            if i not in used and _covers(x, y):
+                used.add(i)
+                out.append(x.get("name") or x.get("text") or _key(x))
+                break
+    return out
+
+
+def participants_compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    pa, pb = _participants(a), _participants(b)
+    if not pa or not pb:
+        return False
+    need = min(2, len(pa), len(pb))
+    return len(shared_participants(a, b)) >= need
 
 
 def _as_date(s: str | None) -> date | None:
     if not s:
         return None
-    parts = [int(p) for p in s.split("-")]
-    while len(parts) < 3:
-        parts.append(1)
     try:
+        parts = [int(p) for p in s.split("-")]
+        while len(parts) < 3:
+            parts.append(1)
         return date(*parts[:3])
     except ValueError:
         return None
 
 
-def dates_compatible(a: dict[str, Any], b: dict[str, Any], max_day_gap: int) -> bool:
-    da, db = a.get("date"), b.get("date")
-    if not da or not db:
-        return True
-    n = min(len(da), len(db))  # compare at the coarser precision
-    if n < 10:
-        return da[:n] == db[:n]
-    x, y = _as_date(da), _as_date(db)
-    return x is not None and y is not None and abs((x - y).days) <= max_day_gap
+@dataclass(frozen=True)
+class Window:
+    """The days an event may have happened on, and what says so."""
+
+    lo: date
+    hi: date
+    source: str  # event_date | published
+    precise: bool  # a day (or a few days from a publication date): compared with the day tolerance
+
+    def gap(self, other: Window) -> int:
+        """Days between the two windows; 0 when they overlap."""
+        return max(0, (other.lo - self.hi).days, (self.lo - other.hi).days)
+
+
+def _end_of(d: date, precision: str) -> date:
+    if precision == "year":
+        return date(d.year, 12, 31)
+    if precision == "month":
+        nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        return nxt - timedelta(days=1)
+    return d
+
+
+def event_window(ev: dict[str, Any], lag_days: int = 3, future_days: int = 30) -> Window | None:
+    """The event's own date at its precision; else its article's publication date minus the lag (plus the lead
+    for a future event); else None (unknown)."""
+    d = _as_date(ev.get("date"))
+    if d is not None:
+        prec = ev.get("date_precision") or {10: "day", 7: "month", 4: "year"}.get(len(ev["date"]), "day")
+        return Window(d, _end_of(d, prec), "event_date", prec == "day")
+    art = ev.get("article") or {}
+    pub = _as_date(ev.get("_published") or art.get("published"))
+    if pub is None or ev.get("_published_source") in _UNKNOWN_WINDOW_SOURCES:
+        return None
+    if ev.get("status") == "future":
+        return Window(pub, pub + timedelta(days=future_days), "published", False)
+    return Window(pub - timedelta(days=lag_days), pub, "published", True)
+
+
+def _root(ev: dict[str, Any]) -> str:
+    """The article an event's article copies (itself when it is no reprint)."""
+    return ev.get("_duplicate_of") or (ev.get("article") or {}).get("id") or ev["id"]
 
 
 def places_compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -65,53 +159,118 @@ def places_compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return bool(la.get("country") and la.get("country") == lb.get("country"))
 
 
-def same_story(a: dict[str, Any], b: dict[str, Any], max_day_gap: int) -> bool:
-    if family(a) != family(b):
-        return False
-    pa, pb = participant_keys(a), participant_keys(b)
-    if not pa or not pb:
-        return False
-    need = min(2, len(pa), len(pb))
-    return len(pa & pb) >= need and dates_compatible(a, b, max_day_gap) and places_compatible(a, b)
+@dataclass
+class _Item:
+    ev: dict[str, Any]
+    window: Window | None
+    root: str
 
 
-def build_stories(events: Iterable[dict[str, Any]], max_day_gap: int = 3) -> tuple[list[Story], dict[str, str]]:
+MAX_WINDOW_DAYS = 31  # a wider window (a year) holds many meetings of the same leaders: it places nothing
+
+
+def _placed(w: Window | None) -> Window | None:
+    return w if w is not None and (w.hi - w.lo).days <= MAX_WINDOW_DAYS else None
+
+
+def times_compatible(a: _Item, b: _Item, max_day_gap: int) -> bool:
+    wa, wb = _placed(a.window), _placed(b.window)
+    if wa is None or wb is None:
+        return a.root == b.root  # nothing says when: only a reprint of the same article is the same time
+    tol = max_day_gap if wa.precise and wb.precise else 0
+    return wa.gap(wb) <= tol
+
+
+def _article(it: _Item) -> str | None:
+    return (it.ev.get("article") or {}).get("id")
+
+
+def _compatible(a: _Item, b: _Item, max_day_gap: int) -> bool:
+    if _article(a) is not None and _article(a) == _article(b):
+        return False  # the coder already merged one article's mentions of one event: two events are two
+    if (a.ev.get("status") == "future") != (b.ev.get("status") == "future"):
+        return False  # an announced meeting is not yet the meeting (the benchmark's confusables)
+    return times_compatible(a, b, max_day_gap) and places_compatible(a.ev, b.ev)
+
+
+def same_story(a: dict[str, Any], b: dict[str, Any], max_day_gap: int = 3, lag_days: int = 3) -> bool:
+    """Whether two event records may be one story (the pairwise test ``build_stories`` applies to every member)."""
+    ia = _Item(a, event_window(a, lag_days), _root(a))
+    ib = _Item(b, event_window(b, lag_days), _root(b))
+    return family(a) == family(b) and participants_compatible(a, b) and _compatible(ia, ib, max_day_gap)
+
+
+def _blocking_keys(ev: dict[str, Any]) -> set[tuple[str, str]]:
+    fam = family(ev)
+    keys = {(fam, _key(e)) for e in _participants(ev)}
+    keys |= {(fam, "country:" + e["country"]) for e in _participants(ev) if e.get("country")}
+    return keys
+
+
+def build_stories(events: Iterable[dict[str, Any]], max_day_gap: int = 3, lag_days: int = 3,
+                  future_days: int = 30) -> tuple[list[Story], dict[str, str]]:
     """Cluster event records into stories; returns the stories and event id -> story id.
 
-    Greedy single pass, dated events first in date order: an event joins the largest story that shares its type
-    family and participants and whose every dated event and place are compatible with it. Undated events join
-    last, so one undated report cannot chain two different meetings together. Records carry ``_outlet`` and
-    ``_duplicate_of`` (from the store) to count independent sources.
+    Greedy single pass, events with a known window first in time order: an event joins the largest candidate
+    story (found by blocking key) whose members it shares a family and participants with and is compatible with
+    in time and place, every one of them. Records carry ``_outlet``, ``_duplicate_of``, ``_published``,
+    ``_published_source`` and ``_wire`` (from the store) for windows and sources.
     """
-    evs = sorted(events, key=lambda e: (e.get("date") is None, e.get("date") or "", e["id"]))
-    clusters: list[list[dict[str, Any]]] = []
-    index: dict[tuple[str, str], list[int]] = {}  # (family, participant) -> clusters, the blocking key
-    for ev in evs:
-        keys = [(family(ev), k) for k in participant_keys(ev)]
+    items = [_Item(ev, event_window(ev, lag_days, future_days), _root(ev)) for ev in events]
+    items.sort(key=lambda it: (it.window is None, it.window.lo if it.window else date.max, it.ev["id"]))
+    clusters: list[list[_Item]] = []
+    reasons: dict[str, str] = {}
+    index: dict[tuple[str, str], list[int]] = {}
+    for it in items:
+        keys = _blocking_keys(it.ev)
         candidates = {c for key in keys for c in index.get(key, [])}
         best = None
         for c in sorted(candidates, key=lambda c: (-len(clusters[c]), c)):
             members = clusters[c]
-            if any(same_story(ev, m, max_day_gap) for m in members) and all(
-                    dates_compatible(ev, m, max_day_gap) and places_compatible(ev, m) for m in members):
+            if family(members[0].ev) != family(it.ev):
+                continue
+            peer = next((m for m in members if participants_compatible(it.ev, m.ev)), None)
+            if peer is not None and all(_compatible(it, m, max_day_gap) for m in members):
                 best = c
+                reasons[it.ev["id"]] = _reason(it, peer)
                 break
         if best is None:
             best = len(clusters)
             clusters.append([])
-        clusters[best].append(ev)
+            reasons[it.ev["id"]] = "first report" + _when(it)
+        clusters[best].append(it)
         for key in keys:
             if best not in index.setdefault(key, []):
                 index[key].append(best)
 
     stories, assignment = [], {}
     for group in clusters:
-        story = _story(group)
+        story = _story(group, reasons)
         stories.append(story)
-        for ev in group:
-            assignment[ev["id"]] = story.id
+        for it in group:
+            assignment[it.ev["id"]] = story.id
     stories.sort(key=lambda s: (s.date or "9999", s.id))
     return stories, assignment
+
+
+def _when(it: _Item) -> str:
+    if it.window is None:
+        return "; no date, no publication date: joins only reprints of its own article"
+    w = it.window
+    return f"; window {w.lo.isoformat()}..{w.hi.isoformat()} from its {w.source.replace('_', ' ')}"
+
+
+def _reason(it: _Item, peer: _Item) -> str:
+    names = ", ".join(shared_participants(it.ev, peer.ev))
+    if it.window is None or peer.window is None:
+        time = "same article or a reprint of it"
+    else:
+        time = f"windows {_span(it.window)} and {_span(peer.window)} meet"
+    return f"joined {peer.ev['id']}: {family(it.ev)} family, shares {names}; {time}; places agree" + _when(it)
+
+
+def _span(w: Window) -> str:
+    return w.lo.isoformat() if w.lo == w.hi else f"{w.lo.isoformat()}..{w.hi.isoformat()}"
 
 
 def _entities(group: list[dict[str, Any]], role: str) -> list[Entity]:
@@ -124,21 +283,39 @@ def _entities(group: list[dict[str, Any]], role: str) -> list[Entity]:
     return list(seen.values())
 
 
-def _story(group: list[dict[str, Any]]) -> Story:
+def source_of(ev: dict[str, Any], outlet_of: dict[str, str]) -> str:
+    """The independent source an event's report is: its wire agency, else its original article's outlet."""
+    if ev.get("_wire"):
+        return "wire:" + ev["_wire"]
+    root = _root(ev)
+    outlet = outlet_of.get(root) or (None if ev.get("_duplicate_of") else ev.get("_outlet"))
+    return "outlet:" + outlet if outlet else "article:" + root
+
+
+def _story(items: list[_Item], reasons: dict[str, str]) -> Story:
+    group = [it.ev for it in items]
     best = max(group, key=lambda e: (e.get("confidence") or 0, -len(e.get("id", ""))))
     dated = sorted(e["date"] for e in group if e.get("date"))
     # The most precise date that most reports agree on; first/last span the reports.
     by_prec = sorted(dated, key=lambda d: (-len(d), dated.count(d) * -1))
     loc = next((e["location"] for e in group if e.get("location")), None)
-    sources: dict[str, None] = {}
+    outlet_of = {(e.get("article") or {}).get("id", ""): e.get("_outlet") or "" for e in group}
+    sources: dict[str, float] = {}
     for e in group:
-        if e.get("_duplicate_of"):
-            continue  # a reprint does not add an independent source
-        sources[e.get("_outlet") or (e.get("article") or {}).get("id") or "?"] = None
+        s = source_of(e, outlet_of)
+        sources[s] = max(sources.get(s, 0.0), float(e.get("confidence") or 0))
+    miss = 1.0
+    for c in sources.values():
+        miss *= 1.0 - min(1.0, c)
     article_ids = sorted({(e.get("article") or {}).get("id", "") for e in group})
     outlets = sorted({e.get("_outlet") or "" for e in group} - {""})
     event_ids = sorted(e["id"] for e in group)
     story_date = by_prec[0] if by_prec else None
+    members = [{"event_id": it.ev["id"], "article_id": (it.ev.get("article") or {}).get("id"),
+                "outlet": it.ev.get("_outlet"), "source": source_of(it.ev, outlet_of),
+                "type": it.ev.get("type"), "date": it.ev.get("date"),
+                "window": [it.window.lo.isoformat(), it.window.hi.isoformat()] if it.window else None,
+                "why": reasons.get(it.ev["id"], "")} for it in items]
     return Story(
         id=stable_id("story", *event_ids),
         type=best["type"], mode=best.get("mode"), status=best.get("status", "occurred"),
@@ -149,5 +326,6 @@ def _story(group: list[dict[str, Any]]) -> Story:
         first_date=dated[0] if dated else None, last_date=dated[-1] if dated else None,
         event_ids=event_ids, article_ids=article_ids, outlets=outlets,
         independent_sources=max(1, len(sources)),
-        confidence=round(min(1.0, max(e.get("confidence") or 0 for e in group) + 0.05 * (len(sources) - 1)), 3),
+        confidence=round(1.0 - miss, 3),
+        members=members,
     )

@@ -76,6 +76,13 @@ MIGRATIONS: list[str] = [
     CREATE INDEX participants_country ON event_participants(country);
     CREATE INDEX events_story ON events(story_id);
     """,
+    # Provenance: which signal gave each article its date and outlet, the outlet's country, the wire it carries.
+    """
+    ALTER TABLE articles ADD COLUMN published_source TEXT;
+    ALTER TABLE articles ADD COLUMN outlet_source TEXT;
+    ALTER TABLE articles ADD COLUMN outlet_country TEXT;
+    ALTER TABLE articles ADD COLUMN wire TEXT;
+    """,
 ]
 
 
@@ -313,9 +320,11 @@ class Store:
         }, ensure_ascii=False)
         cur = self.db.execute(
             "INSERT INTO articles(id, page_id, source_path, url, outlet, title, published, dateline, text, lang,"
-            " duplicate_of, crawl_date, annotations, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " duplicate_of, crawl_date, annotations, ingested_at, published_source, outlet_source, outlet_country,"
+            " wire) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (art.id, art.page_id, _path(art.source_path), art.url, art.outlet, art.title, art.published,
-             art.dateline, art.text, art.lang, art.duplicate_of, art.crawl_date, annotations, _now()))
+             art.dateline, art.text, art.lang, art.duplicate_of, art.crawl_date, annotations, _now(),
+             art.published_source, art.outlet_source, art.outlet_country, art.wire))
         self.db.execute("INSERT INTO articles_fts(rowid, title, text, stems) VALUES (?,?,?,?)",
                         (cur.lastrowid, norm_title, norm_text,
                          search_terms(norm_title + " " + norm_text, normalized=True)))
@@ -444,11 +453,16 @@ class Store:
     def all_events_for_merge(self) -> list[dict[str, Any]]:
         out = []
         for row in self.db.execute(
-                "SELECT e.record, a.outlet, a.duplicate_of FROM events e JOIN articles a ON a.id = e.article_id"
-                " ORDER BY e.rowid"):
+                "SELECT e.record, a.outlet, a.duplicate_of, a.published, a.published_source, a.crawl_date, a.wire"
+                " FROM events e JOIN articles a ON a.id = e.article_id ORDER BY e.rowid"):
             rec = json.loads(row["record"])
             rec["_outlet"] = row["outlet"]
             rec["_duplicate_of"] = row["duplicate_of"]
+            # what a story needs to place an undated event in time and to count independent sources
+            rec["_published"] = row["published"]
+            rec["_published_source"] = row["published_source"]
+            rec["_crawl_date"] = row["crawl_date"]
+            rec["_wire"] = row["wire"]
             out.append(rec)
         return out
 
@@ -506,7 +520,8 @@ def _story_has_actor(rec: dict[str, Any], na: str, raw: str) -> bool:
 
 def _article_record(row: sqlite3.Row, annotations: bool = False) -> dict[str, Any]:
     rec = {k: row[k] for k in ("id", "source_path", "url", "outlet", "title", "published", "dateline", "text",
-                               "lang", "duplicate_of")}
+                               "lang", "duplicate_of", "published_source", "outlet_source", "outlet_country",
+                               "wire", "crawl_date")}
     rec["source_path"] = _unpath(rec["source_path"])
     if annotations and row["annotations"]:
         rec["annotations"] = json.loads(row["annotations"])

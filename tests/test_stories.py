@@ -1,0 +1,154 @@
+"""Stories never merge incompatible times; sources and confidence mean what they say; --explain; the benchmark."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from marsad.merge.stories import build_stories, event_window, same_story
+from marsad.story_eval import bcubed, pairwise
+
+DATA = Path(__file__).resolve().parent / "data" / "stories"
+PUTIN = {"name": "Vladimir Putin", "id": "putin", "kind": "person", "country": "RUS"}
+ASSAD = {"name": "Bashar al-Assad", "id": "assad", "kind": "person", "country": "SYR"}
+SYRIA = {"name": "Syria", "id": "SYR", "kind": "country", "country": "SYR"}
+
+
+def ev(eid: str, art: str, *, date: str | None = None, published: str | None = None, type: str = "CONSULT",
+       actors: list[dict[str, Any]] | None = None, recipients: list[dict[str, Any]] | None = None,
+       outlet: str = "o", dup: str | None = None, wire: str | None = None, conf: float = 0.8,
+       status: str = "occurred", source: str | None = None) -> dict[str, Any]:
+    prec = {10: "day", 7: "month", 4: "year"}.get(len(date or ""), "none")
+    return {"id": eid, "type": type, "status": status, "date": date, "date_precision": prec,
+            "actors": actors if actors is not None else [PUTIN], "recipients": recipients if recipients is not None
+            else [ASSAD], "confidence": conf, "article": {"id": art, "published": published},
+            "_outlet": outlet, "_duplicate_of": dup, "_published": published, "_wire": wire,
+            "_published_source": source or ("text_stamp" if published else None)}
+
+
+def _groups(events: list[dict[str, Any]]) -> list[set[str]]:
+    stories, _ = build_stories(events)
+    return sorted((set(s.event_ids) for s in stories), key=lambda g: sorted(g))
+
+
+def test_undated_events_of_different_articles_never_merge() -> None:
+    # the bug this replaces: five undated events from a 2017 and a 2025 article in one story
+    evs = [ev("a", "A"), ev("b", "B"), ev("c", "C", type="AGREE")]
+    assert _groups(evs) == [{"a"}, {"b"}, {"c"}]
+
+
+def test_undated_events_merge_within_an_articles_reprints() -> None:
+    evs = [ev("a", "A", outlet="x"), ev("b", "B", outlet="y", dup="A")]
+    stories, _ = build_stories(evs)
+    (s,) = stories
+    assert s.independent_sources == 1  # a reprint is not a second source
+
+
+def test_events_more_than_30_days_apart_never_merge() -> None:
+    evs = [ev("a", "A", date="2017-11-20"), ev("b", "B", date="2017-12-25"), ev("c", "C", date="2017-11-21")]
+    assert _groups(evs) == [{"a", "c"}, {"b"}]
+
+
+def test_publication_window_places_an_undated_event() -> None:
+    a = ev("a", "A", date="2017-11-20")
+    near = ev("b", "B", published="2017-11-21")
+    far = ev("c", "C", published="2019-03-02")
+    assert same_story(a, near) and not same_story(a, far)
+    w = event_window(near)
+    assert w is not None and (w.lo, w.hi) == (date(2017, 11, 18), date(2017, 11, 21))
+    assert event_window(ev("d", "D", published="2017-11-21", source="crawl_date")) is None  # a bound only
+
+
+def test_a_month_does_not_chain_two_different_days() -> None:
+    evs = [ev("a", "A", date="2017-11-02"), ev("m", "M", date="2017-11"), ev("b", "B", date="2017-11-28")]
+    groups = _groups(evs)
+    assert not any({"a", "b"} <= g for g in groups)
+
+
+def test_type_families_stay_apart() -> None:
+    assert _groups([ev("a", "A", date="2017-11-20"), ev("b", "B", date="2017-11-20", type="AGREE")]) == \
+        [{"a"}, {"b"}]
+    # a future agreement to meet is the meeting's family: it joins the announced meeting's other announcements,
+    # never the meeting that happened (the benchmark's "announcement and the visit" confusables)
+    future = ev("b", "B", date="2017-11-20", type="AGREE", status="future")
+    assert same_story(ev("a", "A", date="2017-11-20", status="future"), future)
+    assert not same_story(ev("a", "A", date="2017-11-20"), future)
+
+
+def test_two_events_of_one_article_are_two_stories_and_a_year_places_nothing() -> None:
+    assert _groups([ev("a", "A", date="2017-11-20"), ev("b", "A", date="2017-11-20")]) == [{"a"}, {"b"}]
+    assert not same_story(ev("a", "A", date="2022"), ev("b", "B", date="2022-03-18"))
+
+
+def test_a_country_covers_its_people() -> None:
+    a = ev("a", "A", date="2017-11-20")
+    b = ev("b", "B", date="2017-11-20", recipients=[SYRIA])
+    assert same_story(a, b)
+
+
+def test_wire_copies_are_one_source_and_confidence_is_a_noisy_or() -> None:
+    evs = [ev("a", "A", date="2017-11-20", outlet="x", wire="Reuters", conf=0.5),
+           ev("b", "B", date="2017-11-20", outlet="y", wire="Reuters", conf=0.6),
+           ev("c", "C", date="2017-11-20", outlet="z", conf=0.5)]
+    (s,) = build_stories(evs)[0]
+    assert s.independent_sources == 2
+    assert s.confidence == pytest.approx(1 - (1 - 0.6) * (1 - 0.5))
+    assert [m["why"].startswith(("first report", "joined")) for m in s.members] == [True] * 3
+
+
+def test_bcubed_and_pairwise() -> None:
+    rows = [{"pred": "p1", "story": "g1"}, {"pred": "p1", "story": "g1"}, {"pred": "p2", "story": "g1"},
+            {"pred": "p3", "story": "g2"}]
+    b = bcubed(rows)
+    assert b["precision"] == 1.0 and b["recall"] == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4, abs=1e-3)
+    assert pairwise(rows)["precision"] == 1.0 and pairwise(rows)["recall"] == pytest.approx(1 / 3, abs=1e-3)
+
+
+@pytest.mark.slow
+def test_no_story_mixes_articles_more_than_30_days_apart(shared_dir: Path, samples_dir: Path,
+                                                          tmp_path: Path) -> None:
+    from marsad.runner import ingest_paths
+    from marsad.store import Store
+
+    db = tmp_path / "s.db"
+    ingest_paths([str(shared_dir / "seeds"), str(shared_dir / "data" / "news_dev"), str(samples_dir)], db,
+                 ner_backend="crf")
+    with Store(db) as st:
+        published = {a["id"]: a["published"] for a in st.articles()}
+        stories = list(st.stories())
+        assert stories
+    for s in stories:
+        days = [date.fromisoformat(published[a]) for a in s["article_ids"] if published.get(a)]
+        assert not days or (max(days) - min(days)).days <= 30, s["id"]
+        if any(m["window"] is None for m in s["members"]):  # no window: only its own article's reprints
+            assert len(s["article_ids"]) == 1, s["id"]
+
+
+def test_stories_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from marsad.cli import main
+    from marsad.runner import ingest_paths
+
+    db = tmp_path / "e.db"
+    ingest_paths([str(DATA / "texts")], db, ner_backend="crf")
+    assert main(["stories", "--db", str(db), "--format", "jsonl"]) == 0
+    recs = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+    joined = [r for r in recs if len(r["event_ids"]) > 1]
+    assert joined, "the two reports of the Sochi meeting are one story"
+    assert main(["stories", "--db", str(db), "--explain", joined[0]["id"]]) == 0
+    out = capsys.readouterr().out
+    assert "first report" in out and "joined" in out and "window 2017-11-20..2017-11-20" in out
+    assert main(["stories", "--db", str(db), "--explain", "nope"]) == 1
+
+
+def test_eval_stories_on_the_fixture(capsys: pytest.CaptureFixture[str]) -> None:
+    from marsad.cli import main
+
+    assert main(["eval", "stories", "--dir", str(DATA), "--ner", "crf", "--format", "json"]) == 0
+    res = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert res["bcubed_f1"] == 1.0 and res["far_merges"] == 0 and res["confusables_apart"]
+    assert main(["eval", "stories", "--dir", str(tmp_dir_missing := DATA / "missing")]) == 1
+    assert not tmp_dir_missing.exists()
