@@ -10,7 +10,7 @@ import signal
 import sqlite3
 import sys
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NoReturn
 
 from . import __version__, export, output
@@ -331,34 +331,22 @@ def _date(text: str) -> DateBound:
         raise argparse.ArgumentTypeError(str(e).split(": ", 1)[1]) from e
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 1")
-    return n
+def _number(cast: Callable[[str], float], ok: Callable[[float], bool], what: str) -> Callable[[str], Any]:
+    """An argparse type: ``cast`` the text and check it, else one line saying what was wanted."""
+    def parse(text: str) -> Any:
+        try:
+            v = cast(text)
+        except ValueError:
+            v = None
+        if v is None or not ok(v):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+        return v
+    return parse
 
 
-def _at_least_zero(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 0")
-    return n
-
-
-def _confidence(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        v = -1.0
-    if not 0.0 <= v <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
-    return v
+_positive = _number(int, lambda n: n >= 1, "a whole number ≥ 1")
+_at_least_zero = _number(int, lambda n: n >= 0, "a whole number ≥ 0")
+_confidence = _number(float, lambda v: 0.0 <= v <= 1.0, "a number from 0 to 1")
 
 
 def _enum(allowed: tuple[str, ...], upper: bool) -> Any:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Any, TextIO
 
-from .output import csv_safe, plover_entity
+from .output import csv_safe, get_path, plover_entity
 
 LIST_SEP = "|"
 
@@ -28,21 +28,15 @@ class Column:
     def get(self, rec: dict[str, Any]) -> Any:
         if "[]." in self.path:
             head, key = self.path.split("[].", 1)
-            items = _dig(rec, head) or []
+            items = get_path(rec, head) or []
             return [(it or {}).get(key) for it in items]
-        v = _dig(rec, self.path)
+        v = get_path(rec, self.path)
         if self.kind == "json":
             return None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True)
         if self.kind == "list":
             return [None if x is None else str(x) for x in v or []]
         return v
 
-
-def _dig(rec: dict[str, Any], path: str) -> Any:
-    cur: Any = rec
-    for part in path.split("."):
-        cur = cur.get(part) if isinstance(cur, dict) else None
-    return cur
 
 
 ENTITY_KEYS = (("name", "name"), ("name_ar", "name_ar"), ("text", "text"), ("id", "id"), ("country", "country"),

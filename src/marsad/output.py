@@ -45,12 +45,12 @@ def write_csv(records: Iterable[dict[str, Any]], out: TextIO, columns: list[str]
     w.writerow(columns)
     n = 0
     for r in records:
-        w.writerow([csv_safe(_flat(_get(r, c))) for c in columns])
+        w.writerow([csv_safe(_flat(get_path(r, c))) for c in columns])
         n += 1
     return n
 
 
-def _get(r: dict[str, Any], dotted: str) -> Any:
+def get_path(r: dict[str, Any], dotted: str) -> Any:
     cur: Any = r
     for part in dotted.split("."):
         cur = cur.get(part) if isinstance(cur, dict) else None
@@ -66,7 +66,7 @@ def write_table(records: Iterable[dict[str, Any]], out: TextIO, columns: list[st
     for r in records:
         cells = []
         for c, w in cols:
-            s = " ".join(_flat(_get(r, c)).split())
+            s = " ".join(_flat(get_path(r, c)).split())
             cells.append((s[: w - 1] + "…" if len(s) > w else s).ljust(w))
         out.write("  ".join(cells).rstrip() + "\n")
         n += 1
