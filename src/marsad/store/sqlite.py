@@ -62,6 +62,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX history_old ON article_history(old_id);
     """,
+    # Participants keep their knowledge-base id (actor pages, the network and exact actor filters key on it)
+    # and are indexed by country; rows written before this version get the id back from the event's record.
+    """
+    ALTER TABLE event_participants ADD COLUMN entity_id TEXT;
+    UPDATE event_participants SET entity_id = (
+        SELECT json_extract(j.value, '$.id') FROM events e,
+            json_each(e.record, CASE event_participants.role WHEN 'actor' THEN '$.actors' ELSE '$.recipients' END) j
+        WHERE e.id = event_participants.event_id AND json_extract(j.value, '$.text') IS event_participants.text
+            AND json_extract(j.value, '$.name') IS event_participants.name LIMIT 1);
+    CREATE INDEX participants_entity ON event_participants(entity_id);
+    CREATE INDEX participants_country ON event_participants(country);
+    CREATE INDEX events_story ON events(story_id);
+    """,
 ]
 
 
@@ -270,9 +283,9 @@ class Store:
         for role, ents in (("actor", ev.actors), ("recipient", ev.recipients)):
             for e in ents:
                 self.db.execute(
-                    "INSERT INTO event_participants(event_id, role, name, name_ar, text, country, kind, norm)"
-                    " VALUES (?,?,?,?,?,?,?,?)",
-                    (ev.id, role, e.name, e.name_ar, e.text, e.country, e.kind,
+                    "INSERT INTO event_participants(event_id, role, name, name_ar, text, country, kind, entity_id,"
+                    " norm) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (ev.id, role, e.name, e.name_ar, e.text, e.country, e.kind, e.id,
                      normalize(" | ".join(x for x in (e.name, e.name_ar, e.text, e.id) if x))))
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
@@ -383,16 +396,9 @@ class Store:
     def search(self, query: str, limit: int = 20) -> Iterator[dict[str, Any]]:
         """FTS5 over normalised title and text; every query word must match, as written or light-stemmed
         ('القمة' finds 'قمة', 'وبوتين' finds 'بوتين'), with a prefix match on the last word."""
-        # NUL and other control characters end or break an FTS5 string (a 500 for /search?q=%00): spaces instead
-        query = re.sub(r"[\x00-\x1f\x7f]", " ", query)
-        words = [w for w in normalize(query).replace('"', " ").split() if w]
-        if not words:
+        fts = fts_query(query)
+        if fts is None:
             return
-        parts = []
-        for i, w in enumerate(words):
-            star = "*" if i == len(words) - 1 else ""
-            parts.append(f'("{w}"{star} OR stems:"{light_stem(w)}"{star})')
-        fts = " AND ".join(parts)
         sql = ("SELECT a.*, snippet(articles_fts, 1, '[', ']', '…', 12) AS snip, bm25(articles_fts) AS score"
                " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
                " WHERE articles_fts MATCH ? ORDER BY score LIMIT ?")
@@ -423,6 +429,21 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         self.db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def fts_query(query: str) -> str | None:
+    """The FTS5 expression for a user's words (None when there are none): every word must match, as written or
+    light-stemmed ('القمة' finds 'قمة', 'وبوتين' finds 'بوتين'), with a prefix match on the last word."""
+    # NUL and other control characters end or break an FTS5 string (a 500 for /search?q=%00): spaces instead
+    query = re.sub(r"[\x00-\x1f\x7f]", " ", query)
+    words = [w for w in normalize(query).replace('"', " ").split() if w]
+    if not words:
+        return None
+    parts = []
+    for i, w in enumerate(words):
+        star = "*" if i == len(words) - 1 else ""
+        parts.append(f'("{w}"{star} OR stems:"{light_stem(w)}"{star})')
+    return " AND ".join(parts)
 
 
 def _date_type_filters(type: str | None, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
