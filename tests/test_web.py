@@ -49,7 +49,7 @@ def test_views_serve_html_and_json(db) -> None:
     assert net["edges"][0]["weight"] == 1
     assert c.get("/articles/a1.json").json()["article"]["title"].endswith(EVIL)
     assert c.get("/articles/nope").status_code == 404
-    assert c.get("/events.json?limit=abc").status_code == 400
+    assert c.get("/events.json?limit=abc").status_code == 422
 
 
 def test_scraped_text_is_escaped(db) -> None:
@@ -58,7 +58,7 @@ def test_scraped_text_is_escaped(db) -> None:
         body = c.get(path).text
         assert "<script>alert" not in body, path
     assert "&lt;script&gt;" in c.get("/articles/a1").text
-    assert str(highlight("a<b>c", [(1, 4, "X")])) == 'a<mark title="X">&lt;b&gt;</mark>c'
+    assert str(highlight("a<b>c", [(1, 4, "actor", "X")])) == 'a<mark class="hl-actor" title="X">&lt;b&gt;</mark>c'
 
 
 def test_api_is_read_only_without_token(db) -> None:
