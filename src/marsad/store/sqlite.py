@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..arabic import light_stem, normalize, search_terms
+from ..entities.coordinates import with_coordinates
 from ..model import Article, Event, Story
 
 # Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one.
@@ -75,7 +76,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX participants_country ON event_participants(country);
     CREATE INDEX events_story ON events(story_id);
     """,
+    # Event locations keep coordinates (the map): lat/lon columns beside the record, whose location gains them
+    # too. Rows written before this version get them from _backfill_coordinates (the lookup is Python's).
+    """
+    ALTER TABLE events ADD COLUMN lat REAL;
+    ALTER TABLE events ADD COLUMN lon REAL;
+    """,
 ]
+COORDINATES_VERSION = 4  # the schema version whose migration is followed by _backfill_coordinates
 
 
 def _now() -> str:
@@ -150,7 +158,25 @@ class Store:
     def migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         for i in range(version, len(MIGRATIONS)):
-            self.db.executescript("BEGIN IMMEDIATE;\n" + MIGRATIONS[i] + f"\nPRAGMA user_version = {i + 1};\nCOMMIT;")
+            # the SQL, any Python step and the new version commit together: an interrupted migration is redone
+            self.db.executescript("BEGIN IMMEDIATE;\n" + MIGRATIONS[i])
+            try:
+                if i + 1 == COORDINATES_VERSION:
+                    self._backfill_coordinates()
+                self.db.execute(f"PRAGMA user_version = {i + 1}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def _backfill_coordinates(self) -> None:
+        rows = self.db.execute("SELECT id, record FROM events WHERE json_extract(record, '$.location') IS NOT NULL"
+                               " AND json_extract(record, '$.location.lat') IS NULL").fetchall()
+        for row in rows:
+            rec = json.loads(row["record"])
+            rec["location"] = with_coordinates(rec["location"])
+            self.db.execute("UPDATE events SET lat=?, lon=?, record=? WHERE id=?",
+                            (rec["location"].get("lat"), rec["location"].get("lon"), _json(rec), row["id"]))
 
     def transaction(self) -> _Transaction:
         """``with store.transaction():`` — BEGIN IMMEDIATE … COMMIT, or ROLLBACK on an exception."""
@@ -275,11 +301,12 @@ class Store:
 
     def _add_event(self, ev: Event, art: Article) -> None:
         rec = event_record(ev, art)
+        rec["location"] = loc = with_coordinates(rec["location"])
         self.db.execute(
             "INSERT OR IGNORE INTO events(id, article_id, type, mode, status, date, date_precision, confidence,"
-            " story_id, record) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " story_id, record, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (ev.id, art.id, ev.type, ev.mode, ev.status, ev.date, ev.date_precision, ev.confidence, ev.story_id,
-             _json(rec)))
+             _json(rec), loc.get("lat") if loc else None, loc.get("lon") if loc else None))
         for role, ents in (("actor", ev.actors), ("recipient", ev.recipients)):
             for e in ents:
                 self.db.execute(
