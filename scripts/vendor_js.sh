@@ -12,7 +12,7 @@ PACKAGES=(
   "topojson-client@3.1.0"  # TopoJSON -> GeoJSON for the map's outline
   "world-atlas@2.0.2"      # tiles-free world outline (Natural Earth, public domain)
   "swagger-ui-dist@5.35.0" # /docs
-  "redoc@3.0.1"            # /redoc
+  "redoc@2.5.4"            # /redoc (3.x bundles use import.meta: not loadable as the classic script FastAPI writes)
 )
 
 tmp="$(mktemp -d)"
@@ -46,6 +46,12 @@ copy topojson-client dist/topojson-client.min.js
 copy world-atlas countries-110m.json
 copy swagger-ui-dist swagger-ui-bundle.js swagger-ui.css favicon-32x32.png
 copy redoc bundles/redoc.standalone.js
+# ReDoc's sidebar loads a logo from cdn.redoc.ly: an empty local image instead, so that /redoc stays offline
+sed -i 's|https://cdn.redoc.ly/redoc/logo-mini.svg|data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E|' \
+  "$DEST/redoc/bundles/redoc.standalone.js"
+if grep -q 'cdn\.redoc\.ly' "$DEST/redoc/bundles/redoc.standalone.js"; then
+  echo "redoc still names cdn.redoc.ly: update the rewrite above" >&2; exit 1
+fi
 
 # the pinned versions, for the README and the tests
 printf '%s\n' "${PACKAGES[@]}" > "$DEST/VERSIONS"

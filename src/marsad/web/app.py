@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
@@ -101,6 +101,22 @@ def _validation_messages(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+class DropEmptyParams:
+    """An empty query parameter (a form's untouched field: ``mode=&actor=``) means no filter: it is dropped before
+    the typed parameters are checked, so that it is not a 422 for "'' is not a mode"."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("query_string"):
+            pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            kept = [(k, v) for k, v in pairs if v.strip()]
+            if len(kept) != len(pairs):
+                scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
+        await self.app(scope, receive, send)
+
+
 def create_app(db_path: str, token: str | None = None) -> FastAPI:
     token = token if token is not None else os.environ.get("MARSAD_API_TOKEN") or None
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True))
@@ -110,6 +126,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
                   "list view also answers as .json, .csv, .jsonl and .parquet with the same parameters.",
                   docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.add_middleware(DropEmptyParams)
     max_body = int(section("server").get("max_body_bytes", section("ingest").get("max_bytes", 10_000_000)))
     # POST /ingest runs here, one job at a time, off the event loop: the other requests are served meanwhile
     ingest_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-ingest")

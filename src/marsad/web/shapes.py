@@ -106,11 +106,15 @@ def article_spans(article: dict[str, Any], events: list[dict[str, Any]]) -> list
         spans.append((t["start"], t["end"], "date", t.get("value") or ""))
     for ev in events:
         evd, trig = ev.get("evidence") or {}, ev.get("trigger")
-        if not trig or evd.get("field", "text") != "text":
+        if evd.get("field", "text") != "text":
             continue
-        at = text.find(trig, evd.get("start", 0), max(evd.get("end", 0), evd.get("start", 0) + len(trig)))
-        if at >= 0:
-            spans.append((at, at + len(trig), "trigger", ev.get("type") or ""))
+        at = (ev.get("why") or {}).get("trigger_span")  # where the coder found it
+        if at and len(at) == 2:
+            spans.append((int(at[0]), int(at[1]), "trigger", ev.get("type") or ""))
+        elif trig:  # older records: the trigger's words, when it holds words, inside the evidence sentence
+            pos = text.find(trig, evd.get("start", 0), max(evd.get("end", 0), evd.get("start", 0) + len(trig)))
+            if pos >= 0:
+                spans.append((pos, pos + len(trig), "trigger", ev.get("type") or ""))
     return spans
 
 
