@@ -12,6 +12,22 @@
   fetch("/static/vendor/world-atlas/countries-110m.json").then(function (r) { return r.json(); })
     .then(function (topo) {
       var land = topojson.feature(topo, topo.objects.countries);
+      // rings cut at the antimeridian (Russia, Fiji) would draw a line across the world: their western
+      // points move east of 180°; Antarctica, which wraps the pole, is left out (no events there)
+      land.features = land.features.filter(function (f) { return f.properties.name !== "Antarctica"; });
+      land.features.forEach(function (f) {
+        var g = f.geometry;
+        if (!g) { return; }
+        var polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+        polys.forEach(function (poly) {
+          poly.forEach(function (ring, i) {
+            var lons = ring.map(function (c) { return c[0]; });
+            if (Math.max.apply(null, lons) - Math.min.apply(null, lons) > 270) {
+              poly[i] = ring.map(function (c) { return [c[0] < 0 ? c[0] + 360 : c[0], c[1]]; });
+            }
+          });
+        });
+      });
       L.geoJSON(land, { style: { color: "#94a3b8", weight: 0.7, fillColor: "#f8fafc", fillOpacity: 1 },
                         interactive: false }).addTo(map).bringToBack();
       el.setAttribute("data-outline", "1");
