@@ -245,3 +245,20 @@ def test_workers_die_with_their_parent(tmp_path) -> None:
     for k in alive:
         os.kill(k, signal.SIGKILL)
     assert not alive, "workers orphaned by kill -9 of the parent"
+
+
+def test_exports_of_the_samples_keep_every_field_of_the_jsonl(sample_db, capsys, tmp_path) -> None:
+    """The acceptance test on real pipeline output: read back by pandas.read_parquet and read_csv."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    from exportcheck import assert_table_keeps_jsonl
+
+    _, out, _ = run(capsys, "events", "--db", str(sample_db), "--format", "jsonl", "--min-confidence", "0")
+    recs = [json.loads(line) for line in out.splitlines()]
+    assert recs
+    for fmt in ("parquet", "csv"):
+        assert run(capsys, "events", "--db", str(sample_db), "--format", fmt, "--min-confidence", "0",
+                   "-o", str(tmp_path / f"e.{fmt}"))[0] == 0
+    n = assert_table_keeps_jsonl(recs, pd.read_parquet(tmp_path / "e.parquet"), as_csv=False)
+    frame = pd.read_csv(tmp_path / "e.csv", dtype=str, keep_default_na=False)
+    assert assert_table_keeps_jsonl(recs, frame, as_csv=True) == n

@@ -172,3 +172,17 @@ def test_every_mode_the_coder_writes_is_a_known_mode() -> None:
     used = set(re.findall(r"\bmode: ([a-z][a-z-]*)", text)) - {"null"}
     assert used and used <= set(query.all_modes())
     assert set(query.modes_by_type()) == set(query.PLOVER_TYPES)
+
+
+def test_network_timeline_and_places_follow_the_filters(st) -> None:
+    net = query.network(st, EventQuery(types="CONSULT"))
+    assert [(e["source"], e["target"], e["weight"]) for e in net["edges"]] == [
+        ("macron_emmanuel", "sisi_abdel_fattah", 2)]
+    assert query.network(st, EventQuery(since="2030"))["nodes"] == []
+    assert st.network(type="ACCUSE")["edges"][0]["target"] == "FRA"  # the store's view is the same builder
+    assert query.timeline(st, EventQuery(min_confidence=0), by="year") == [
+        {"period": "2017", "type": "ASSAULT", "events": 1}, {"period": "2017", "type": "THREATEN", "events": 1},
+        {"period": "2024", "type": "CONSULT", "events": 2}]
+    assert query.places(st) == [{"name": "Cairo", "name_ar": "القاهرة", "country": "EGY", "events": 2}]
+    with pytest.raises(QueryError):
+        query.timeline(st, by="week")

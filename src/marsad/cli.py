@@ -7,35 +7,90 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import sys
+import tomllib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
-from . import output
+from . import __version__, export, output
 from .entities.ner import BACKENDS
+from .model import PLOVER_TYPES, STATUSES
 from .pipeline import MissingExtra
-from .settings import min_confidence
+from .query import EVENT_SORTS, STORY_SORTS, DateBound, EventQuery, QueryError, all_modes, parse_date
+from .settings import load_settings, min_confidence
+from .store import NotADatabase, Store, check_database
+
+
+class UsageError(Exception):
+    """A bad option value or unusable file: one line on stderr and exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (what was wrong and where to look), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _db(args: argparse.Namespace) -> str:
     return args.db or os.environ.get("MARSAD_DB") or "marsad.db"
 
 
-def _store(args: argparse.Namespace):
-    from .store import Store
+def _store(args: argparse.Namespace) -> Store:
+    """The database of a command that only reads: it must exist and be marsad's (never created by a typo)."""
+    path = _db(args)
+    check_database(path)
+    return Store(path)
 
-    return Store(_db(args))
+
+def _out(args: argparse.Namespace, binary: bool) -> Any:
+    """Where a command's records go: --output FILE, else stdout (Parquet never to a terminal)."""
+    path = getattr(args, "output", None)
+    if path:
+        try:
+            return open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+        except OSError as e:
+            raise UsageError(f"marsad: cannot write {path}: {e.strerror or e}") from e
+    if binary:
+        if sys.stdout.isatty():
+            raise UsageError("marsad: Parquet is binary: give --output FILE or redirect stdout")
+        sys.stdout.flush()
+        return sys.stdout.buffer
+    return sys.stdout
 
 
-def _emit(records: Iterable[dict[str, Any]], fmt: str, columns: list[str], widths: dict[str, int]) -> int:
-    out = sys.stdout
-    if fmt == "jsonl":
-        return output.write_jsonl(records, out)
-    if fmt == "csv":
-        return output.write_csv(records, out, columns)
-    if fmt == "plover":
-        return output.write_jsonl((output.plover_record(r) for r in records), out)
-    return output.write_table(records, out, columns, widths)
+def _emit(args: argparse.Namespace, records: Iterable[dict[str, Any]], kind: str) -> int:
+    """Write ``records`` (events, stories or articles) in ``args.format``; returns how many were written and
+    says so on stderr when there were none."""
+    fmt = args.format
+    tables = {"events": export.EVENT_TABLE, "stories": export.STORY_TABLE, "articles": export.ARTICLE_TABLE}
+    out = _out(args, binary=fmt == "parquet")
+    try:
+        if fmt == "parquet":
+            n = export.write_parquet(export.rows(records, tables[kind]), tables[kind], out)
+        elif fmt == "jsonl":
+            n = output.write_jsonl(records, out)
+        elif fmt == "csv":
+            n = export.write_csv(export.rows(records, tables[kind]), [c.name for c in tables[kind]], out)
+        elif fmt == "csv-long":
+            cols = export.long_columns()
+            n = export.write_csv(export.long_rows(records), [c.name for c in cols], out)
+        elif fmt == "plover" and kind == "stories":
+            n = output.write_jsonl(records, out)  # already PLOVER (see cmd_stories)
+        elif fmt == "plover":
+            n = output.write_jsonl((output.plover_record(r) for r in records), out)
+        else:
+            columns, widths = {"events": (output.EVENT_COLUMNS, output.EVENT_WIDTHS),
+                               "stories": (output.STORY_COLUMNS, output.STORY_WIDTHS),
+                               "articles": (output.ARTICLE_COLUMNS, output.ARTICLE_WIDTHS)}[kind]
+            n = output.write_table(records, out, columns, widths)
+    finally:
+        if out not in (sys.stdout, getattr(sys.stdout, "buffer", None)):
+            out.close()
+    if n == 0:
+        print(f"marsad: no {kind} match", file=sys.stderr)
+    return n
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -90,7 +145,7 @@ def failure_lines(failures: Iterable[Any]) -> list[str]:
 
 def cmd_articles(args: argparse.Namespace) -> int:
     with _store(args) as st:
-        _emit(st.articles(limit=args.limit), args.format, output.ARTICLE_COLUMNS, output.ARTICLE_WIDTHS)
+        _emit(args, st.articles(limit=args.limit), "articles")
     return 0
 
 
@@ -100,13 +155,27 @@ def _min_conf(args: argparse.Namespace) -> float:
     return min_confidence()
 
 
+def _query(args: argparse.Namespace, sort: str) -> EventQuery:
+    """The events/stories filters as a checked EventQuery (a bad combination, e.g. since after until, exits 2)."""
+    try:
+        return EventQuery(types=tuple(args.type or ()), modes=tuple(args.mode or ()),
+                          statuses=tuple(args.status or ()), actor=args.actor, actor_id=args.actor_id,
+                          country=args.country, outlet=args.outlet, year=args.year, since=args.since,
+                          until=args.until, story_id=args.story, article_id=args.article, text=args.text,
+                          min_confidence=_min_conf(args), sort=args.sort or sort, descending=args.desc,
+                          limit=args.limit, offset=args.offset)
+    except QueryError as e:
+        raise UsageError(f"marsad {args.command}: --{e.param.replace('_', '-')}: {str(e).split(': ', 1)[1]}") from e
+
+
 def cmd_events(args: argparse.Namespace) -> int:
+    from . import query
+
     if args.explain:
         return _explain(args)
+    q = _query(args, "ingested")
     with _store(args) as st:
-        recs = st.events(type=args.type, actor=args.actor, since=args.since, until=args.until,
-                         min_confidence=_min_conf(args), limit=args.limit)
-        _emit(recs, args.format, output.EVENT_COLUMNS, output.EVENT_WIDTHS)
+        _emit(args, query.iter_events(st, q), "events")
     return 0
 
 
@@ -137,22 +206,33 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
+    from . import query
+
+    q = _query(args, "date")
     with _store(args) as st:
-        recs = st.stories(type=args.type, actor=args.actor, since=args.since, until=args.until)
-        _emit(recs, args.format, output.STORY_COLUMNS, output.STORY_WIDTHS)
+        recs: Iterable[dict[str, Any]] = query.iter_stories(st, q)
+        if args.format == "plover":
+            recs = (export.plover_story(s, query.story_members(st, s["id"])) for s in list(recs))
+        _emit(args, recs, "stories")
     return 0
+
+
+def _bound(d: DateBound | None, last: bool) -> str | None:
+    return None if d is None else d.last if last else d.first
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     with _store(args) as st:
-        recs = st.timeline(args.actor, since=args.since, until=args.until)
-        _emit(recs, args.format, output.STORY_COLUMNS, output.STORY_WIDTHS)
+        recs = st.timeline(args.actor, since=_bound(args.since, False), until=_bound(args.until, True))
+        _emit(args, recs, "stories")
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     with _store(args) as st:
         recs = list(st.search(args.query, limit=args.limit))
+        if not recs:
+            print("marsad: no articles match", file=sys.stderr)
         if args.format == "jsonl":
             output.write_jsonl(recs, sys.stdout)
         else:
@@ -168,6 +248,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError:
         print("marsad: the web UI is not part of this build yet; use the CLI", file=sys.stderr)
         return 2
+    check_database(_db(args))
     return serve(_db(args), args.host, args.port)
 
 
@@ -207,16 +288,75 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 2
 
 
+def _date(text: str) -> DateBound:
+    try:
+        return parse_date(text)
+    except QueryError as e:
+        raise argparse.ArgumentTypeError(str(e).split(": ", 1)[1]) from e
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 1")
+    return n
+
+
+def _at_least_zero(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 0")
+    return n
+
+
+def _confidence(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        v = -1.0
+    if not 0.0 <= v <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return v
+
+
+def _enum(allowed: tuple[str, ...], upper: bool) -> Any:
+    """An option value from ``allowed`` (case-insensitive); a comma-separated list gives several."""
+    def parse(text: str) -> list[str]:
+        vals = [v.strip().upper() if upper else v.strip().lower() for v in text.split(",") if v.strip()]
+        bad = [v for v in vals if v not in allowed]
+        if bad or not vals:
+            raise argparse.ArgumentTypeError(f"{(bad or [text])[0]!r} is not one of {', '.join(allowed)}")
+        return vals
+    return parse
+
+
+class _Extend(argparse.Action):
+    """A repeatable option whose values are lists (comma-separated): all of them, in order."""
+
+    def __call__(self, parser: argparse.ArgumentParser, ns: argparse.Namespace, values: Any,
+                 option: str | None = None) -> None:
+        setattr(ns, self.dest, (getattr(ns, self.dest) or []) + list(values))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="marsad", description="Arabic news pages in, PLOVER political events out.")
-    common = argparse.ArgumentParser(add_help=False)
+    p = _Parser(prog="marsad", description="Arabic news pages in, PLOVER political events out.")
+    p.add_argument("--version", action="version", version=f"marsad {__version__}")
+    common = _Parser(add_help=False)
     common.add_argument("--db", help="SQLite database (default: $MARSAD_DB, else ./marsad.db)")
-    sub = p.add_subparsers(dest="command", required=True)
+    common.add_argument("--settings", metavar="FILE",
+                        help="TOML file whose sections override src/marsad/data/settings.toml (or $MARSAD_SETTINGS)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     s = sub.add_parser("ingest", parents=[common], help="read pages and run the whole pipeline")
     s.add_argument("paths", nargs="+")
     s.add_argument("--actors", action="append", help="extra actors file (YAML or CSV); repeatable")
-    s.add_argument("--workers", type=int, default=1, help="processes for the per-document steps (default 1)")
+    s.add_argument("--workers", type=_positive, default=1, help="processes for the per-document steps (default 1)")
     s.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
                    help="run the per-document steps on Ray actors (--workers of them): a local Ray instance, or the "
                         "cluster at ADDRESS ('auto': the one this machine is in; files must be on a shared file "
@@ -230,51 +370,70 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--stats", action="store_true", help="print per-step counters and timings")
     s.set_defaults(func=cmd_ingest)
 
-    fmts = ["jsonl", "csv", "table"]
+    def formats(sp: argparse.ArgumentParser, choices: list[str]) -> None:
+        sp.add_argument("--format", choices=choices, default="table",
+                        help="parquet and csv: one row per record, list fields as lists (parquet) or joined "
+                             "with | (csv)")
+        sp.add_argument("--output", "-o", metavar="FILE", help="write there instead of stdout")
+
     s = sub.add_parser("articles", parents=[common], help="the clean articles")
-    s.add_argument("--format", choices=fmts, default="table")
-    s.add_argument("--limit", type=int)
+    formats(s, ["jsonl", "csv", "parquet", "table"])
+    s.add_argument("--limit", type=_positive)
     s.set_defaults(func=cmd_articles)
 
-    def filters(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--type", help="PLOVER event type, e.g. CONSULT")
-        sp.add_argument("--actor", help="actor name (English or Arabic) or ISO3 country code")
-        sp.add_argument("--since", help="YYYY-MM-DD")
-        sp.add_argument("--until", help="YYYY-MM-DD")
+    def filters(sp: argparse.ArgumentParser, sorts: dict[str, str], default_sort: str) -> None:
+        sp.add_argument("--type", type=_enum(PLOVER_TYPES, True), action=_Extend, metavar="TYPE",
+                        help="PLOVER event type, e.g. CONSULT; repeat or comma-separate for several")
+        sp.add_argument("--mode", type=_enum(all_modes(), False), action=_Extend, help="PLOVER mode, e.g. visit")
+        sp.add_argument("--status", type=_enum(STATUSES, False), action=_Extend, help="|".join(STATUSES))
+        sp.add_argument("--actor", help="participant name (English or Arabic), knowledge-base id or ISO3 code")
+        sp.add_argument("--actor-id", help="exact knowledge-base id, e.g. assad_bashar")
+        sp.add_argument("--country", help="ISO3 country of any participant")
+        sp.add_argument("--outlet", help="the article's outlet, exactly")
+        sp.add_argument("--year", type=_positive, help="the event's year")
+        sp.add_argument("--since", type=_date, help="YYYY, YYYY-MM, YYYY-MM-DD or YYYY/MM/DD: events overlapping "
+                                                   "the period from then")
+        sp.add_argument("--until", type=_date, help="same forms: up to the end of that year, month or day")
+        sp.add_argument("--story", help="story id")
+        sp.add_argument("--article", help="article id")
+        sp.add_argument("--text", help="full-text search over the event's article")
+        sp.add_argument("--min-confidence", type=_confidence, help="default from settings [events] min_confidence")
+        sp.add_argument("--sort", choices=list(sorts), help=f"order (default {default_sort})")
+        sp.add_argument("--desc", action="store_true", help="descending order (undated records stay last)")
+        sp.add_argument("--limit", type=_positive)
+        sp.add_argument("--offset", type=_at_least_zero, default=0)
 
     s = sub.add_parser("events", parents=[common], help="extracted events, one per real event per article")
-    s.add_argument("--format", choices=fmts + ["plover"], default="table")
-    filters(s)
-    s.add_argument("--min-confidence", type=float, help="default from settings [events] min_confidence")
-    s.add_argument("--limit", type=int)
+    formats(s, ["jsonl", "csv", "csv-long", "parquet", "plover", "table"])
+    filters(s, EVENT_SORTS, "ingested")
     s.add_argument("--explain", metavar="ID", help="why this event: rule, gate score, confidence, evidence")
     s.set_defaults(func=cmd_events)
 
     s = sub.add_parser("stories", parents=[common], help="canonical events merged across articles and outlets")
-    s.add_argument("--format", choices=fmts, default="table")
-    filters(s)
+    formats(s, ["jsonl", "csv", "parquet", "plover", "table"])
+    filters(s, STORY_SORTS, "date")
     s.set_defaults(func=cmd_stories)
 
     s = sub.add_parser("timeline", parents=[common], help="chronological stories involving the given actors")
     s.add_argument("--actor", action="append", required=True)
-    s.add_argument("--since")
-    s.add_argument("--until")
-    s.add_argument("--format", choices=fmts, default="table")
+    s.add_argument("--since", type=_date, help="YYYY, YYYY-MM, YYYY-MM-DD or YYYY/MM/DD")
+    s.add_argument("--until", type=_date, help="same forms, up to the end of that period")
+    formats(s, ["jsonl", "csv", "parquet", "table"])
     s.set_defaults(func=cmd_timeline)
 
     s = sub.add_parser("search", parents=[common], help="Arabic full-text search over articles")
     s.add_argument("query")
-    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--limit", type=_positive, default=20)
     s.add_argument("--format", choices=["table", "jsonl"], default="table")
     s.set_defaults(func=cmd_search)
 
     s = sub.add_parser("serve", parents=[common], help="web UI and JSON API")
     s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--port", type=_positive, default=8000)
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("eval", parents=[common], help="evaluation against gold data")
-    es = s.add_subparsers(dest="what", required=True)
+    es = s.add_subparsers(dest="what", required=True, parser_class=_Parser)
     e = es.add_parser("ner", parents=[common], help="entity-level P/R/F1 of the NER on a CoNLL file")
     e.add_argument("--conll", required=True)
     e.add_argument("--ner", choices=BACKENDS, help="NER model (default: [entities] ner_backend)")
@@ -282,11 +441,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", required=True)
     e.add_argument("--events", help="events JSONL (default: the events in --db)")
     e.add_argument("--details", action="store_true")
-    e.add_argument("--min-confidence", type=float)
+    e.add_argument("--min-confidence", type=_confidence)
     e = es.add_parser("detect", parents=[common], help="sentence detection on the OEDA CSVs: recall, FP rate, F1 per type")
     e.add_argument("files", nargs="+", help="arabic_event_gsr/*_gsr.csv")
     e.add_argument("--split", choices=["test", "train", "all"], default="test", help="by a hash of id (default: test)")
-    e.add_argument("--min-confidence", type=float)
+    e.add_argument("--min-confidence", type=_confidence)
     e.add_argument("--format", choices=["table", "json"], default="table")
     e = es.add_parser("gsr", parents=[common], help="type accuracy and source/target match on the Arabic GSR")
     e.add_argument("file")
@@ -302,14 +461,38 @@ def _on_term(signum: int, frame: object) -> None:
     raise Terminated
 
 
+def _use_settings(path: str | None) -> None:
+    """Point $MARSAD_SETTINGS at --settings (worker processes inherit it) once the file is known to be TOML."""
+    if path:
+        try:
+            with open(path, "rb") as f:
+                tomllib.load(f)
+        except OSError as e:
+            raise UsageError(f"marsad: --settings {path}: {e.strerror or e}") from e
+        except tomllib.TOMLDecodeError as e:
+            raise UsageError(f"marsad: --settings {path}: not TOML ({e})") from e
+        os.environ["MARSAD_SETTINGS"] = path
+        load_settings.cache_clear()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if hasattr(sys.stdout, "reconfigure"):
         # a file name with non-UTF-8 bytes (surrogate-escaped) is printed as its own bytes, not a crash
         sys.stdout.reconfigure(errors="surrogateescape")
     previous = signal.signal(signal.SIGTERM, _on_term)
+    settings = getattr(args, "settings", None)
+    env_before = os.environ.get("MARSAD_SETTINGS")
     try:
+        _use_settings(settings)
         return int(args.func(args) or 0)
+    except (UsageError, NotADatabase) as e:
+        msg = str(e)
+        print(msg if msg.startswith("marsad") else f"marsad: {msg}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as e:  # a file that passed the header check but is damaged
+        print(f"marsad: {_db(args)}: {e}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `marsad events | head` is normal use
         return 0
     except MissingExtra as e:
@@ -323,6 +506,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 143
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if settings:  # in-process callers (tests) get their environment back
+            if env_before is None:
+                os.environ.pop("MARSAD_SETTINGS", None)
+            else:
+                os.environ["MARSAD_SETTINGS"] = env_before
+            load_settings.cache_clear()
 
 
 def _stopped(what: str, args: argparse.Namespace) -> str:

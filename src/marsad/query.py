@@ -11,7 +11,7 @@ import calendar
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import lru_cache
@@ -143,16 +143,17 @@ class EventQuery:
     over the event's article. ``limit=None`` means every row.
     """
 
-    types: tuple[str, ...] = ()
-    modes: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
+    # one value, a comma list or a sequence of them; a tuple of checked values once made
+    types: Sequence[str] | str = ()
+    modes: Sequence[str] | str = ()
+    statuses: Sequence[str] | str = ()
     actor: str | None = None
     actor_id: str | None = None
     country: str | None = None
     outlet: str | None = None
-    year: int | None = None
-    since: DateBound | None = None
-    until: DateBound | None = None
+    year: int | str | None = None
+    since: DateBound | date | str | None = None  # a DateBound once made
+    until: DateBound | date | str | None = None
     story_id: str | None = None
     article_id: str | None = None
     text: str | None = None
@@ -173,7 +174,8 @@ class EventQuery:
                 fix(self, name, parse_date(v, name))
             else:
                 fix(self, name, None)
-        if self.since and self.until and self.since.first > self.until.last:
+        first, last = self.period
+        if first and last and first > last:
             raise QueryError("since", f"{self.since} is after until={self.until}")
         if self.country:
             if not re.fullmatch(r"[A-Za-z]{3}", self.country.strip()):
@@ -196,6 +198,13 @@ class EventQuery:
         for name in ("actor", "actor_id", "outlet", "story_id", "article_id", "text"):
             v = getattr(self, name)
             fix(self, name, v.strip() or None if isinstance(v, str) else v)
+
+    @property
+    def period(self) -> tuple[str | None, str | None]:
+        """The first day of ``since`` and the last day of ``until`` (YYYY-MM-DD), None where not set."""
+        since, until = self.since, self.until
+        return (since.first if isinstance(since, DateBound) else None,
+                until.last if isinstance(until, DateBound) else None)
 
     def with_(self, **changes: Any) -> EventQuery:
         """A copy with some filters changed (checked again)."""
@@ -254,7 +263,7 @@ def _where(q: EventQuery, skip: str | None = None) -> tuple[str, list[Any]]:
     where: list[str] = ["e.confidence >= ?"]
     args: list[Any] = [q.min_confidence]
 
-    def any_of(col: str, values: tuple[str, ...]) -> None:
+    def any_of(col: str, values: Sequence[str]) -> None:
         where.append(f"{col} IN ({','.join('?' * len(values))})")
         args.extend(values)
 
@@ -264,13 +273,14 @@ def _where(q: EventQuery, skip: str | None = None) -> tuple[str, list[Any]]:
         any_of("e.mode", q.modes)
     if q.statuses and skip != "status":
         any_of("e.status", q.statuses)
-    if q.since:
+    first, last = q.period
+    if first:
         # a month or year date overlaps the period when any of its days does: its last day is on or after since
         where.append("e.date IS NOT NULL AND substr(e.date || '-99-99', 1, 10) >= ?")
-        args.append(q.since.first)
-    if q.until:
+        args.append(first)
+    if last:
         where.append("e.date IS NOT NULL AND e.date <= ?")
-        args.append(q.until.last)
+        args.append(last)
     if q.year is not None and skip != "year":
         where.append("substr(e.date, 1, 4) = ?")
         args.append(f"{q.year:04d}")
@@ -324,15 +334,25 @@ def _event(row: Any) -> dict[str, Any]:
     return rec
 
 
-def events(store: Store, q: EventQuery | None = None, facets: bool = False) -> Page:
-    """Events matching ``q``, one page of them in its order, the total, and (``facets``) the counts per value."""
+def iter_events(store: Store, q: EventQuery | None = None) -> Iterator[dict[str, Any]]:
+    """The records of ``q``'s page (every match with limit=None), streamed: an export never holds them all."""
     q = q or EventQuery()
     where, args = _where(q)
     order = _order(EVENT_SORTS, q.sort, q.descending, "e.rowid")
     lim, largs = _limit(q.limit, q.offset)
-    rows = store.db.execute("SELECT e.record, e.story_id" + _FROM + where + order + lim, args + largs).fetchall()
-    total = int(store.db.execute("SELECT COUNT(*)" + _FROM + where, args).fetchone()[0])
-    return Page([_event(r) for r in rows], total, q.limit, q.offset,
+    for r in store.db.execute("SELECT e.record, e.story_id" + _FROM + where + order + lim, args + largs):
+        yield _event(r)
+
+
+def count_events(store: Store, q: EventQuery) -> int:
+    where, args = _where(q)
+    return int(store.db.execute("SELECT COUNT(*)" + _FROM + where, args).fetchone()[0])
+
+
+def events(store: Store, q: EventQuery | None = None, facets: bool = False) -> Page:
+    """Events matching ``q``, one page of them in its order, the total, and (``facets``) the counts per value."""
+    q = q or EventQuery()
+    return Page(list(iter_events(store, q)), count_events(store, q), q.limit, q.offset,
                 event_facets(store, q, "e.id") if facets else {})
 
 
@@ -371,19 +391,36 @@ def event_facets(store: Store, q: EventQuery, count: str = "e.id") -> dict[str, 
 
 
 # -- stories ------------------------------------------------------------------------------------------------------
-def stories(store: Store, q: EventQuery | None = None, facets: bool = False) -> Page:
-    """Stories with at least one member event matching ``q`` (its filters are over events), in ``q.sort`` order
-    over STORY_SORTS; facets count stories."""
-    q = q or EventQuery(sort="date")
+def _story_sql(q: EventQuery) -> tuple[str, list[Any]]:
     where, args = _where(q)
-    order = _order(STORY_SORTS, q.sort, q.descending, "s.id")
+    return "FROM stories s WHERE s.id IN (SELECT e.story_id" + _FROM + where + ")", args
+
+
+def iter_stories(store: Store, q: EventQuery | None = None) -> Iterator[dict[str, Any]]:
+    """Stories with at least one member event matching ``q`` (its filters are over events), in ``q.sort`` order
+    over STORY_SORTS, streamed."""
+    q = q or EventQuery(sort="date")
+    sql, args = _story_sql(q)
     lim, largs = _limit(q.limit, q.offset)
-    members = "SELECT e.story_id" + _FROM + where
-    rows = store.db.execute(f"SELECT s.record FROM stories s WHERE s.id IN ({members})" + order + lim,
-                            args + largs).fetchall()
-    total = int(store.db.execute(f"SELECT COUNT(*) FROM stories s WHERE s.id IN ({members})", args).fetchone()[0])
-    return Page([json.loads(r["record"]) for r in rows], total, q.limit, q.offset,
+    for r in store.db.execute("SELECT s.record " + sql + _order(STORY_SORTS, q.sort, q.descending, "s.id") + lim,
+                              args + largs):
+        yield json.loads(r["record"])
+
+
+def stories(store: Store, q: EventQuery | None = None, facets: bool = False) -> Page:
+    """One page of ``iter_stories``, the total, and (``facets``) counts of stories per value."""
+    q = q or EventQuery(sort="date")
+    sql, args = _story_sql(q)
+    total = int(store.db.execute("SELECT COUNT(*) " + sql, args).fetchone()[0])
+    return Page(list(iter_stories(store, q)), total, q.limit, q.offset,
                 event_facets(store, q, "e.story_id") if facets else {})
+
+
+def story_members(store: Store, story_id: str) -> list[dict[str, Any]]:
+    """A story's events, dated ones first in date order."""
+    return [_event(r) for r in store.db.execute(
+        "SELECT e.record, e.story_id FROM events e WHERE e.story_id = ? ORDER BY (e.date IS NULL), e.date, e.rowid",
+        (story_id,))]
 
 
 def story(store: Store, story_id: str) -> dict[str, Any] | None:
@@ -392,9 +429,7 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
     row = store.db.execute("SELECT record FROM stories WHERE id = ?", (story_id,)).fetchone()
     if row is None:
         return None
-    members = [_event(r) for r in store.db.execute(
-        "SELECT e.record, e.story_id FROM events e WHERE e.story_id = ? ORDER BY (e.date IS NULL), e.date, e.rowid",
-        (story_id,))]
+    members = story_members(store, story_id)
     outlets = [{"outlet": r[0], "articles": int(r[1]), "first_published": r[2]} for r in store.db.execute(
         "SELECT a.outlet, COUNT(DISTINCT a.id), min(a.published)" + _FROM +
         " WHERE e.story_id = ? GROUP BY a.outlet ORDER BY min(a.published) IS NULL, min(a.published), a.outlet",
@@ -446,6 +481,62 @@ def actor(store: Store, actor_id: str, kb: Any = None, limit: int = 100) -> dict
         f"SELECT e.record, e.story_id FROM events e WHERE e.id IN ({mine})"
         " ORDER BY (e.date IS NULL), e.date DESC, e.rowid DESC LIMIT ?", (actor_id, actor_id, limit))]
     return {"actor": info, "counterparts": counterparts, "timeline": timeline, "events": latest}
+
+
+# -- network, timeline, places -------------------------------------------------------------------------------------
+def network_of(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Actor network: nodes are canonical actors, edges count events linking them (actor→recipient, and co-actors
+    of talks with no host), with the event types seen on each edge."""
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def key(e: dict[str, Any]) -> str:
+        k = e.get("id") or e.get("name") or e.get("text") or "?"
+        n = nodes.setdefault(k, {"id": k, "name": e.get("name"), "name_ar": e.get("name_ar"),
+                                 "kind": e.get("kind"), "country": e.get("country"), "events": 0})
+        n["events"] += 1
+        return k
+
+    for ev in records:
+        actors = [key(e) for e in ev.get("actors") or []]
+        recips = [key(e) for e in ev.get("recipients") or []]
+        pairs = [(a, r) for a in actors for r in recips] if recips else [
+            (a, b) for i, a in enumerate(actors) for b in actors[i + 1:]]
+        for a, b in pairs:
+            if a == b:
+                continue
+            e = edges.setdefault((a, b), {"source": a, "target": b, "weight": 0, "types": {}})
+            e["weight"] += 1
+            e["types"][ev["type"]] = e["types"].get(ev["type"], 0) + 1
+    return {"nodes": list(nodes.values()), "edges": sorted(edges.values(), key=lambda e: -e["weight"])}
+
+
+def network(store: Store, q: EventQuery | None = None) -> dict[str, Any]:
+    """The actor network of every event matching ``q`` (its limit and offset are ignored)."""
+    q = (q or EventQuery()).with_(limit=None, offset=0)
+    return network_of(iter_events(store, q))
+
+
+def timeline(store: Store, q: EventQuery | None = None, by: str = "month") -> list[dict[str, Any]]:
+    """Counts of matching events per period (``by``: year, month or day of the event's date) and type, in date
+    order; an event dated to a coarser precision counts under its own, shorter period ("2017" beside "2017-03")."""
+    width = {"year": 4, "month": 7, "day": 10}.get(by)
+    if width is None:
+        raise QueryError("by", f"{by!r} is not one of year, month, day")
+    where, args = _where(q or EventQuery())
+    sql = (f"SELECT substr(e.date, 1, {width}) AS p, e.type, COUNT(*)" + _FROM + where +
+           " AND e.date IS NOT NULL GROUP BY p, e.type ORDER BY p, e.type")
+    return [{"period": r[0], "type": r[1], "events": int(r[2])} for r in store.db.execute(sql, args)]
+
+
+def places(store: Store, q: EventQuery | None = None) -> list[dict[str, Any]]:
+    """The places of matching events (the location's name and country) with how many events each, most first."""
+    where, args = _where(q or EventQuery())
+    sql = ("SELECT json_extract(e.record, '$.location.name') AS n, json_extract(e.record, '$.location.name_ar'),"
+           " json_extract(e.record, '$.location.country') AS c, COUNT(*)" + _FROM + where +
+           " AND json_extract(e.record, '$.location') IS NOT NULL GROUP BY n, c ORDER BY COUNT(*) DESC, n")
+    return [{"name": r[0], "name_ar": r[1], "country": r[2], "events": int(r[3])}
+            for r in store.db.execute(sql, args)]
 
 
 # -- articles -----------------------------------------------------------------------------------------------------

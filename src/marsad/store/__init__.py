@@ -1,5 +1,5 @@
 """Storage: SQLite (FTS5) is the embedded default."""
 
-from .sqlite import Store, event_record
+from .sqlite import NotADatabase, Store, check_database, event_record
 
-__all__ = ["Store", "event_record"]
+__all__ = ["NotADatabase", "Store", "check_database", "event_record"]

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..arabic import light_stem, normalize, search_terms
 from ..entities.coordinates import with_coordinates
@@ -84,6 +85,48 @@ MIGRATIONS: list[str] = [
     """,
 ]
 COORDINATES_VERSION = 4  # the schema version whose migration is followed by _backfill_coordinates
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class NotADatabase(ValueError):
+    """A path a read command cannot use: missing, not an SQLite file, another program's database, or newer."""
+
+
+def check_database(path: str | Path) -> None:
+    """Raise NotADatabase unless ``path`` is a marsad database this version can read. Read commands call it
+    first: opening a mistyped path would create an empty database, and migrating another program's SQLite file
+    would add our tables to it."""
+    p = Path(path)
+    if str(path) == ":memory:":
+        return
+    if not p.exists():
+        raise NotADatabase(f"{path}: no such database (create it with `marsad ingest ... --db {path}`)")
+    if p.is_dir():
+        raise NotADatabase(f"{path}: is a folder, not a database")
+    try:
+        with open(p, "rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except OSError as e:
+        raise NotADatabase(f"{path}: cannot be read ({e.strerror or e})") from e
+    if not head:
+        return  # an empty file is an empty SQLite database
+    if head != _SQLITE_MAGIC:
+        raise NotADatabase(f"{path}: not an SQLite database")
+    try:
+        db = sqlite3.connect(f"file:{quote(os.fsencode(p.resolve()))}?mode=ro", uri=True)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as e:
+        raise NotADatabase(f"{path}: not a readable SQLite database ({e})") from e
+    if version == 0 and tables:
+        raise NotADatabase(f"{path}: an SQLite database, but not marsad's")
+    if version > len(MIGRATIONS):
+        raise NotADatabase(f"{path}: written by a newer marsad (schema {version}; this one reads {len(MIGRATIONS)})")
 
 
 def _now() -> str:
@@ -397,28 +440,10 @@ class Store:
         return json.loads(row["record"]) if row else None
 
     def network(self, min_confidence: float = 0.0, type: str | None = None) -> dict[str, Any]:
-        """Actor network: nodes are canonical actors, edges count events linking them (actor→recipient, and
-        co-actors of talks with no host), with the event types seen on each edge."""
-        nodes: dict[str, dict[str, Any]] = {}
-        edges: dict[tuple[str, str], dict[str, Any]] = {}
-        for ev in self.events(type=type, min_confidence=min_confidence):
-            def key(e: dict[str, Any]) -> str:
-                k = e.get("id") or e.get("name") or e.get("text") or "?"
-                n = nodes.setdefault(k, {"id": k, "name": e.get("name"), "name_ar": e.get("name_ar"),
-                                         "kind": e.get("kind"), "country": e.get("country"), "events": 0})
-                n["events"] += 1
-                return k
-            actors = [key(e) for e in ev.get("actors") or []]
-            recips = [key(e) for e in ev.get("recipients") or []]
-            pairs = [(a, r) for a in actors for r in recips] if recips else [
-                (a, b) for i, a in enumerate(actors) for b in actors[i + 1:]]
-            for a, b in pairs:
-                if a == b:
-                    continue
-                e = edges.setdefault((a, b), {"source": a, "target": b, "weight": 0, "types": {}})
-                e["weight"] += 1
-                e["types"][ev["type"]] = e["types"].get(ev["type"], 0) + 1
-        return {"nodes": list(nodes.values()), "edges": sorted(edges.values(), key=lambda e: -e["weight"])}
+        """Actor network of the events of ``type`` (see marsad.query.network_of)."""
+        from ..query import network_of  # the query layer builds on the store: imported when used
+
+        return network_of(self.events(type=type, min_confidence=min_confidence))
 
     def search(self, query: str, limit: int = 20) -> Iterator[dict[str, Any]]:
         """FTS5 over normalised title and text; every query word must match, as written or light-stemmed
