@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import socket
 import threading
 import time
@@ -300,6 +299,4 @@ def test_usable_at_390_pixels(browser: Any, server: str) -> None:
 def test_readme_screenshots_come_from_here() -> None:
     """docs/screenshots/ holds copies of this module's timeline, network and map shots (the README shows them)."""
     for name in ("timeline", "network", "map"):
-        assert (ROOT / "docs" / "screenshots" / f"{name}.png").exists(), name
-    if all((SHOTS / f"{n}.png").exists() for n in ("timeline", "network", "map")) and shutil.which("true"):
-        pass
+        assert (ROOT / "docs" / "screenshots" / f"{name}.png").stat().st_size > 10_000, name

@@ -158,7 +158,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     def json_data(data: dict[str, Any]) -> JSONResponse:
         return JSONResponse(jsonable_encoder({k: v for k, v in data.items() if not isinstance(v, Markup)}))
 
-    def view(path: str, template: str, rows: str | None = None
+    def view(path: str, template: str, rows: str | None = None, table: str | None = None
              ) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
         """Register one query (a FastAPI dependency, so its typed parameters are checked and documented) under
         ``path`` (HTML), ``path.json`` and, when ``rows`` names the list in its result, ``path.csv|jsonl|parquet``."""
@@ -175,7 +175,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
             app.add_api_route(stem + ".json", json_view, methods=["GET"], summary=f"{fn.__doc__ or stem} (JSON)")
             if rows is not None:
                 for fmt in MEDIA:
-                    app.add_api_route(f"{stem}.{fmt}", file_view(Data, rows, fmt, stem.strip("/")), methods=["GET"],
+                    app.add_api_route(f"{stem}.{fmt}", file_view(Data, rows, fmt, stem.strip("/"), table), methods=["GET"],
                                       include_in_schema=fmt == "csv",
                                       summary=f"{fn.__doc__ or stem} as CSV (also .jsonl, .parquet)",
                                       response_class=Response)
@@ -183,9 +183,9 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
             return fn
         return deco
 
-    def file_view(data_type: Any, rows: str, fmt: str, name: str) -> Callable[..., Response]:
+    def file_view(data_type: Any, rows: str, fmt: str, name: str, table: str | None) -> Callable[..., Response]:
         def send(data: data_type) -> Response:  # type: ignore[valid-type]
-            return download(data[rows], fmt, name)
+            return download(data[rows], fmt, name, table)
         return send
 
     def paged(request: Request, pg: query.Page, key: str) -> dict[str, Any]:
@@ -210,7 +210,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
             recent = query.stories(st, f.query(sort="date", descending=True, limit=12)).records
         return {"counts": counts, "stories": recent}
 
-    @view("/events", "events.html", rows="events")
+    @view("/events", "events.html", rows="events", table="events")
     def events(request: Request, f: Annotated[Filters, Depends(filters)], p: Annotated[Paging, Depends(paging)],
                sort: EventSort = EventSort.date, order: Order = Order.desc) -> dict[str, Any]:
         """Events, filtered, sorted and paged, with facet counts"""
@@ -220,7 +220,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
                                           offset=p.offset), facets=not download_only)
         return paged(request, pg, "events")
 
-    @view("/stories", "stories.html", rows="stories")
+    @view("/stories", "stories.html", rows="stories", table="stories")
     def stories(request: Request, f: Annotated[Filters, Depends(filters)], p: Annotated[Paging, Depends(paging)],
                 sort: StorySort = StorySort.date, order: Order = Order.desc) -> dict[str, Any]:
         """Stories (the same event across articles), filtered by their events, sorted and paged"""
@@ -230,7 +230,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
                                            offset=p.offset), facets=not download_only)
         return paged(request, pg, "stories")
 
-    @view("/articles", "articles.html", rows="articles")
+    @view("/articles", "articles.html", rows="articles", table="articles")
     def articles(request: Request, p: Annotated[Paging, Depends(paging)],
                  outlet: Annotated[str | None, Query(max_length=200, description="the outlet, as stored")] = None,
                  since: Since = None, until: Until = None,
@@ -244,7 +244,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
             r["text"] = (r.get("text") or "")[:300]
         return paged(request, pg, "articles")
 
-    @view("/timeline", "timeline.html", rows="stories")
+    @view("/timeline", "timeline.html", rows="stories", table="stories")
     def timeline(f: Annotated[Filters, Depends(filters)],
                  actor: Annotated[list[str] | None, Query(max_length=200, description="actors (repeatable): two or "
                                                           "more keep the stories that involve all of them")] = None
@@ -264,7 +264,8 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     @view("/network", "network.html", rows="edges")
     def network(f: Annotated[Filters, Depends(filters)]) -> dict[str, Any]:
         """The actor network: actors linked by the events between them"""
-        return shapes.actor_graph(all_events(f))
+        with store() as st, checked():
+            return query.network(st, f.query())
 
     @view("/map", "map.html", rows="points")
     def event_map(f: Annotated[Filters, Depends(filters)]) -> dict[str, Any]:

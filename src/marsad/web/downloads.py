@@ -1,8 +1,8 @@
 """Downloads of any filtered view, datasette style: the same records as CSV, JSONL or Parquet.
 
-CSV and Parquet are flat: a nested object becomes dotted columns (``location.name``), a list of participants one
-column per attribute with the values joined by `` | `` (``actors.name``, ``actors.country``, …), so pandas and R
-read one row per record without parsing JSON."""
+Events, stories and articles use the CLI's flat tables (``marsad.export``: one row per record, a column per
+participant attribute); other views (the network's edges, the map's points, search results) are flattened
+generically: a nested object becomes dotted columns, a list of objects one column per key joined by `` | ``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi.responses import Response
 
+from .. import export
 from ..output import csv_safe, write_jsonl
 
 MEDIA = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8",
@@ -45,14 +46,28 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(k for r in rows for k in r))
 
 
-def download(records: Iterable[dict[str, Any]], fmt: str, name: str) -> Response:
-    """``records`` as a file to save (Content-Disposition: attachment), ``name``.``fmt``."""
+TABLES: dict[str, list[export.Column]] = {"events": export.EVENT_TABLE, "stories": export.STORY_TABLE,
+                                          "articles": export.ARTICLE_TABLE}
+
+
+def download(records: Iterable[dict[str, Any]], fmt: str, name: str, table: str | None = None) -> Response:
+    """``records`` as a file to save (Content-Disposition: attachment), ``name``.``fmt``; ``table`` names the
+    flat table of marsad.export they fit (events, stories, articles), else they are flattened as they come."""
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     records = list(records)
     if fmt == "jsonl":
         buf = io.StringIO()
         write_jsonl(records, buf)
         return Response(buf.getvalue(), media_type=MEDIA[fmt], headers=headers)
+    if table in TABLES:
+        cols = TABLES[table]
+        if fmt == "csv":
+            text = io.StringIO()
+            export.write_csv(export.rows(records, cols), [c.name for c in cols], text)
+            return Response(text.getvalue(), media_type=MEDIA[fmt], headers=headers)
+        sink = io.BytesIO()
+        export.write_parquet(export.rows(records, cols), cols, sink)
+        return Response(sink.getvalue(), media_type=MEDIA[fmt], headers=headers)
     rows = [flatten(r) for r in records]
     cols = _columns(rows)
     if fmt == "csv":

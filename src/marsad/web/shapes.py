@@ -1,5 +1,5 @@
-"""Records shaped for the browser's libraries: a month × type series (ECharts), an actor graph (cytoscape.js),
-map points (Leaflet), and article text cut into highlighted segments. Pure functions over query results."""
+"""Records shaped for the browser's libraries: a month × type series (ECharts), map points (Leaflet), and article
+text cut into highlighted segments. Pure functions over query results (the actor graph is query.network's)."""
 
 from __future__ import annotations
 
@@ -37,35 +37,6 @@ def _month_range(present: list[str]) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
-
-
-def _actor_key(e: dict[str, Any]) -> str:
-    return e.get("id") or e.get("name") or e.get("text") or "?"
-
-
-def actor_graph(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Nodes are actors (knowledge-base id, else canonical name), edges count the events linking them:
-    actor → recipient, or co-actors when there is no recipient (talks with no host); each edge keeps its types."""
-    nodes: dict[str, dict[str, Any]] = {}
-    edges: dict[tuple[str, str], dict[str, Any]] = {}
-    for ev in records:
-        def key(e: dict[str, Any]) -> str:
-            k = _actor_key(e)
-            n = nodes.setdefault(k, {"id": k, "name": e.get("name"), "name_ar": e.get("name_ar"),
-                                     "kind": e.get("kind"), "country": e.get("country"), "events": 0})
-            n["events"] += 1
-            return k
-        actors = [key(e) for e in ev.get("actors") or []]
-        recips = [key(e) for e in ev.get("recipients") or []]
-        pairs = [(a, r) for a in actors for r in recips] if recips else [
-            (a, b) for i, a in enumerate(actors) for b in actors[i + 1:]]
-        for a, b in pairs:
-            if a == b:
-                continue
-            e = edges.setdefault((a, b), {"source": a, "target": b, "weight": 0, "types": {}})
-            e["weight"] += 1
-            e["types"][ev["type"]] = e["types"].get(ev["type"], 0) + 1
-    return {"nodes": list(nodes.values()), "edges": sorted(edges.values(), key=lambda e: -e["weight"])}
 
 
 def map_points(records: Iterable[dict[str, Any]]) -> dict[str, Any]:

@@ -49,6 +49,6 @@
       .addTo(map);
     markers.push(m);
   });
-  if (markers.length) { map.fitBounds(L.featureGroup(markers).getBounds().pad(0.5), { maxZoom: 6 }); }
+  if (markers.length) { map.fitBounds(L.featureGroup(markers).getBounds().pad(0.15), { maxZoom: 6 }); }
   el.setAttribute("data-markers", String(markers.length));
 })();
