@@ -300,3 +300,18 @@ def test_readme_screenshots_come_from_here() -> None:
     """docs/screenshots/ holds copies of this module's timeline, network and map shots (the README shows them)."""
     for name in ("timeline", "network", "map"):
         assert (ROOT / "docs" / "screenshots" / f"{name}.png").stat().st_size > 10_000, name
+
+
+def test_actor_page_has_offices_chart_and_counterparts(page: tuple[Any, Watch], server: str) -> None:
+    pg, watch = page
+    visit(pg, server, "/actors/sisi_abdel_fattah")
+    pg.wait_for_selector("#network-graph canvas")
+    pg.wait_for_selector("#timeline-chart canvas")
+    pg.screenshot(path=str(SHOTS / "actor.png"), full_page=True)
+    assert pg.locator("table.offices tbody tr").count() >= 1  # the knowledge base's offices, by date
+    assert int(pg.locator("#network-graph").get_attribute("data-nodes")) >= 2
+    assert pg.locator("table.counterparts tbody tr a").count() >= 1
+    pg.locator("table.counterparts tbody tr a").first.click()
+    pg.wait_for_load_state("networkidle")
+    assert "/actors/" in pg.url and "sisi" not in pg.url
+    watch.check()

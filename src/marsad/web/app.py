@@ -320,7 +320,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
         if found is None:
             return None
         me = found["actor"]
-        graph = {"nodes": [{"id": ident, "name": me.get("name"), "name_ar": me.get("name_ar"), "kind": me.get("kind"),
+        graph = {"focus": ident, "nodes": [{"id": ident, "name": me.get("name"), "name_ar": me.get("name_ar"), "kind": me.get("kind"),
                             "country": me.get("country"), "events": me.get("events", 0), "focus": True}]
                  + [dict(c) for c in found["counterparts"]],
                  "edges": [{"source": ident, "target": c["id"], "weight": c["events"],

@@ -29,8 +29,13 @@
         "curve-style": "bezier", "target-arrow-shape": "triangle", "target-arrow-color": "#9ca3af",
         label: "data(label)", "font-size": 7, color: "#6b7280" } }
     ],
-    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 90 }
+    // an actor's own graph (a star: the actor and its counterparts) in rings around it; the whole network
+    // force-directed
+    layout: data.focus ? { name: "concentric", animate: false, minNodeSpacing: 90,
+                           concentric: function (n) { return n.data("focus") ? 2 : 1; }, levelWidth: function () { return 1; } }
+                       : { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 90 }
   });
+  if (data.focus) { cy.edges().style("target-arrow-shape", "none"); }  // counterparts either way round
   cy.on("tap", "node", function (evt) {
     window.location.href = "/actors/" + encodeURIComponent(evt.target.id());
   });
