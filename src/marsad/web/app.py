@@ -6,14 +6,9 @@ writes need a configured token (the API is read-only without one). Every script 
 ``static/`` (nothing from a CDN)."""
 
 # no `from __future__ import annotations`: FastAPI reads the views' annotations, and some name local types
-import hmac
 import os
 import re
-import tempfile
-import threading
-import uuid
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
@@ -35,6 +30,7 @@ from ..settings import section
 from ..store import Store
 from . import i18n, shapes
 from .downloads import MEDIA, download
+from .jobs import add_ingest_routes
 from .params import ArticleSort, EventSort, Filters, Order, Paging, Since, StorySort, Until, checked, filters, paging
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -54,7 +50,6 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DEN
 # for the libraries that set them; data: images for Leaflet's and ECharts' own icons
 HTML_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
             "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-_BEARER = re.compile(r"Bearer ([!-~]+)")  # exactly "Bearer <token>": a bare token or another scheme is refused
 
 
 def http_url(url: Any) -> str | None:
@@ -128,10 +123,6 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(DropEmptyParams)
     max_body = int(section("server").get("max_body_bytes", section("ingest").get("max_bytes", 10_000_000)))
-    # POST /ingest runs here, one job at a time, off the event loop: the other requests are served meanwhile
-    ingest_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-ingest")
-    jobs: dict[str, dict[str, Any]] = {}
-    jobs_lock = threading.Lock()
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -373,60 +364,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
                                                 "problems": [{"msg": str(exc.detail)}]}, status=exc.status_code)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
-    # -- writes (need the token) ----------------------------------------------------------------------------------
-    def run_job(job: str, path: Path, tmp: tempfile.TemporaryDirectory) -> None:
-        from ..runner import ingest_paths
-
-        with jobs_lock:
-            jobs[job]["status"] = "running"
-        try:
-            report = ingest_paths([str(path)], db_path)
-            result = {"status": "done", "pages_read": report.pages_read, "articles_stored": report.articles_stored,
-                      "events": report.events, "failures": [f.reason for f in report.failures]}
-        except Exception as e:  # noqa: BLE001 - reported through GET /jobs/{id}
-            result = {"status": "failed", "error": f"{type(e).__name__}: {e}"}
-        finally:
-            tmp.cleanup()
-        with jobs_lock:
-            jobs[job].update(result)
-
-    @app.post("/ingest", status_code=202)
-    async def ingest(request: Request) -> dict[str, Any]:
-        """Write access: JSONL records (url, html or text, published) in the body; needs the configured token.
-        Answers at once with a job id; GET /jobs/{id} says how it went."""
-        if not token:
-            raise HTTPException(403, "read-only: set MARSAD_API_TOKEN to enable ingest")
-        m = _BEARER.fullmatch(request.headers.get("authorization", ""))
-        if m is None or not hmac.compare_digest(m.group(1).encode(), token.encode()):
-            raise HTTPException(401, "bad token", headers={"WWW-Authenticate": "Bearer"})
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > max_body:
-            raise HTTPException(413, f"body over the limit of {max_body:,} bytes")
-        tmp = tempfile.TemporaryDirectory()
-        path = Path(tmp.name) / "upload.jsonl"
-        n = 0
-        with open(path, "wb") as f:
-            async for chunk in request.stream():  # counted as it arrives: a missing or lying length is no way past
-                n += len(chunk)
-                if n > max_body:
-                    f.close()
-                    tmp.cleanup()
-                    raise HTTPException(413, f"body over the limit of {max_body:,} bytes")
-                f.write(chunk)
-        job = uuid.uuid4().hex[:16]
-        with jobs_lock:
-            jobs[job] = {"id": job, "status": "queued", "bytes": n}
-        ingest_pool.submit(run_job, job, path, tmp)
-        return {"id": job, "status": "queued", "url": f"/jobs/{job}"}
-
-    @app.get("/jobs/{job}")
-    def job_status(job: str) -> dict[str, Any]:
-        with jobs_lock:
-            rec = jobs.get(job)
-            if rec is None:
-                raise HTTPException(404, "no such job")
-            return dict(rec)
-
+    add_ingest_routes(app, db_path, token, max_body)
     return app
 
 
