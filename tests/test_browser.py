@@ -188,6 +188,10 @@ def test_network_graph_has_nodes_zoom_and_filters(page: tuple[Any, Watch], serve
     pg.click("#zoom-in")
     assert pg.evaluate("window.marsadGraph.zoom()") > before
     pg.click("#zoom-fit")
+    edges = int(pg.locator("#network-graph").get_attribute("data-visible-edges"))
+    pg.locator("#edge-types input[value=CONSULT]").uncheck()  # hides those edges at once, in the browser
+    assert int(pg.locator("#network-graph").get_attribute("data-visible-edges")) < edges
+    pg.locator("#edge-types input[value=CONSULT]").check()
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SHOTS / "network.png"))
     pg.select_option("#f-type", "CONSULT")

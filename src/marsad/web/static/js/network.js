@@ -47,6 +47,20 @@
   if (zin) { zin.addEventListener("click", function () { zoom(1.25); }); }
   if (zout) { zout.addEventListener("click", function () { zoom(0.8); }); }
   if (zfit) { zfit.addEventListener("click", function () { cy.fit(undefined, 20); }); }
+  // the type boxes show or hide the edges at once (the form above filters on the server)
+  var boxes = document.querySelectorAll("#edge-types input[type=checkbox]");
+  function showTypes() {
+    var on = {};
+    boxes.forEach(function (b) { on[b.value] = b.checked; });
+    cy.edges().forEach(function (e) {
+      var keep = String(e.data("label")).split(" ").some(function (t) { return on[t]; });
+      e.style("display", keep ? "element" : "none");
+    });
+    el.setAttribute("data-visible-edges", String(cy.edges().filter(function (e) {
+      return e.style("display") !== "none"; }).length));
+  }
+  boxes.forEach(function (b) { b.addEventListener("change", showTypes); });
+  showTypes();
   el.setAttribute("data-nodes", String(cy.nodes().length));
   window.marsadGraph = cy;  // for the browser tests and the console
 })();
