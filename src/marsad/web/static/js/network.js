@@ -33,7 +33,8 @@
     // force-directed
     layout: data.focus ? { name: "concentric", animate: false, minNodeSpacing: 90,
                            concentric: function (n) { return n.data("focus") ? 2 : 1; }, levelWidth: function () { return 1; } }
-                       : { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 90 }
+                       : { name: "cose", animate: false, randomize: false, nodeRepulsion: 40000, idealEdgeLength: 110,
+                           componentSpacing: 60, nodeOverlap: 20 }
   });
   if (data.focus) { cy.edges().style("target-arrow-shape", "none"); }  // counterparts either way round
   cy.on("tap", "node", function (evt) {
