@@ -67,7 +67,9 @@ def test_events_page_total_and_order(st) -> None:
     assert ids(by_date)[-1] == "ev4"  # undated last, either direction
     assert ids(query.events(st, EventQuery(sort="date", limit=None)))[-1] == "ev4"
     with pytest.raises(QueryError, match="sort"):
-        query.events(st, EventQuery(sort="record; DROP TABLE events"))
+        EventQuery(sort="record; DROP TABLE events")
+    with pytest.raises(QueryError, match="sort"):
+        query.events(st, EventQuery(sort="sources"))  # a story order, not an event one
 
 
 @pytest.mark.parametrize(("kw", "expected"), [
@@ -186,3 +188,34 @@ def test_network_timeline_and_places_follow_the_filters(st) -> None:
     assert query.places(st) == [{"name": "Cairo", "name_ar": "القاهرة", "country": "EGY", "events": 2}]
     with pytest.raises(QueryError):
         query.timeline(st, by="week")
+
+
+def test_a_migration_another_process_ran_meanwhile_is_skipped(tmp_path, monkeypatch) -> None:
+    """Two processes opening a new file: the second read version 0 before the first migrated it."""
+    import sqlite3
+
+    from marsad.store.sqlite import MIGRATIONS
+
+    path = tmp_path / "r.db"
+    Store(path).close()
+    late = Store.__new__(Store)
+    late.db = sqlite3.connect(path, isolation_level=None)
+    stale = [0]  # what the second process read before the first one migrated
+    real = Store.schema_version.fget
+    monkeypatch.setattr(Store, "schema_version", property(lambda self: stale.pop() if stale else real(self)))
+    late.migrate()  # runs migration 0 on a migrated file: "table pages already exists", then carries on
+    assert real(late) == len(MIGRATIONS) and not late.db.in_transaction
+    late.db.close()
+
+
+def test_a_query_from_url_parameters_and_back() -> None:
+    q = EventQuery.from_params({"type": ["CONSULT", "AGREE"], "since": "2017/01", "limit": "20", "offset": "40",
+                                "desc": "true", "sort": "date", "min_confidence": "0.2", "actor": ""})
+    assert q.types == ("CONSULT", "AGREE") and q.since.first == "2017-01-01" and (q.limit, q.offset) == (20, 40)
+    assert q.descending and q.min_confidence == 0.2 and q.actor is None
+    assert EventQuery.from_params(q.to_params()) == q
+    for params, param in (({"limit": "-1"}, "limit"), ({"limit": "x"}, "limit"), ({"since": "notadate"}, "since"),
+                          ({"bogus": "1"}, "bogus"), ({"type": "BOGUS"}, "type")):
+        with pytest.raises(QueryError) as e:
+            EventQuery.from_params(params)
+        assert e.value.param == param

@@ -11,13 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from . import export, query
-from .query import EventQuery, Page
+from .query import PARAM_ALIASES, EventQuery, Page
 from .settings import min_confidence
 from .store import Store, check_database
-
-# friendly singular names for EventQuery's fields (the CLI's option names)
-_ALIASES = {"type": "types", "mode": "modes", "status": "statuses", "story": "story_id", "article": "article_id",
-            "q": "text"}
 
 
 class Database:
@@ -44,7 +40,7 @@ class Database:
 
     def query(self, **filters: Any) -> EventQuery:
         """The EventQuery for these keyword filters (a bad value raises marsad.query.QueryError)."""
-        kw = {_ALIASES.get(k, k): v for k, v in filters.items()}
+        kw = {PARAM_ALIASES.get(k, k): v for k, v in filters.items()}
         kw.setdefault("min_confidence", min_confidence())
         kw.setdefault("limit", None)
         return EventQuery(**kw)

@@ -165,6 +165,9 @@ class EventQuery:
 
     def __post_init__(self) -> None:
         fix = object.__setattr__  # frozen: normalise the given values in place, once
+        for name in ("actor", "actor_id", "country", "outlet", "story_id", "article_id", "text"):
+            v = getattr(self, name)
+            fix(self, name, v.strip() or None if isinstance(v, str) else v)
         fix(self, "types", _choices("type", self.types, PLOVER_TYPES, upper=True))
         fix(self, "modes", _choices("mode", self.modes, all_modes()))
         fix(self, "statuses", _choices("status", self.statuses, STATUSES))
@@ -178,9 +181,9 @@ class EventQuery:
         if first and last and first > last:
             raise QueryError("since", f"{self.since} is after until={self.until}")
         if self.country:
-            if not re.fullmatch(r"[A-Za-z]{3}", self.country.strip()):
+            if not re.fullmatch(r"[A-Za-z]{3}", self.country):
                 raise QueryError("country", f"{self.country!r} is not an ISO 3166 alpha-3 code (e.g. SYR)")
-            fix(self, "country", self.country.strip().upper())
+            fix(self, "country", self.country.upper())
         if self.year is not None:
             try:
                 fix(self, "year", int(self.year))
@@ -195,9 +198,9 @@ class EventQuery:
         if not 0.0 <= self.min_confidence <= 1.0:
             raise QueryError("min_confidence", "must be between 0 and 1")
         _check_page(self.limit, self.offset)
-        for name in ("actor", "actor_id", "outlet", "story_id", "article_id", "text"):
-            v = getattr(self, name)
-            fix(self, name, v.strip() or None if isinstance(v, str) else v)
+        if self.sort not in EVENT_SORTS and self.sort not in STORY_SORTS:
+            raise QueryError("sort", f"{self.sort!r} is not one of {', '.join({**EVENT_SORTS, **STORY_SORTS})}")
+        fix(self, "descending", bool(self.descending))
 
     @property
     def period(self) -> tuple[str | None, str | None]:
@@ -210,6 +213,27 @@ class EventQuery:
         """A copy with some filters changed (checked again)."""
         return replace(self, **changes)
 
+    @classmethod
+    def from_params(cls, params: dict[str, Any], **defaults: Any) -> EventQuery:
+        """A query from plain values, e.g. a URL's query string or ``to_params()``: the field names or the CLI's
+        (type, mode, status, story, article, q, desc), numbers and booleans as text; unknown keys are refused."""
+        names = {f.name for f in fields(cls)}
+        kw: dict[str, Any] = dict(defaults)
+        for key, value in params.items():
+            name = PARAM_ALIASES.get(key, key)
+            if name not in names:
+                raise QueryError(key, f"unknown filter (known: {', '.join(sorted(names))})")
+            if value is None or value == "" or value == []:
+                continue
+            if name in ("limit", "offset", "year"):
+                value = _whole(key, value)
+            elif name == "min_confidence":
+                value = _number(key, value)
+            elif name == "descending":
+                value = str(value).lower() in ("1", "true", "yes", "on", "desc")
+            kw[name] = value
+        return cls(**kw)
+
     def to_params(self) -> dict[str, Any]:
         """The filters that are set, as plain values (for links and the JSON API's echo of a query)."""
         out: dict[str, Any] = {}
@@ -219,6 +243,25 @@ class EventQuery:
                 continue
             out[f.name] = list(v) if isinstance(v, tuple) else str(v) if isinstance(v, DateBound) else v
         return out
+
+
+# the CLI's and URLs' names for EventQuery's fields
+PARAM_ALIASES = {"type": "types", "mode": "modes", "status": "statuses", "story": "story_id",
+                 "article": "article_id", "q": "text", "desc": "descending"}
+
+
+def _whole(param: str, value: Any) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError as e:
+        raise QueryError(param, f"{value!r} is not a whole number") from e
+
+
+def _number(param: str, value: Any) -> float:
+    try:
+        return float(str(value).strip())
+    except ValueError as e:
+        raise QueryError(param, f"{value!r} is not a number") from e
 
 
 def _check_page(limit: int | None, offset: int) -> None:

@@ -199,17 +199,24 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------------------------
     def migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for i in range(version, len(MIGRATIONS)):
+        while (version := self.schema_version) < len(MIGRATIONS):
             # the SQL, any Python step and the new version commit together: an interrupted migration is redone
-            self.db.executescript("BEGIN IMMEDIATE;\n" + MIGRATIONS[i])
             try:
-                if i + 1 == COORDINATES_VERSION:
+                self.db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}")
+                if version + 1 == COORDINATES_VERSION:
                     self._backfill_coordinates()
-                self.db.execute(f"PRAGMA user_version = {i + 1}")
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
                 self.db.execute("COMMIT")
+            except sqlite3.OperationalError:
+                # a second process opening the same new file may have run this step between our reading the
+                # version and taking the lock ("table pages already exists"): go on from where it got to
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                if self.schema_version <= version:
+                    raise
             except BaseException:
-                self.db.execute("ROLLBACK")
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
                 raise
 
     def _backfill_coordinates(self) -> None:
