@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DB ?= out/samples.db
 
-.PHONY: install run test lint bench eval model model-e5 model-gate serve clean browser-deps vendor-js
+.PHONY: install run test lint bench eval model model-e5 model-gate serve clean check-stock-pip browser-deps vendor-js
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -80,3 +80,16 @@ serve: install
 
 clean:
 	rm -rf out build *.egg-info
+
+# The pip that `python3 -m venv` ships (23.2.1 here) drops jusText's lxml[html_clean] extra; marsad declares
+# lxml_html_clean itself. This installs with that pip, unupgraded, in a throw-away venv and extracts an HTML page.
+STOCK := build/stock-pip-venv
+check-stock-pip:
+	rm -rf $(STOCK) build/stock.db && mkdir -p build
+	$(PY) -m venv $(STOCK)
+	$(STOCK)/bin/python -m pip --version
+	$(STOCK)/bin/python -m pip install -q .
+	$(STOCK)/bin/marsad ingest samples/html --db build/stock.db
+	$(STOCK)/bin/marsad articles --db build/stock.db --format jsonl | $(STOCK)/bin/python -c \
+		'import json,sys; a=[json.loads(l) for l in sys.stdin]; assert a and all(x["text"] for x in a), a; print(len(a), "HTML articles extracted with the stock pip")'
+	rm -rf $(STOCK) build/stock.db

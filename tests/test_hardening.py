@@ -245,3 +245,23 @@ def test_the_budget_holds_in_worker_processes() -> None:
     (f,) = ex.failures()
     assert "over the time budget" in f.reason
     assert ex.stats()[0].n_out == 3
+
+
+def test_a_gzip_bombs_skip_and_its_completeness_check_share_one_budget(tmp_path: Path, monkeypatch) -> None:
+    # the bomb's record is inflated once to skip it and once more to check the gzip stream: 2.2 GB cost 22 s for a
+    # 10 s budget; the check now gets what the skip left
+    import marsad.ingest.readers as readers
+
+    bomb = hostile.gzip_bomb_warc(tmp_path / "b.warc.gz", 64)
+    given: list[float] = []
+    real = readers.document_budget
+
+    def spy(seconds: float):
+        given.append(seconds)
+        return real(seconds)
+
+    monkeypatch.setattr(readers, "document_budget", spy)
+    out = list(readers.Reader(max_bytes=1_000_000, budget=30.0).read([str(bomb)]))
+    assert out and all(isinstance(x, Failure) for x in out)
+    assert any("size limit" in x.reason for x in out), out
+    assert given[-1] < 30.0, given  # the completeness check's budget is what the skip left of the file's

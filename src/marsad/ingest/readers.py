@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import time
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -219,14 +220,20 @@ class Reader:
 
         n_read = 0
         index = 0
+        skip_cost = 0.0  # seconds spent inflating records skipped as too big: a bomb's cost, charged once per file
         with open(path, "rb") as f:
             try:
                 records = iter(BoundedArchiveIterator(f))
+                skipping = False
                 while True:
                     # moving to the next record inflates and drains the one before (a gzip bomb's gigabytes):
                     # within the budget, or the file's failure (a gzip member cannot be skipped unread)
+                    t0 = time.monotonic()
                     with document_budget(self.budget):
                         rec = next(records, None)
+                    if skipping:
+                        skip_cost += time.monotonic() - t0
+                    skipping = False
                     if rec is None:
                         break
                     if rec.rec_type != "response":
@@ -244,11 +251,13 @@ class Reader:
                     clen = rec.rec_headers.get_header("Content-Length")
                     if clen and clen.isdigit() and int(clen) > self.max_bytes * 2:
                         yield Failure(path, f"record {i} ({url}): " + _too_big(int(clen), self.max_bytes), i)
+                        skipping = True
                         continue
                     stream = rec.content_stream()
                     raw = stream.read(self.max_bytes + 1)
                     if len(raw) > self.max_bytes:
                         yield Failure(path, f"record {i} ({url}): " + _too_big(len(raw), self.max_bytes), i)
+                        skipping = True
                         continue
                     stream.read()  # drain, so a record cut short shows as bytes still owed
                     if getattr(rec.raw_stream, "limit", 0) > 0:
@@ -266,8 +275,17 @@ class Reader:
                 yield Failure(path, f"{what} after {n_read} record(s): {type(e).__name__}: {e}".rstrip(": "), index)
                 return
         if path.lower().endswith(".gz"):
-            with document_budget(self.budget):  # a bomb inflates again here: bounded in time as well
-                complete = _gzip_complete(path)
+            # a bomb inflates again here: the file's skipped records and this check share one budget
+            left = self.budget - skip_cost if skip_cost else self.budget
+            if self.budget > 0 and left <= 0.05:
+                yield Failure(path, over_budget("read (gzip completeness check)", self.budget), index)
+                return
+            try:
+                with document_budget(left):
+                    complete = _gzip_complete(path)
+            except BudgetExceeded:
+                yield Failure(path, over_budget("read (gzip completeness check)", self.budget), index)
+                return
             if not complete:
                 yield Failure(path, f"truncated WARC: the gzip stream ends mid-record after {n_read} record(s)",
                               index)
