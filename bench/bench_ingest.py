@@ -201,14 +201,9 @@ def main(n_text: int = 2000, n_html: int = 2000, n_e2e: int = 200) -> dict[str, 
 
 E2E_RUNS = (
     # (label, page kinds, stages, workers, NER backend, Ray): the foundation's "end to end" is read + extract +
-    # store; the full pipeline adds dates, entities and events, with each NER backend, in one process and with a
-    # worker per core (processes, or Ray actors when the ray extra is installed).
+    # store. The full pipeline per suite, backend and worker count is bench_pipeline's; the Ray executor is run here.
     ("ingest to SQLite, text pages", ("text",), (), 1, None, None),
     ("ingest to SQLite, HTML pages", ("html",), (), 1, None, None),
-    ("full pipeline, text+HTML, NER e5", ("text", "html"), None, 1, "e5", None),
-    ("full pipeline, text+HTML, NER e5, 2 workers", ("text", "html"), None, 2, "e5", None),
-    ("full pipeline, text+HTML, NER crf", ("text", "html"), None, 1, "crf", None),
-    ("full pipeline, text+HTML, NER crf, 2 workers", ("text", "html"), None, 2, "crf", None),
     ("full pipeline, NER crf, 2 Ray actors", ("text", "html"), None, 2, "crf", "local"),
 )
 

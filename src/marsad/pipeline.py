@@ -7,12 +7,14 @@ failures with the file that caused them) and the time spent in its own code, exc
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,6 +149,30 @@ class Pipeline:
         return [f for s in self.steps for f in s.stats.failures]
 
 
+@contextmanager
+def loaded() -> Iterator[None]:
+    """Around a run, once the steps are built: their lexicons, models and indexes live as long as the run, so the
+    cyclic GC stops scanning them (it rescanned them at every full collection), and forked workers keep sharing
+    their pages instead of copying them when the GC touches object headers. Unfrozen after the run: frozen
+    objects are never collected, and a server runs one ingest after another."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def blas_threads(workers: int = 1) -> int:
+    """BLAS threads per process ([parallel] blas_threads; 0: the cores shared out among the workers). One per
+    process by default: the e5 NER's matrices are small, and numpy's thread per core fought the other
+    processes (and the gate's own threads) for the cores."""
+    from .settings import section
+
+    n = int(section("parallel").get("blas_threads", 1))
+    return n if n > 0 else max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
 class LocalExecutor:
     """Runs a pipeline in this process. A Ray executor would run the same steps per shard and merge the stats."""
 
@@ -154,8 +180,9 @@ class LocalExecutor:
         self.pipeline = pipeline
 
     def run(self, items: Iterable[Any]) -> list[StepStats]:
-        for _ in self.pipeline.iterate(items):
-            pass
+        with loaded(), threadpool_limits(blas_threads()):
+            for _ in self.pipeline.iterate(items):
+                pass
         return self.pipeline.stats()
 
 
@@ -215,8 +242,8 @@ class ShardedExecutor:
         raise NotImplementedError
 
     def _blas_threads(self) -> int:
-        # numpy's BLAS (the e5 NER) would start a thread per core in every worker: cores are shared out instead
-        return max(1, (os.cpu_count() or 1) // self.workers)
+        # numpy's BLAS (the e5 NER) would start a thread per core in every worker
+        return blas_threads(self.workers)
 
     def run(self, items: Sequence[Any]) -> list[StepStats]:
         items = list(items)
@@ -244,8 +271,8 @@ class ParallelExecutor(ShardedExecutor):
     def _outputs(self, shards: list[list[Any]]) -> Iterator[tuple[list[Any], list[StepStats]]]:
         ctx = multiprocessing.get_context("fork")  # workers inherit loaded lexicons and models
         steps = list(self.make_steps())  # loaded once here, shared copy-on-write by the forked workers
-        with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(steps, self._blas_threads(), os.getpid())) as pool:
+        with loaded(), ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
+                                           initargs=(steps, self._blas_threads(), os.getpid())) as pool:
             yield from pool.map(_run_shard, shards)
 
 
@@ -259,6 +286,8 @@ class _RayWorker:
     def __init__(self, make_steps: Callable[[], Sequence[Step]], blas_threads: int) -> None:
         threadpool_limits(blas_threads)
         self.steps = list(make_steps())
+        gc.collect()
+        gc.freeze()  # an actor lives as long as its steps (see loaded)
 
     def run(self, shard: Sequence[Any]) -> tuple[list[Any], list[StepStats]]:
         return _run_steps(self.steps, shard)

@@ -39,6 +39,17 @@ def normalize(s: str | None) -> str:
     """
     if not s:
         return ""
+    if len(s) <= 40:  # words and names are normalised again and again: memoised (bounded)
+        return _normalize_short(s)
+    return _normalize(s)
+
+
+@lru_cache(maxsize=200_000)
+def _normalize_short(s: str) -> str:
+    return _normalize(s)
+
+
+def _normalize(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)  # presentation forms (ﻻ, ﺍ ...) to base letters
     s = _BIDI.sub("", s)
     s = strip_diacritics(s)

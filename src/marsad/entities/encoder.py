@@ -182,14 +182,30 @@ class Tokenizer:
 
 
 def _layernorm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
-    m = x.mean(-1, keepdims=True)
-    v = ((x - m) ** 2).mean(-1, keepdims=True)
-    return (x - m) / np.sqrt(v + np.float32(eps)) * w + b
+    """Layer norm that overwrites ``x`` (callers pass a temporary): the same operations in the same order as
+    (x - m) / sqrt(v + eps) * w + b, without its four [tokens, H] temporaries."""
+    x -= x.mean(-1, keepdims=True)
+    v = np.square(x).mean(-1, keepdims=True)
+    v += np.float32(eps)
+    x /= np.sqrt(v)
+    x *= w
+    x += b
+    return x
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    # tanh form: within 1e-3 of erf-GELU and needs no scipy; training uses the same form.
-    return 0.5 * x * (1.0 + np.tanh(np.float32(0.7978845608028654) * (x + np.float32(0.044715) * x * x * x)))
+    """tanh-form GELU, overwriting ``x`` (a temporary): within 1e-3 of erf-GELU and needs no scipy; training uses
+    the same form. In place, the [tokens, FF] temporaries were its cost."""
+    t = x * np.float32(0.044715)
+    t *= x
+    t *= x
+    t += x
+    t *= np.float32(0.7978845608028654)
+    np.tanh(t, out=t)
+    t += np.float32(1.0)
+    x *= np.float32(0.5)
+    x *= t
+    return x
 
 
 class Encoder:
@@ -250,8 +266,11 @@ class Encoder:
         for d in self.W:
             qkv = (x @ d["qkv"] + d["qkv.b"]).reshape(B, T, 3 * H)
             q, k, v = (qkv[..., i * H:(i + 1) * H].reshape(B, T, NH, hd).transpose(0, 2, 1, 3) for i in range(3))
-            att = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
-            att = np.exp(att - att.max(-1, keepdims=True))
+            att = q @ k.transpose(0, 1, 3, 2)
+            att *= scale
+            att += bias
+            att -= att.max(-1, keepdims=True)
+            np.exp(att, out=att)
             att /= att.sum(-1, keepdims=True)
             ctx = (att @ v).transpose(0, 2, 1, 3).reshape(B * T, H)
             x = _layernorm(x + ctx @ d["ao"] + d["ao.b"], d["aln.w"], d["aln.b"], f.eps)

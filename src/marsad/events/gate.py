@@ -35,6 +35,9 @@ class Gate:
         self.weights, self.bias, self.meta = weights, bias, meta or {}
         self._threads = threads
         self._e5: Any = None
+        # Wire copy is reprinted word for word: a sentence embedded once is not embedded again (bounded, oldest out)
+        self._vectors: dict[str, np.ndarray] = {}
+        self._cache_size = 20_000
 
     @classmethod
     def load(cls, path: str | Path | None = None, threads: int | None = None) -> Gate | None:
@@ -63,6 +66,15 @@ class Gate:
             self._e5 = E5(num_threads=self._threads)
         return np.asarray(self._e5.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
+    def _embed_cached(self, texts: list[str]) -> dict[str, np.ndarray]:
+        new = [t for t in texts if t not in self._vectors]
+        if new:
+            for t, v in zip(new, self.embed(new), strict=True):
+                if len(self._vectors) >= self._cache_size:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[t] = v
+        return {t: self._vectors[t] for t in texts}
+
     def probability(self, etype: str, vectors: np.ndarray) -> np.ndarray:
         z = vectors @ self.weights[etype] + self.bias[etype]
         return 1.0 / (1.0 + np.exp(-z))
@@ -72,7 +84,7 @@ class Gate:
         if not gated:
             return events
         texts = list(dict.fromkeys(e.evidence.text for e in gated))  # type: ignore[union-attr]
-        vecs = dict(zip(texts, self.embed(texts), strict=True))
+        vecs = self._embed_cached(texts)
         for e in gated:
             p = float(self.probability(e.type, vecs[e.evidence.text][None, :])[0])  # type: ignore[union-attr]
             e.why.update({"rule_confidence": e.confidence, "gate": round(p, 3)})

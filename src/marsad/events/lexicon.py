@@ -273,24 +273,30 @@ def find_phrase(norm_toks: list[str], phrases: list[tuple[str, ...]], lo: int, h
     """Index of the first token in [lo, hi) where one of the phrases starts, else None."""
     lo = max(0, lo)
     hi = min(len(norm_toks), hi)
-    firsts = _first_words(tuple(phrases))
+    if lo >= hi or not phrases:
+        return None
+    index, lengths = _phrase_index(tuple(phrases))
     for i in range(lo, hi):
-        stems = _stems(norm_toks[i])
-        # Cheap pre-check on the first word before trying every phrase at this position.
-        if prefix:
-            if not any(c.startswith(f) for c in stems for f in firsts):
-                continue
-        elif not any(c in firsts for c in stems):
-            continue
-        for ph in phrases:
-            if phrase_at(norm_toks, i, ph, prefix):
-                return i
+        # only the phrases whose first word fits one of this token's stems are tried (a dict look-up per stem, per
+        # first-word length in prefix mode), not every phrase at every position
+        for c in _stems(norm_toks[i]):
+            for key in (c[:n] for n in lengths if n <= len(c)) if prefix else (c,):
+                cands = index.get(key)
+                if cands and any(phrase_at(norm_toks, i, ph, prefix) for ph in cands):
+                    return i
     return None
 
 
 @lru_cache(maxsize=1024)
-def _first_words(phrases: tuple[tuple[str, ...], ...]) -> frozenset[str]:
-    return frozenset(ph[0] for ph in phrases if ph)
+def _phrase_index(phrases: tuple[tuple[str, ...], ...]) -> tuple[dict[str, tuple[tuple[str, ...], ...]], tuple[int, ...]]:
+    """Phrases by first word, and the first words' lengths. An empty phrase matches anywhere another phrase's
+    first word fits (as the scan that this index replaced did), so it is filed under every first word."""
+    empty = tuple(ph for ph in phrases if not ph)
+    by: dict[str, list[tuple[str, ...]]] = {}
+    for ph in phrases:
+        if ph:
+            by.setdefault(ph[0], []).append(ph)
+    return {w: tuple(v) + empty for w, v in by.items()}, tuple(sorted({len(w) for w in by}))
 
 
 @lru_cache(maxsize=4)

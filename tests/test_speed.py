@@ -1,0 +1,112 @@
+"""Speed changes that must not change results (issue 15): the first-word phrase index finds what a scan of every
+phrase finds, the in-place encoder arithmetic equals the plain formulas, and the e5 backend's CRF gate sends the
+sentences it should."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from marsad.arabic import normalize
+from marsad.entities.encoder import _gelu, _layernorm
+from marsad.events.lexicon import _stems, find_phrase, load_lexicon, phrase_at
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _scan(toks: list[str], phrases: list[tuple[str, ...]], lo: int, hi: int, prefix: bool) -> int | None:
+    """The reference: every phrase tried at every position (what find_phrase did before its index)."""
+    firsts = {ph[0] for ph in phrases if ph}
+    for i in range(max(0, lo), min(len(toks), hi)):
+        stems = _stems(toks[i])
+        if not any((c.startswith(f) if prefix else c == f) for c in stems for f in firsts):
+            continue
+        if any(phrase_at(toks, i, ph, prefix) for ph in phrases):
+            return i
+    return None
+
+
+def test_phrase_index_finds_what_a_scan_finds() -> None:
+    lex = load_lexicon()
+    lists = [v for v in vars(lex).values() if isinstance(v, list) and v and all(
+        isinstance(p, tuple) and all(isinstance(w, str) for w in p) for p in v)]
+    assert lists
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "samples" / "text").glob("*.txt")))
+    toks = [normalize(t) for t in text.split()]
+    rnd = random.Random(3)
+    hits = 0
+    for _ in range(3000):
+        phrases = rnd.choice(lists) + ([()] if rnd.random() < 0.05 else [])
+        lo = rnd.randint(-2, len(toks))
+        hi = lo + rnd.randint(0, 40)
+        prefix = rnd.random() < 0.5
+        got = find_phrase(toks, phrases, lo, hi, prefix)
+        assert got == _scan(toks, phrases, lo, hi, prefix)
+        hits += got is not None
+    assert hits > 0
+
+
+def test_in_place_layernorm_and_gelu_equal_the_formulas() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((7, 384)).astype(np.float32)
+    w, b = rng.standard_normal(384).astype(np.float32), rng.standard_normal(384).astype(np.float32)
+    eps = 1e-12
+    m = x.mean(-1, keepdims=True)
+    ref = (x - m) / np.sqrt(((x - m) ** 2).mean(-1, keepdims=True) + np.float32(eps)) * w + b
+    assert np.array_equal(_layernorm(x.copy(), w, b, eps), ref)
+    ref = 0.5 * x * (1.0 + np.tanh(np.float32(0.7978845608028654) * (x + np.float32(0.044715) * x * x * x)))
+    assert np.array_equal(_gelu(x.copy()), ref)
+
+
+@pytest.fixture(scope="module")
+def neural():
+    from marsad.entities.neural import NeuralTagger, model_path
+
+    if not model_path().exists():
+        pytest.skip("no e5 NER adapters shipped")
+    return NeuralTagger.load()
+
+
+@pytest.mark.slow
+def test_crf_gate_sends_only_unsure_sentences(neural) -> None:
+    from marsad.entities.bio import viterbi
+
+    sents = [s.split() for s in ("التقى الرئيس الروسي فلاديمير بوتين نظيره السوري بشار الأسد في موسكو .",
+                                 "وقال المتحدث باسم الوزارة إن الاجتماع كان مثمرا .")]
+    keep = neural.uncertain
+    try:
+        neural.uncertain = 1.0  # every sentence to the encoder
+        neural.counts.clear()
+        every = neural._tag_raw(sents)
+        assert neural.counts["encoded"] == 2 and neural.counts["crf_only"] == 0
+        neural.uncertain = 0.0  # none: the CRF's marginals decide alone
+        neural.counts.clear()
+        crf_only = neural._tag_raw(sents)
+        assert neural.counts["encoded"] == 0
+        assert crf_only == [viterbi(np.log(np.maximum(neural._crf_marginals(s), 1e-6))) for s in sents]
+        assert all(len(t) == len(s) for t, s in zip(every, sents, strict=True))
+    finally:
+        neural.uncertain = keep
+
+
+@pytest.mark.slow
+def test_articles_batched_for_the_encoder_get_the_same_mentions(neural) -> None:
+    import copy
+
+    from marsad.entities.resolve import EntityStep
+    from marsad.pipeline import Pipeline
+    from marsad.runner import document_steps, expand
+
+    arts = list(Pipeline(document_steps(set(), (), ("dates",))).iterate(expand([str(ROOT / "samples" / "text")])))
+    assert len(arts) > 2
+    step = EntityStep(ner=neural)
+
+    def mentions(batch: int) -> list[list[tuple[int, int, str]]]:
+        neural._seen.clear()
+        step.batch = batch
+        return [[(m.start, m.end, m.text) for m in a.mentions] for a in step.run(copy.deepcopy(arts))]
+
+    assert mentions(1) == mentions(16)
