@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DB ?= out/samples.db
 
-.PHONY: install run test lint bench eval model model-e5 model-gate serve clean check-stock-pip
+.PHONY: install run test lint bench eval model model-e5 model-gate serve clean check-stock-pip browser-deps vendor-js
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,7 +31,21 @@ $(VENV)/.ray-stamp: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,ray]'
 	touch $@
 
-test: install lint $(VENV)/.ray-stamp
+# The browser tests (tests/test_browser.py) drive Debian's chromium through Playwright; `playwright install`
+# (a browser downloaded from a CDN) is never used. Installed with apt-get when missing, a no-op otherwise; where
+# it cannot be installed (no root, no apt) the tests skip and say why.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || ! command -v sudo >/dev/null || echo sudo)
+browser-deps:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && \
+		{ $(SUDO) apt-get install -y -qq chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }; } \
+		|| echo "chromium could not be installed: the browser tests will skip"; }
+
+# Refresh the JavaScript libraries under src/marsad/web/static/vendor/ (versions pinned in the script; needs npm).
+vendor-js:
+	scripts/vendor_js.sh
+
+test: install lint $(VENV)/.ray-stamp browser-deps
 	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
 bench: install

@@ -49,7 +49,7 @@ def test_views_serve_html_and_json(db) -> None:
     assert net["edges"][0]["weight"] == 1
     assert c.get("/articles/a1.json").json()["article"]["title"].endswith(EVIL)
     assert c.get("/articles/nope").status_code == 404
-    assert c.get("/events.json?limit=abc").status_code == 400
+    assert c.get("/events.json?limit=abc").status_code == 422
 
 
 def test_scraped_text_is_escaped(db) -> None:
@@ -58,7 +58,7 @@ def test_scraped_text_is_escaped(db) -> None:
         body = c.get(path).text
         assert "<script>alert" not in body, path
     assert "&lt;script&gt;" in c.get("/articles/a1").text
-    assert str(highlight("a<b>c", [(1, 4, "X")])) == 'a<mark title="X">&lt;b&gt;</mark>c'
+    assert str(highlight("a<b>c", [(1, 4, "actor", "X")])) == 'a<mark class="hl-actor" title="X">&lt;b&gt;</mark>c'
 
 
 def test_api_is_read_only_without_token(db) -> None:
@@ -140,3 +140,91 @@ def test_ingest_runs_as_a_job_and_other_requests_are_served_meanwhile(db, monkey
         time.sleep(0.1)
     assert rec["status"] == "done" and rec["pages_read"] == 1, rec
     assert c.get("/jobs/nope").status_code == 404
+
+
+def test_bad_parameters_are_422_with_the_parameter_named(db) -> None:
+    c = TestClient(create_app(db, token=""))
+    for path, param in [("/events.json?since=notadate", "since"), ("/events.json?limit=-1", "limit"),
+                        ("/events.json?type=BOGUS", "type"), ("/stories.json?until=2024-02-30", "until"),
+                        ("/events.json?since=2025&until=2024", "since"), ("/events.json?country=EG", "country"),
+                        ("/events.json?min_confidence=2", "min_confidence"), ("/events.json?sort=nope", "sort"),
+                        ("/map.json?since=x", "since"), ("/network.json?type=bogus", "type")]:
+        r = c.get(path)
+        assert r.status_code == 422, path
+        assert r.json()["error"].startswith(f"{param}:"), (path, r.json())
+    r = c.get("/events?since=notadate")  # the UI: an error page, in the user's language
+    assert r.status_code == 422 and "text/html" in r.headers["content-type"] and "since" in r.text
+    r = c.get("/nope")
+    assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+    assert c.get("/events?mode=&actor=&type=").status_code == 200  # untouched form fields are no filter
+
+
+def test_openapi_documents_the_typed_parameters(db) -> None:
+    spec = TestClient(create_app(db, token="")).get("/openapi.json").json()
+    params = {p["name"]: p for p in spec["paths"]["/events.json"]["get"]["parameters"]}
+    assert {"type", "mode", "status", "actor", "country", "since", "until", "limit", "offset", "sort"} <= set(params)
+    assert params["limit"]["schema"]["anyOf"][0]["minimum"] == 1
+    assert "/actors/{ident}.json" in spec["paths"] and "/stories/{ident}.json" in spec["paths"]
+
+
+def test_paging_metadata_and_downloads(db) -> None:
+    import io
+
+    import pyarrow.parquet as pq
+
+    c = TestClient(create_app(db, token=""))
+    page = c.get("/events.json?limit=1").json()
+    assert page["total"] == 1 and page["next"] is None and page["offset"] == 0 and "type" in page["facets"]
+    for fmt in ("csv", "jsonl", "parquet"):
+        r = c.get(f"/events.{fmt}?type=CONSULT")
+        assert r.status_code == 200 and "attachment" in r.headers["content-disposition"], fmt
+    table = pq.read_table(io.BytesIO(c.get("/events.parquet").content))
+    assert table.num_rows == 1 and "actor_name" in table.column_names
+    assert c.get("/events.csv?type=ASSAULT").text.count("\n") == 1  # the header only
+    assert c.get("/stories.csv").status_code == 200 and c.get("/network.csv").status_code == 200
+
+
+def test_actor_map_and_language(db) -> None:
+    c = TestClient(create_app(db, token=""))
+    actor = c.get("/actors/Emmanuel Macron.json").json()  # unresolved: known by its name
+    assert actor["counterparts"][0]["name"] == "Abdel Fattah el-Sisi"
+    assert c.get("/actors/Emmanuel Macron").status_code == 200
+    en = c.get("/events?lang=en")
+    assert 'lang="en" dir="ltr"' in en.text and en.cookies.get("marsad_lang") == "en"
+    assert 'lang="ar" dir="rtl"' in TestClient(create_app(db, token="")).get("/events").text
+    for path in ["/", "/events", "/map", "/network", "/timeline", "/docs", "/redoc"]:
+        body = c.get(path).text
+        assert "cdn." not in body and "googleapis" not in body, path  # every script and style from /static
+
+
+def test_coordinates_on_locations(tmp_path) -> None:
+    from marsad.model import Location
+
+    ev = Event(id="e", article_id="a", type="CONSULT", location=Location("القاهرة", "Cairo", "القاهرة", "EGY"))
+    with Store(tmp_path / "c.db") as st:
+        st.add_article(Article(id="a", source_path="x", text="نص", events=[ev]))
+        loc = st.event("e")["location"]
+    assert abs(loc["lat"] - 30.06) < 0.1 and abs(loc["lon"] - 31.25) < 0.1
+
+
+def test_an_older_database_gets_coordinates_on_first_open(tmp_path) -> None:
+    import json
+
+    from marsad.model import Location
+
+    path = tmp_path / "old.db"
+    ev = Event(id="e", article_id="a", type="CONSULT", location=Location("بغداد", "Baghdad", "بغداد", "IRQ"))
+    with Store(path) as st:
+        st.add_article(Article(id="a", source_path="x", text="نص", events=[ev]))
+        # back to schema 3: no coordinate columns, a record without them
+        rec = json.loads(st.db.execute("SELECT record FROM events").fetchone()[0])
+        rec["location"] = {k: v for k, v in rec["location"].items() if k not in ("lat", "lon")}
+        st.db.execute("UPDATE events SET record=?", (json.dumps(rec, ensure_ascii=False),))
+        st.db.execute("ALTER TABLE events DROP COLUMN lat")
+        st.db.execute("ALTER TABLE events DROP COLUMN lon")
+        st.db.execute("PRAGMA user_version = 3")
+    with Store(path) as st:
+        assert st.schema_version == 4
+        loc = st.event("e")["location"]
+        lat = st.db.execute("SELECT lat FROM events").fetchone()[0]
+    assert abs(loc["lat"] - 33.34) < 0.1 and lat == loc["lat"]

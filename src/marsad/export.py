@@ -47,7 +47,8 @@ def _participants(role: str, key: str) -> list[Column]:
     return [Column(f"{role}_{col}", f"{key}[].{field}", "list") for col, field in ENTITY_KEYS]
 
 
-_LOCATION = [Column(f"location_{k}", f"location.{k}") for k in ("text", "name", "name_ar", "country")]
+_LOCATION = [Column(f"location_{k}", f"location.{k}") for k in ("text", "name", "name_ar", "country")] + [
+    Column(f"location_{k}", f"location.{k}", "float") for k in ("lat", "lon")]  # the map's coordinates
 _ARTICLE = [Column("article_id", "article.id"), Column("article_title", "article.title"),
             Column("url", "article.url"), Column("outlet", "article.outlet"),
             Column("published", "article.published"), Column("source_path", "article.source_path")]

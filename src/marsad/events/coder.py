@@ -1509,8 +1509,17 @@ class Coder:
             recipients=c.recipients, location=c.location if c.extra.get("loc_ok", True) else None, date=date, date_precision=prec if date else "none",
             date_text=c.timex.text if c.timex and date else None, contexts=c.contexts, confidence=conf,
             evidence=c.evidence, trigger=c.trigger.id, coder=f"marsad-events/{self.lex.version}",
-            why={"rules": c.extra["rules"]} if c.extra.get("rules") else {},
+            why=self._why(c),
         )
+
+    @staticmethod
+    def _why(c: Candidate) -> dict[str, Any]:
+        """The rules that decided an event and where its trigger is in the article text (the UI highlights it;
+        ``trigger`` holds the lexicon entry's id, not the words)."""
+        why: dict[str, Any] = {"rules": c.extra["rules"]} if c.extra.get("rules") else {}
+        if not c.in_title and c.hit_end > c.hit_start:
+            why["trigger_span"] = [c.hit_start, c.hit_end]
+        return why
 
     def confidence_features(self, c: Candidate) -> dict[str, float]:
         ents = c.actors + c.recipients

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..arabic import light_stem, normalize, search_terms
+from ..entities.coordinates import with_coordinates
 from ..model import Article, Event, Story
 
 # Each entry migrates the schema from version i to i+1; never edit a released entry, append a new one.
@@ -83,7 +84,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN outlet_country TEXT;
     ALTER TABLE articles ADD COLUMN wire TEXT;
     """,
+    # Event locations keep coordinates (the map): lat/lon columns beside the record, whose location gains them
+    # too. Rows written before this version get them from _backfill_coordinates (the lookup is Python's).
+    """
+    ALTER TABLE events ADD COLUMN lat REAL;
+    ALTER TABLE events ADD COLUMN lon REAL;
+    """,
 ]
+COORDINATES_VERSION = 5  # the schema version whose migration is followed by _backfill_coordinates
 
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -199,9 +207,13 @@ class Store:
     # -- schema -----------------------------------------------------------------------------------------------
     def migrate(self) -> None:
         while (version := self.schema_version) < len(MIGRATIONS):
+            # the SQL, any Python step and the new version commit together: an interrupted migration is redone
             try:
-                self.db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version + 1};"
-                                      "\nCOMMIT;")
+                self.db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}")
+                if version + 1 == COORDINATES_VERSION:
+                    self._backfill_coordinates()
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
+                self.db.execute("COMMIT")
             except sqlite3.OperationalError:
                 # a second process opening the same new file may have run this step between our reading the
                 # version and taking the lock ("table pages already exists"): go on from where it got to
@@ -209,6 +221,19 @@ class Store:
                     self.db.execute("ROLLBACK")
                 if self.schema_version <= version:
                     raise
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    def _backfill_coordinates(self) -> None:
+        rows = self.db.execute("SELECT id, record FROM events WHERE json_extract(record, '$.location') IS NOT NULL"
+                               " AND json_extract(record, '$.location.lat') IS NULL").fetchall()
+        for row in rows:
+            rec = json.loads(row["record"])
+            rec["location"] = with_coordinates(rec["location"])
+            self.db.execute("UPDATE events SET lat=?, lon=?, record=? WHERE id=?",
+                            (rec["location"].get("lat"), rec["location"].get("lon"), _json(rec), row["id"]))
 
     def transaction(self) -> _Transaction:
         """``with store.transaction():`` — BEGIN IMMEDIATE … COMMIT, or ROLLBACK on an exception."""
@@ -335,11 +360,12 @@ class Store:
 
     def _add_event(self, ev: Event, art: Article) -> None:
         rec = event_record(ev, art)
+        rec["location"] = loc = with_coordinates(rec["location"])
         self.db.execute(
             "INSERT OR IGNORE INTO events(id, article_id, type, mode, status, date, date_precision, confidence,"
-            " story_id, record) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " story_id, record, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (ev.id, art.id, ev.type, ev.mode, ev.status, ev.date, ev.date_precision, ev.confidence, ev.story_id,
-             _json(rec)))
+             _json(rec), loc.get("lat") if loc else None, loc.get("lon") if loc else None))
         for role, ents in (("actor", ev.actors), ("recipient", ev.recipients)):
             for e in ents:
                 self.db.execute(
