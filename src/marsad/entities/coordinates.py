@@ -45,6 +45,11 @@ def _tables() -> tuple[dict[tuple[str, str], Coords], dict[str, Coords], dict[st
     return cities, capitals, names
 
 
+def warm() -> None:
+    """Build the tables now (once per process), before a caller holds a lock."""
+    _tables()
+
+
 def coordinates(name: str | None, country: str | None) -> Coords | None:
     """(lat, lon) of a place by its English name and ISO3 country; a country (or a place inside one that is not
     a known city, e.g. a palace) gets its capital's; None when neither is known."""

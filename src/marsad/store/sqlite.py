@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..arabic import light_stem, normalize, search_terms
+from ..entities.coordinates import warm as warm_coordinates
 from ..entities.coordinates import with_coordinates
 from ..model import Article, Event, Story
 
@@ -237,6 +238,9 @@ class Store:
 
     def transaction(self) -> _Transaction:
         """``with store.transaction():`` — BEGIN IMMEDIATE … COMMIT, or ROLLBACK on an exception."""
+        # the coordinate tables take a second to build: never while the write lock is held (a second ingest
+        # waiting on it saw a different duplicate_of than a serial run)
+        warm_coordinates()
         return _Transaction(self.db)
 
     @property
