@@ -216,15 +216,15 @@ def test_an_older_database_gets_coordinates_on_first_open(tmp_path) -> None:
     ev = Event(id="e", article_id="a", type="CONSULT", location=Location("بغداد", "Baghdad", "بغداد", "IRQ"))
     with Store(path) as st:
         st.add_article(Article(id="a", source_path="x", text="نص", events=[ev]))
-        # back to schema 3: no coordinate columns, a record without them
+        # back to schema 4 (provenance): no coordinate columns, a record without them
         rec = json.loads(st.db.execute("SELECT record FROM events").fetchone()[0])
         rec["location"] = {k: v for k, v in rec["location"].items() if k not in ("lat", "lon")}
         st.db.execute("UPDATE events SET record=?", (json.dumps(rec, ensure_ascii=False),))
         st.db.execute("ALTER TABLE events DROP COLUMN lat")
         st.db.execute("ALTER TABLE events DROP COLUMN lon")
-        st.db.execute("PRAGMA user_version = 3")
+        st.db.execute("PRAGMA user_version = 4")
     with Store(path) as st:
-        assert st.schema_version == 4
+        assert st.schema_version == 5
         loc = st.event("e")["location"]
         lat = st.db.execute("SELECT lat FROM events").fetchone()[0]
     assert abs(loc["lat"] - 33.34) < 0.1 and lat == loc["lat"]

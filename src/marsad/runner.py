@@ -100,6 +100,7 @@ class StoreStep(Step):
         cfg = dedup or section("dedup")
         self.dups = NearDuplicates(cfg.get("threshold", 0.7), cfg.get("num_perm", 128), cfg.get("shingle", 5))
         self.dups.load(store.signatures())
+        self.synced = max((r for r, _, _ in store.signatures_since(0)), default=0)
         self.first_of: dict[str, str] = {}
 
     def run(self, items: Iterable[Article]) -> Iterator[Article]:
@@ -123,20 +124,28 @@ class StoreStep(Step):
     def _store(self, arts: list[Article]) -> list[Article]:
         norms: dict[str, str] = {}
         sigs: dict[str, Any] = {}
-        pending: list[tuple[str, Any]] = []  # earlier articles of this page, not yet in the index
         for art in arts:
             norm = normalize(art.text)  # once, for the near-duplicate shingles and the search index
-            sig = self.dups.signature(norm, normalized=True)
-            norms[art.id], sigs[art.id] = norm, sig
-            dup = self.dups.check(art.id, sig) or next(
-                (aid for aid, m in pending if aid != art.id and sig.jaccard(m) >= self.dups.threshold), None)
-            pending.append((art.id, sig))
-            art.duplicate_of = (self.first_of.get(dup) or self._first(dup)) if dup else None
+            norms[art.id], sigs[art.id] = norm, self.dups.signature(norm, normalized=True)
+
+        def decide() -> None:
+            # under the write lock: articles another ingest committed meanwhile count as seen before these
+            for rowid, aid, sig in self.store.signatures_since(self.synced):
+                self.synced = max(self.synced, rowid)
+                self.dups.load([(aid, sig)])
+            pending: list[tuple[str, Any]] = []  # earlier articles of this page, not yet in the index
+            for art in arts:
+                sig = sigs[art.id]
+                dup = self.dups.check(art.id, sig) or next(
+                    (aid for aid, m in pending if aid != art.id and sig.jaccard(m) >= self.dups.threshold), None)
+                pending.append((art.id, sig))
+                art.duplicate_of = (self.first_of.get(dup) or self._first(dup)) if dup else None
+
         first = arts[0]
         page = (first.page_id or first.id, first.source_path, first.page_record, first.url, first.crawl_date,
                 first.page_key)
         wrote = self.store.add_page(page, arts, {k: NearDuplicates.to_bytes(v) for k, v in sigs.items()}, norms,
-                                    replace=not self.keep_versions, fault=self.fault)
+                                    replace=not self.keep_versions, fault=self.fault, decide=decide)
         # committed: now the index may name these articles
         for aid in wrote.replaced:
             self.dups.remove(aid)

@@ -287,11 +287,14 @@ class Store:
 
     def add_page(self, page: tuple[str, str, int, str | None, str | None, str | None], articles: list[Article],
                  signatures: dict[str, bytes], norms: dict[str, str], replace: bool = True,
-                 fault: Callable[[str], None] | None = None) -> PageWrite:
+                 fault: Callable[[str], None] | None = None,
+                 decide: Callable[[], None] | None = None) -> PageWrite:
         """A page and all its articles and events in one transaction: all of them are stored or none is. With
         ``replace``, an older version of the page (same source key, other content) is deleted in the same
         transaction and its article ids recorded in article_history. ``fault`` (tests) is called between
-        articles, to show that a crash there loses nothing for good."""
+        articles, to show that a crash there loses nothing for good. ``decide`` runs once the write lock is held,
+        before the articles are written: what it reads of the store (near-duplicates) no other ingest can change
+        until the commit."""
         page_id, source_path, record, url, crawl_date, key = page
         out = PageWrite()
         with self.transaction():
@@ -300,6 +303,8 @@ class Store:
                 return out
             if replace and key:
                 out.replaced = self._replace_source(key, page_id)
+            if decide is not None:
+                decide()
             self._add_page(page_id, source_path, record, url, crawl_date, key)
             for i, art in enumerate(articles):
                 if i and fault is not None:
@@ -377,6 +382,11 @@ class Store:
                     " norm) VALUES (?,?,?,?,?,?,?,?,?)",
                     (ev.id, role, e.name, e.name_ar, e.text, e.country, e.kind, e.id,
                      normalize(" | ".join(x for x in (e.name, e.name_ar, e.text, e.id) if x))))
+
+    def signatures_since(self, rowid: int) -> list[tuple[int, str, bytes]]:
+        """MinHash rows written after ``rowid`` (by this process or another ingest of the same file)."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT rowid, article_id, sig FROM minhash WHERE rowid > ? ORDER BY rowid", (rowid,))]
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         yield from self.db.execute("SELECT m.article_id, m.sig FROM minhash m JOIN articles a ON a.id = m.article_id"
