@@ -192,6 +192,14 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
         with store() as st, checked():
             return query.events(st, f.query(limit=None, sort="date", **more)).records
 
+    def listing(request: Request, f: Filters, p: Paging, sort: str, order: Order, fetch: Any, name: str) -> Any:
+        """One page of a filtered, sorted table; a download (.csv/.jsonl/.parquet) skips the facet counts."""
+        download_only = request.url.path.endswith(tuple(f".{m}" for m in MEDIA))
+        with store() as st, checked():
+            pg = fetch(st, f.query(sort=sort, descending=order is Order.desc, limit=p.limit, offset=p.offset),
+                       facets=not download_only)
+        return paged(request, pg, name)
+
     # -- views ------------------------------------------------------------------------------------------------
     @view("/", "index.html")
     def index(f: Annotated[Filters, Depends(filters)]) -> dict[str, Any]:
@@ -205,21 +213,13 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     def events(request: Request, f: Annotated[Filters, Depends(filters)], p: Annotated[Paging, Depends(paging)],
                sort: EventSort = EventSort.date, order: Order = Order.desc) -> dict[str, Any]:
         """Events, filtered, sorted and paged, with facet counts"""
-        download_only = request.url.path.endswith(tuple(f".{m}" for m in MEDIA))
-        with store() as st, checked():
-            pg = query.events(st, f.query(sort=sort.value, descending=order is Order.desc, limit=p.limit,
-                                          offset=p.offset), facets=not download_only)
-        return paged(request, pg, "events")
+        return listing(request, f, p, sort.value, order, query.events, "events")
 
     @view("/stories", "stories.html", rows="stories", table="stories")
     def stories(request: Request, f: Annotated[Filters, Depends(filters)], p: Annotated[Paging, Depends(paging)],
                 sort: StorySort = StorySort.date, order: Order = Order.desc) -> dict[str, Any]:
         """Stories (the same event across articles), filtered by their events, sorted and paged"""
-        download_only = request.url.path.endswith(tuple(f".{m}" for m in MEDIA))
-        with store() as st, checked():
-            pg = query.stories(st, f.query(sort=sort.value, descending=order is Order.desc, limit=p.limit,
-                                           offset=p.offset), facets=not download_only)
-        return paged(request, pg, "stories")
+        return listing(request, f, p, sort.value, order, query.stories, "stories")
 
     @view("/articles", "articles.html", rows="articles", table="articles")
     def articles(request: Request, p: Annotated[Paging, Depends(paging)],
