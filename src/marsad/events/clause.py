@@ -75,6 +75,7 @@ class Sentence:
     index: int
     in_title: bool
     discourse: Discourse
+    state: Any = None  # the coder's ArticleState (persons named, for plural references)
 
 
 def governing_prep(sent: Sentence, a: Any, classes: Classes) -> str:

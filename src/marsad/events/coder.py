@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from ..arabic import normalize, sentences, strip_diacritics, tokens
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
 from .clause import Discourse, Sentence
+from .discourse import ArticleState
 from .engine import RuleEngine
 from .groups import join_groups
 from .lexicon import FormHit, Lexicon, Trigger, _stems, find_phrase, load_lexicon
@@ -67,6 +68,7 @@ _PLURALS = word_set("plurals")
 _NOT_PAIR = word_set("not_pair")
 _DEMONSTRATIVES = word_set("demonstratives")
 _PLURALS = {normalize(w) for w in _PLURALS}
+_GAP_MARKS = ("،", ",", "-", "(", ")", '"', "«", "»")  # not counted as words between two positions
 _HEADS = ("president", "king", "emir", "sultan", "prime_minister", "chancellor", "supreme_leader")
 
 
@@ -96,6 +98,32 @@ def entity_key(e: Entity) -> str:
         return e.country
     n = normalize(e.name or e.text).split()
     return n[-1] if n else ""
+
+
+def _tok_index(toks: list[tuple[int, int, str]], pos: int, end: bool = False) -> int:
+    """The token at a character offset (``end``: one past the token that ends there)."""
+    for k, (_a, b, _) in enumerate(toks):
+        if end and b >= pos:
+            return k + 1
+        if not end and b > pos:
+            return k
+    return len(toks)
+
+
+def _chosen_mentions(mentions: list[Mention], s: int, e: int) -> list[Mention]:
+    """The sentence's mentions without overlaps: of two that overlap, the longer resolved one."""
+    inside = [m for m in mentions if m.start >= s and m.end <= e and m.end > m.start]
+    inside.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    chosen: list[Mention] = []
+    for m in inside:
+        if chosen and m.start < chosen[-1].end:
+            prev = chosen[-1]
+            better = (m.end - m.start) > (prev.end - prev.start) and m.entity is not None
+            if better:
+                chosen[-1] = m
+            continue
+        chosen.append(m)
+    return chosen
 
 
 def _optional(modname: str, attr: str) -> Any:
@@ -218,6 +246,107 @@ class Candidate:
         return {entity_key(e) for e in self.actors + self.recipients} - {""}
 
 
+@dataclass
+class HitContext:
+    """One trigger hit in its sentence as the coder's phases read and fill it: veto → clause window → subject →
+    object → role rewrite → location/visit → mode/status. Token indices are sentence-local."""
+
+    article: Article
+    text: str
+    toks: list[tuple[int, int, str]]
+    norm: list[str]
+    args: list[Arg]
+    h: Hit
+    s: int
+    e: int
+    si: int
+    in_title: bool
+    state: ArticleState
+    has_trigger: Callable[[str], bool]
+    lo: int = 0  # the clause window
+    hi: int = 0
+    parts: list[Arg] = field(default_factory=list)  # participants (not places, not bare nationalities)
+    places: list[Arg] = field(default_factory=list)
+    before: list[Arg] = field(default_factory=list)  # participants in the window before / after the trigger
+    after: list[Arg] = field(default_factory=list)
+    rest: list[Arg] = field(default_factory=list)  # those after it that may still be subject or object
+    before_ok: list[Arg] = field(default_factory=list)  # those before it not governed by a topic preposition
+    k_margin: int | None = None  # "هامش" after the trigger
+    verbal: bool = False
+    reverse: bool = False  # a receiving verb before it ("تلقى X اتصالا من Y")
+    hal: bool = False  # the trigger is a circumstantial participle
+    hal_honor: bool = False
+    topic: set[str] = field(default_factory=set)
+    partner_preps: set[str] = field(default_factory=set)
+    to_preps: set[str] = field(default_factory=set)
+    subjects: list[Arg] = field(default_factory=list)
+    objects: list[Arg] = field(default_factory=list)
+    anchor: int = 0  # where objects are looked for: after the trigger and any subject after it
+    subj_e: list[Entity] = field(default_factory=list)
+    obj_e: list[Entity] = field(default_factory=list)
+    actors: list[Entity] = field(default_factory=list)
+    recipients: list[Entity] = field(default_factory=list)
+    directional: bool = True
+    location: Location | None = None
+    loc_ok: bool = True  # False: the place is the topic talked about, or a call's with no party's whereabouts
+    n_parts: int = 0
+
+    @property
+    def t(self) -> Trigger:
+        return self.h.trigger
+
+    def gap(self, a: int, b: int) -> int:
+        return sum(1 for k in range(a, b) if self.norm[k] not in _GAP_MARKS)
+
+    def coordinated(self, x: Arg, y: Arg) -> bool:
+        between = normalize(self.text[x.end:y.start]).strip(" ،,")
+        yfirst = normalize(self.text[y.start:y.end])[:1]
+        if between.startswith("و") and self.t.roles == "symmetric" and len(between.split()) <= 14 and not any(
+                c in between for c in ".؛:") and not self.has_trigger(between):
+            return True  # "ووقع الوزير X، ووزيرة الخارجية [long office] Y": an office title between the two
+        return (between in ("", "و", "، و", "او") or (between == "" and yfirst == "و") or between == "مع"
+                or bool(_COUNTERPART_GAP.match(between)))
+
+    def prep(self, a: Arg) -> str:
+        """The preposition governing an argument: the word before it or a clitic glued to it (بالرئيس)."""
+        norm = self.norm
+        tok_start = self.toks[a.t0][0]
+        glued = normalize(self.text[tok_start:a.start])
+        if not glued:
+            w = norm[a.t0]
+            if w[:1] in "بل" and w[1:3] == "ال" or w[:2] in ("لل",):
+                glued = w[:1]
+            elif w[:2] in ("وب", "ول") and w[2:4] == "ال":
+                glued = w[1:2]
+        if glued.strip("و"):
+            return glued.strip("و")[-1:]
+        if a.t0 > 1 and norm[a.t0 - 1] == "من" and norm[a.t0 - 2] in ("بكل", "كل", "وكل"):
+            # "اتصالين بكل من X وY", "مع كل من X": the listed are partners; "وأكد كل من X وY": subjects
+            if norm[a.t0 - 2] == "بكل":
+                return "ب"
+            return "مع" if a.t0 > 2 and norm[a.t0 - 3] == "مع" else ""
+        return norm[a.t0 - 1] if a.t0 > 0 else ""
+
+    def governed_by_with(self, a: Arg) -> bool:
+        """"مع" + an office title + the name: the name's mention often leaves the title out."""
+        norm = self.norm
+        prev_end = max([x.t1 for x in self.args if x.t1 <= a.t0 and x is not a] + [self.lo])
+        for k in range(a.t0 - 1, max(prev_end, a.t0 - 15) - 1, -1):
+            if norm[k] in ("مع", "ومع"):
+                return True
+            if norm[k] in _STOP or norm[k] in ('"', "«", "»"):
+                return False
+        return False
+
+    def delegation(self, a: Arg) -> bool:
+        """"وفدا (رفيع المستوى) من صندوق النقد": the body a delegation comes from is the party."""
+        norm = self.norm
+        heads = ("وفد", "وفدا", "بعثه")  # (the و of وفد is a root letter: strip clitics one at a time)
+        return a.t0 >= 2 and norm[a.t0 - 1] == "من" and any(
+            w in heads or w.removeprefix("ال") in heads or w[1:] in heads or w[1:].removeprefix("ال") in heads
+            for w in norm[max(self.lo, a.t0 - 5):a.t0 - 1])
+
+
 class Coder:
     def __init__(self, lexicon: Lexicon | None = None, settings: dict[str, Any] | None = None,
                  resources: Resources | None = None) -> None:
@@ -243,32 +372,23 @@ class Coder:
             mentions = self.res.mentions_for(text, article.published, article.id)
         elif text:
             mentions = self._complement(text, mentions)
-        self._persons_seen: list[tuple[int, Entity]] = []
-        person_mentions = sorted(
+        state = ArticleState(persons=sorted(
             ((m.start, m.entity) for m in mentions if m.entity is not None and m.entity.kind == "person"),
-            key=lambda x: x[0])
-        self._person_mentions = person_mentions
-        self._last_in_sentence: tuple[tuple[int, int], tuple[list[Entity], list[Entity]]] | None = None
-        self._event_persons: list[Entity] = []
-        self._verb_starts: set[int] = set()
-        self._last_actor: Entity | None = None
-        self._last_actor_si = -9
-        self._article_mentions = mentions
-        self._last_office: Entity | None = None  # the ministry/presidency last named, for "الوزارة" after it
+            key=lambda x: x[0]))
         cands: list[Candidate] = []
         discourse = Discourse()
         for si, (s, e) in enumerate(sents):
-            cands.extend(self._code_sentence(article, text, s, e, si, mentions, in_title=False, discourse=discourse))
+            cands.extend(self._code_sentence(article, text, s, e, si, mentions, False, state, discourse))
         title_cands: list[Candidate] = []
         if article.title and not text.startswith(article.title.strip()):
             tmentions = self.res.mentions_for(article.title, article.published, article.id)
             title_cands = self._code_sentence(article, article.title, 0, len(article.title), -1, tmentions,
-                                              in_title=True)
+                                              True, state)
         body = self._merge(cands)
         for tc in title_cands:
             # "أمير قطر" left unresolved in a headline with no date: the emir of Qatar the body names
-            tc.actors = [self._office_holder(x) for x in tc.actors]
-            tc.recipients = [self._office_holder(x) for x in tc.recipients]
+            tc.actors = [self._office_holder(x, state) for x in tc.actors]
+            tc.recipients = [self._office_holder(x, state) for x in tc.recipients]
             if any(_title_dup(tc, b) for b in body):
                 continue  # the body codes it: never an event from the title alone
             if len(tc.keys()) >= 2:
@@ -338,12 +458,13 @@ class Coder:
         return any(p in n for p in (" الضيافه ", " ضيافه ", " حسن الاستقبال ", " حفاوه الاستقبال ",
                                     " بحفاوه ", " الحفاوه ", " كرم الوفاده "))
 
-    def _office_holder(self, ent: Entity) -> Entity:
+    @staticmethod
+    def _office_holder(ent: Entity, state: ArticleState) -> Entity:
         """An unresolved office title ("أمير قطر": role and country, no id) as the one resolved person of that
         country and role the article names; else the title as it is."""
         if ent.id or ent.kind != "person" or not ent.role or not ent.country:
             return ent
-        found = {e.id: e for _, e in self._person_mentions if e.id and e.country == ent.country and e.role == ent.role}
+        found = {e.id: e for _, e in state.persons if e.id and e.country == ent.country and e.role == ent.role}
         return next(iter(found.values())) if len(found) == 1 else ent
 
     def _complement(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -372,43 +493,43 @@ class Coder:
 
     # ----------------------------------------------------------------------------- sentence level
     def _code_sentence(self, article: Article, text: str, s: int, e: int, si: int, mentions: list[Mention],
-                       in_title: bool, discourse: Discourse | None = None) -> list[Candidate]:
+                       in_title: bool, state: ArticleState, discourse: Discourse | None = None) -> list[Candidate]:
         toks = tokens(text, s, e)
         if not toks:
             return []
         norm = [normalize(t) for _, _, t in toks]
-        args = join_groups(self._args(text, toks, norm, s, e, mentions), toks, norm, text)
+        args = join_groups(self._args(text, toks, norm, s, e, mentions, state), toks, norm, text)
         covered = {k for a in args for k in range(a.t0, a.t1) if not a.is_place}
         hits = self._hits(toks, norm, covered)
         # "استدعت X سفيرها احتجاجا على ...": the adverbial gives the motive of the act before it, no protest of
         # its own (a crowd's "تظاهر ... احتجاجا" is one protest either way)
         hits = [h for h in hits if not (norm[h.i].lstrip("و") in self._motives and any(
             o.i < h.i and o.trigger.type != h.trigger.type and o.kind in ("past", "present") for o in hits))]
-        self._verb_starts = {h.i for h in hits if h.kind in ("past", "present")}
+        state.verb_starts = {h.i for h in hits if h.kind in ("past", "present")}
         out = []
         discourse = discourse if discourse is not None else Discourse()
-        sent = Sentence(article, text, toks, norm, args, s, e, si, in_title, discourse)
+        sent = Sentence(article, text, toks, norm, args, s, e, si, in_title, discourse, state)
         for h in hits:
             if self.engine is not None and h.trigger.type in self.engine.types:
-                c = self.engine.candidate(sent, h, self._verb_starts)
+                c = self.engine.candidate(sent, h, state.verb_starts)
                 if c is not None:
                     c.extra["kind"] = h.kind
                     out.append(c)
                     discourse.note(c.actors, c.recipients, si)
                 continue
-            c = self._candidate(article, text, toks, norm, args, h, s, e, si, in_title)
+            c = self._candidate(article, text, toks, norm, args, h, s, e, si, in_title, state)
             if c is not None:
                 c.extra["kind"] = h.kind
                 out.append(c)
                 if not in_title and c.type in ("CONSULT", "AGREE", "SUPPORT") and c.status != "negated":
-                    self._event_persons.extend(x for x in c.actors + c.recipients if x.kind == "person")
+                    state.event_persons.extend(x for x in c.actors + c.recipients if x.kind == "person")
                     # the grammatical subject carries into a next sentence that drops it (the host of a
                     # reception, not the guest who is its actor)
-                    subj = self._last_in_sentence[1][0] if self._last_in_sentence is not None else []
+                    subj = state.last_coded[1][0] if state.last_coded is not None else []
                     if subj and subj[0].kind == "person":
-                        self._last_actor, self._last_actor_si = subj[0], si
+                        state.note_actor(subj[0], si)
                     elif c.actors and c.actors[0].kind == "person":
-                        self._last_actor, self._last_actor_si = c.actors[0], si
+                        state.note_actor(c.actors[0], si)
         # a nominal trigger in a sentence already about a planned event is planned too ("يعقبها التوقيع")
         future_seen = historical_seen = False
         future_end = 0
@@ -469,91 +590,89 @@ class Coder:
         return True
 
     def _args(self, text: str, toks: list[tuple[int, int, str]], norm: list[str], s: int, e: int,
-              mentions: list[Mention]) -> list[Arg]:
+              mentions: list[Mention], state: ArticleState) -> list[Arg]:
         """Participants (and places) in the sentence, from mentions, plural references and generic agents."""
-        starts = [t[0] for t in toks]
-
-        def tok_index(pos: int, end: bool = False) -> int:
-            for k, (_a, b, _) in enumerate(toks):
-                if end and b >= pos:
-                    return k + 1
-                if not end and b > pos:
-                    return k
-            return len(toks)
-
-        inside = [m for m in mentions if m.start >= s and m.end <= e and m.end > m.start]
-        inside.sort(key=lambda m: (m.start, -(m.end - m.start)))
-        chosen: list[Mention] = []
-        for m in inside:
-            if chosen and m.start < chosen[-1].end:
-                prev = chosen[-1]
-                better = (m.end - m.start) > (prev.end - prev.start) and m.entity is not None
-                if better:
-                    chosen[-1] = m
-                continue
-            chosen.append(m)
+        chosen = _chosen_mentions(mentions, s, e)
         args: list[Arg] = []
-        named = frozenset(k for o in chosen for k in range(tok_index(o.start), tok_index(o.end, end=True)))
+        named = frozenset(k for o in chosen for k in range(_tok_index(toks, o.start), _tok_index(toks, o.end, True)))
         for m in chosen:
-            metonym = bool((m.attrs or {}).get("metonym")) or (m.attrs or {}).get("type") in ("capital", "metonym")
-            label = m.label
-            if label not in PARTICIPANT_LABELS and label != "LOC":
+            if m.label not in PARTICIPANT_LABELS and m.label != "LOC":
                 continue
-            t0, t1 = tok_index(m.start), tok_index(m.end, end=True)
-            ent = m.entity
-            if label == "NORP":
-                # a bare nationality adjective is not a participant, except as a trigger's object (see _candidate);
-                # a plural one is a group of people ("تظاهر الاف الاسرائيليين")
-                surface = normalize(m.text)
-                if surface.endswith(("يين", "يون", "ين", "ون")) and not surface.endswith(("طين",)):
-                    grp = Entity(text=m.text, name=surface, name_ar=m.text, kind="group",
-                                 country=ent.country if ent is not None else None)
-                    args.append(Arg(m.start, m.end, t0, t1, [grp], "AGENT"))
-                elif ent is not None and ent.kind == "group" and ent.country and self.lex.agent_at(norm, t0)[0]:
-                    # "القوات المسلحة الأردنية" found whole by the entities stage: a force of that state
-                    args.append(Arg(m.start, m.end, t0, t1, [ent], "AGENT", kind=self.lex.agent_at(norm, t0)[1]))
-                elif ent is not None and ent.kind == "country" and (head := self._office_head(norm, t0, named)) is not None:
-                    # "وزارة الخارجية وشؤون المغتربين الأردنية": a state body named by its nationality is the state
-                    args.append(Arg(toks[head][0], m.end, head, t1, [ent], "GPE"))
-                    self._last_office = ent
-                elif ent is not None and ent.kind == "country":
-                    prev_w = norm[t0 - 1] if t0 > 0 else ""
-                    ref = None
-                    if prev_w.removeprefix("و").removeprefix("ب").removeprefix("ل") in _TITLE_NOUNS:
-                        ref = next((e for st, e in reversed(self._person_mentions)
-                                    if st < m.start and e.country == ent.country), None) or next(
-                            (e for st, e in self._person_mentions if st > m.end and e.country == ent.country), None)
-                    if ref is not None:  # "استقبل ... المسؤول التونسي": the Tunisian named before
-                        args.append(Arg(toks[t0 - 1][0], m.end, t0 - 1, t1, [ref], "PERS"))
-                    else:
-                        args.append(Arg(m.start, m.end, t0, t1, [ent], "NORP_OBJ"))
-                continue
-            if ent is None:
-                if label == "LOC":
-                    ent = None
-                else:
-                    kind = {"PERS": "person", "ORG": "organization", "GPE": "country"}.get(label, "group")
-                    ent = Entity(text=m.text, name=normalize(m.text), name_ar=m.text, kind=kind)
-            place = None
-            if label == "LOC" or metonym or (ent is not None and ent.kind == "country"):
-                place = self.res.location(m.text, m)
-            prev = norm[t0 - 1] if t0 > 0 else ""
-            first_raw = normalize(text[m.start:m.end].split()[0]) if text[m.start:m.end].split() else ""
-            before_text = normalize(text[max(s, m.start - 12):m.start])
-            own_b = metonym and place is not None and normalize(place.name_ar or place.text or "").startswith(first_raw)
-            prep = prev in _PLACE_PREP or (not own_b and any(first_raw.startswith(p) and len(first_raw) > len(p) + 2
-                                                             for p in ("ب", "في")))  # (ب of باريس is no clitic)
-            prep = prep or before_text.rstrip().endswith(("في", "الي", "بمدينه", "بالعاصمه", "بمنتجع", "بقصر"))
-            # "في العاصمة الإسبانية مدريد": a nationality adjective between the capital and its name
-            prep = prep or (t0 >= 2 and norm[t0 - 2].lstrip("و") in ("العاصمه", "بالعاصمه", "للعاصمه")
-                            and norm[t0 - 1].startswith("ال") and norm[t0 - 1].endswith("يه"))
-            is_place = label == "LOC" or (place is not None and prep)
-            if ent is None and not is_place:
-                continue
-            if ent is not None and ent.kind == "country" and not is_place and \
-                    normalize(m.text).split()[0].lstrip("و").removeprefix("ال").startswith(_OFFICE_STEMS):
-                self._last_office = ent
-            args.append(Arg(m.start, m.end, t0, t1, [ent] if ent else [], label, place, is_place))
+            t0, t1 = _tok_index(toks, m.start), _tok_index(toks, m.end, end=True)
+            arg = (self._nationality_arg(m, t0, t1, toks, norm, named, state) if m.label == "NORP"
+                   else self._mention_arg(m, t0, t1, text, norm, s, state))
+            if arg is not None:
+                args.append(arg)
+        self._word_args(text, toks, norm, args, state)
+        args.sort(key=lambda a: a.t0)
+        return args
+
+    def _nationality_arg(self, m: Mention, t0: int, t1: int, toks: list[tuple[int, int, str]], norm: list[str],
+                         named: frozenset[int], state: ArticleState) -> Arg | None:
+        """A nationality mention: a bare adjective is not a participant, except as a trigger's object (see
+        _slot_rewrites); a plural one is a group of people ("تظاهر الاف الاسرائيليين")."""
+        ent = m.entity
+        surface = normalize(m.text)
+        if surface.endswith(("يين", "يون", "ين", "ون")) and not surface.endswith(("طين",)):
+            grp = Entity(text=m.text, name=surface, name_ar=m.text, kind="group",
+                         country=ent.country if ent is not None else None)
+            return Arg(m.start, m.end, t0, t1, [grp], "AGENT")
+        if ent is not None and ent.kind == "group" and ent.country and self.lex.agent_at(norm, t0)[0]:
+            # "القوات المسلحة الأردنية" found whole by the entities stage: a force of that state
+            return Arg(m.start, m.end, t0, t1, [ent], "AGENT", kind=self.lex.agent_at(norm, t0)[1])
+        if ent is not None and ent.kind == "country" and (head := self._office_head(norm, t0, named)) is not None:
+            # "وزارة الخارجية وشؤون المغتربين الأردنية": a state body named by its nationality is the state
+            state.last_office = ent
+            return Arg(toks[head][0], m.end, head, t1, [ent], "GPE")
+        if ent is not None and ent.kind == "country":
+            prev_w = norm[t0 - 1] if t0 > 0 else ""
+            ref = None
+            if prev_w.removeprefix("و").removeprefix("ب").removeprefix("ل") in _TITLE_NOUNS:
+                ref = next((e for st, e in reversed(state.persons)
+                            if st < m.start and e.country == ent.country), None) or next(
+                    (e for st, e in state.persons if st > m.end and e.country == ent.country), None)
+            if ref is not None:  # "استقبل ... المسؤول التونسي": the Tunisian named before
+                return Arg(toks[t0 - 1][0], m.end, t0 - 1, t1, [ref], "PERS")
+            return Arg(m.start, m.end, t0, t1, [ent], "NORP_OBJ")
+        return None
+
+    def _mention_arg(self, m: Mention, t0: int, t1: int, text: str, norm: list[str], s: int,
+                     state: ArticleState) -> Arg | None:
+        """A person, body, state or place mention; a state or capital after في/إلى/ب is used as a place."""
+        metonym = bool((m.attrs or {}).get("metonym")) or (m.attrs or {}).get("type") in ("capital", "metonym")
+        label = m.label
+        ent = m.entity
+        if ent is None:
+            if label == "LOC":
+                ent = None
+            else:
+                kind = {"PERS": "person", "ORG": "organization", "GPE": "country"}.get(label, "group")
+                ent = Entity(text=m.text, name=normalize(m.text), name_ar=m.text, kind=kind)
+        place = None
+        if label == "LOC" or metonym or (ent is not None and ent.kind == "country"):
+            place = self.res.location(m.text, m)
+        prev = norm[t0 - 1] if t0 > 0 else ""
+        first_raw = normalize(text[m.start:m.end].split()[0]) if text[m.start:m.end].split() else ""
+        before_text = normalize(text[max(s, m.start - 12):m.start])
+        own_b = metonym and place is not None and normalize(place.name_ar or place.text or "").startswith(first_raw)
+        prep = prev in _PLACE_PREP or (not own_b and any(first_raw.startswith(p) and len(first_raw) > len(p) + 2
+                                                         for p in ("ب", "في")))  # (ب of باريس is no clitic)
+        prep = prep or before_text.rstrip().endswith(("في", "الي", "بمدينه", "بالعاصمه", "بمنتجع", "بقصر"))
+        # "في العاصمة الإسبانية مدريد": a nationality adjective between the capital and its name
+        prep = prep or (t0 >= 2 and norm[t0 - 2].lstrip("و") in ("العاصمه", "بالعاصمه", "للعاصمه")
+                        and norm[t0 - 1].startswith("ال") and norm[t0 - 1].endswith("يه"))
+        is_place = label == "LOC" or (place is not None and prep)
+        if ent is None and not is_place:
+            return None
+        if ent is not None and ent.kind == "country" and not is_place and \
+                normalize(m.text).split()[0].lstrip("و").removeprefix("ال").startswith(_OFFICE_STEMS):
+            state.last_office = ent
+        return Arg(m.start, m.end, t0, t1, [ent] if ent else [], label, place, is_place)
+
+    def _word_args(self, text: str, toks: list[tuple[int, int, str]], norm: list[str], args: list[Arg],
+                   state: ArticleState) -> None:
+        """Participants no mention names: "الرئيسان"/"بين البلدين" (the pair named before), a count of a crowd,
+        "الوزارة" (the ministry named before), generic agents ("الجيش السوداني", "المتظاهرين")."""
         covered = {k for a in args for k in range(a.t0, a.t1)}
         k = 0
         while k < len(norm):
@@ -563,7 +682,7 @@ class Coder:
             w = norm[k]
             bare = w[1:] if w[:1] in "وف" and len(w) > 4 else w
             nxt = norm[k + 1] if k + 1 < len(norm) else ""
-            if bare in _COUNTRY_PAIRS and k > 0 and norm[k - 1] == "بين" and self._pair(toks[k][0]):
+            if bare in _COUNTRY_PAIRS and k > 0 and norm[k - 1] == "بين" and self._pair(toks[k][0], state):
                 # "بين البلدين": the two leaders already named, for their states (only after بين: "تجمع البلدين",
                 # "وزيرا دفاع البلدين" are not parties)
                 args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [], "PLURAL", plural=True, kind="countries"))
@@ -579,56 +698,94 @@ class Coder:
                 args[args.index(grp)] = replace(grp, start=toks[k][0], t0=k)
                 k += 1
                 continue
-            if bare in _OFFICE_BACKREF and self._last_office is not None:
+            if bare in _OFFICE_BACKREF and state.last_office is not None:
                 # "ودعت الوزارة": the ministry named before (pro-form of a state body)
-                args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [self._last_office], "GPE"))
+                args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [state.last_office], "GPE"))
                 k += 1
                 continue
             n, kind = self.lex.agent_at(norm, k, by=False)
-            if n:
-                # extend over definite modifiers: "الجيش السوداني", "قوات الدعم السريع", "المتظاهرين الفلسطينيين"
-                country = None
-                j = k + n
-                while (j < len(norm) and j - (k + n) < 3 and norm[j].startswith("ال") and norm[j] not in _NOT_MODIFIER
-                       and (not self.lex.match_at(norm, j)[0] or self.lex.agent_at(norm, j)[0])):
-                    norp = next((x for x in args if x.label == "NORP_OBJ" and x.t0 == j), None)
-                    if j in covered and norp is None:
-                        break
-                    if norp is not None:
-                        country = norp.entities[0].country if norp.entities else None
-                        args.remove(norp)
-                        j = norp.t1
-                        continue
-                    j += 1
-                a, b = toks[k][0], toks[j - 1][1]
-                if norm[k].startswith(("بال", "وال", "فال", "كال")) and len(norm[k]) > 4:
-                    a += 1  # "بالمجتمع الدولي": the clitic is not part of the name
-                words = text[a:b]
-                ent = Entity(text=words, name=normalize(words), name_ar=words, kind="group", country=country)
-                args.append(Arg(a, b, k, j, [ent], "AGENT", kind=kind))
-                k = j
+            k = self._agent_arg(text, toks, norm, args, covered, k, n, kind) if n else k + 1
+
+    def _agent_arg(self, text: str, toks: list[tuple[int, int, str]], norm: list[str], args: list[Arg],
+                   covered: set[int], k: int, n: int, kind: str | None) -> int:
+        """A generic agent at token k (n words), extended over its definite modifiers ("الجيش السوداني", "قوات
+        الدعم السريع", "المتظاهرين الفلسطينيين"); a nationality among them gives its country. Returns the next
+        token index."""
+        country = None
+        j = k + n
+        while (j < len(norm) and j - (k + n) < 3 and norm[j].startswith("ال") and norm[j] not in _NOT_MODIFIER
+               and (not self.lex.match_at(norm, j)[0] or self.lex.agent_at(norm, j)[0])):
+            norp = next((x for x in args if x.label == "NORP_OBJ" and x.t0 == j), None)
+            if j in covered and norp is None:
+                break
+            if norp is not None:
+                country = norp.entities[0].country if norp.entities else None
+                args.remove(norp)
+                j = norp.t1
                 continue
-            k += 1
-        del starts
-        args.sort(key=lambda a: a.t0)
-        return args
+            j += 1
+        a, b = toks[k][0], toks[j - 1][1]
+        if norm[k].startswith(("بال", "وال", "فال", "كال")) and len(norm[k]) > 4:
+            a += 1  # "بالمجتمع الدولي": the clitic is not part of the name
+        words = text[a:b]
+        ent = Entity(text=words, name=normalize(words), name_ar=words, kind="group", country=country)
+        args.append(Arg(a, b, k, j, [ent], "AGENT", kind=kind))
+        return j
 
     # ----------------------------------------------------------------------------- one trigger
     def _candidate(self, article: Article, text: str, toks: list[tuple[int, int, str]], norm: list[str],
-                   args: list[Arg], h: Hit, s: int, e: int, si: int, in_title: bool) -> Candidate | None:
+                   args: list[Arg], h: Hit, s: int, e: int, si: int, in_title: bool,
+                   state: ArticleState) -> Candidate | None:
+        """One hit → a candidate event, phase by phase (each reads and fills the hit's context)."""
+        c = HitContext(article, text, toks, norm, args, h, s, e, si, in_title, state, self._has_trigger)
+        if self._vetoed(c):
+            return None
+        self._clause_window(c)
+        self._clause_parties(c)
+        self._subject(c)
+        self._subject_quoted(c)
+        self._object(c)
+        self._slot_rewrites(c)
+        self._slot_entities(c)
+        self._roles(c)
+        self._place_and_visit(c)
+        self._assault_roles(c)
+        self._protest_roles(c)
+        self._aid_recipients(c)
+        self._consult_prodrop(c)
+        self._final_roles(c)
         t = h.trigger
+        c.n_parts = len({entity_key(x) for x in c.actors + c.recipients})
+        if c.n_parts == 0 and not (t.type in ("PROTEST", "ASSAULT") and (c.verbal or t.strength >= 0.8)):
+            return None
+        # grammatical subject/object of this trigger, for a pronoun in the next one ("استقبل X Y ... ورحب به")
+        host_first = t.roles == "host"
+        state.last_coded = ((s, e), (c.recipients if host_first else c.actors,
+                                     c.actors if host_first else c.recipients))
+        if t.type in DYADIC and c.n_parts < 2:
+            return None
+        return self._finish(c)
+
+    def _vetoed(self, c: HitContext) -> bool:
+        """Hits that tell no new event: a meeting already told, an event pointed back at, an alleged act, a reason."""
+        h, t, norm = c.h, c.t, c.norm
         if t.type == "CONSULT" and h.kind == "noun" and h.i > 0 and norm[h.i].startswith(("ال", "وال")) and \
                 norm[h.i - 1] in ("خلال", "اثناء", "وخلال", "عقب", "وعقب", "بعد", "قبل", "ختام", "نهايه", "مستهل",
                                   "بدايه", "اعقاب", "واثناء"):
-            return None  # "أكد خلال الاتصال أن ...", "في ختام المباحثات": the meeting already told, not a new one
+            return True  # "أكد خلال الاتصال أن ...", "في ختام المباحثات": the meeting already told, not a new one
         if h.kind in ("noun", "form") and h.i > 0 and (norm[h.i - 1] in _DEMONSTRATIVES or (
                 h.i > 1 and norm[h.i - 2] in _DEMONSTRATIVES and norm[h.i - 1] in ("اول", "اخر", "ثاني", "ثالث"))):
-            return None  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
+            return True  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
         if t.type != "ACCUSE" and self._alleged(norm, h.i):
-            return None
+            return True
         if h.kind in ("noun", "form") and norm[h.i].startswith(("ال", "بال")) and find_phrase(
                 norm, self.lex.status_cues.get("reason_before", []), max(0, h.i - 2), h.i, prefix=False) is not None:
-            return None  # "استدعت X السفير احتجاجا على القصف": the shelling is the reason, not an event told here
+            return True  # "استدعت X السفير احتجاجا على القصف": the shelling is the reason, not an event told here
+        return False
+
+    def _clause_window(self, c: HitContext) -> None:
+        """The trigger's clause: back to a stop mark or a contrast, ahead to a stop mark or the next clause."""
+        h, t, norm, verb_starts = c.h, c.t, c.norm, c.state.verb_starts
         lo = h.i
         while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in {"ثم", "وثم"} | _CONTRAST \
                 and not (
@@ -637,10 +794,10 @@ class Coder:
         hi = h.i + h.n
         paren0 = self._parentheticals(norm, hi, min(len(norm), hi + 60))  # adverbials do not use up the window
         while hi < len(norm) and hi - h.i - sum(1 for k in paren0 if k < hi) < 28 and norm[hi] not in _STOP:
-            if hi in self._verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in (
+            if hi in verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in (
                     "،", ",", "حيث", "ثم", "وحيث")):
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
-            if t.type in _TARGET_TYPES and hi in self._verb_starts and hi > h.i + h.n + 1 and norm[hi - 1] in \
+            if t.type in _TARGET_TYPES and hi in verb_starts and hi > h.i + h.n + 1 and norm[hi - 1] in \
                     _CONTRAST and norm[hi - 2] in ("،", ",") and norm[hi] not in ("يتعلق", "يخص"):
                 # "رفض X الاقتراح، فيما هدد Y": a contrasting clause names another side's act, not the target
                 # (for meetings it often goes on with the same subject: "ألغى زيارته، فيما استقبل في كييف Y")
@@ -648,6 +805,11 @@ class Coder:
             if hi > h.i + h.n and norm[hi - 1] in ("،", ",") and norm[hi].lstrip("و") in _HAL_PARTICIPLES | _HAL_LIGHT:
                 break  # "…، داعيا Y إلى": so does a circumstantial participle
             hi += 1
+        c.lo, c.hi = lo, hi
+
+    def _clause_parties(self, c: HitContext) -> None:
+        """The participants and places of the window, split around the trigger, and the prepositions that matter."""
+        h, t, norm, args, lo, hi = c.h, c.t, c.norm, c.args, c.lo, c.hi
         parts = [a for a in args if not a.is_place and a.label != "NORP_OBJ"]
         if t.type in ("CONSULT", "AGREE", "SUPPORT", "COOPERATE") and any(a.label == "PERS" for a in parts):
             # in diplomacy, named people are the parties; a crowd word inside an office title
@@ -659,64 +821,21 @@ class Coder:
             framed = [a for a in parts if a.t0 > k_margin and a.entities and a.entities[0].kind == "organization"]
             if len(parts) - len(framed) >= 2:
                 parts = [a for a in parts if a not in framed]
-        places = [a for a in args if a.is_place]
+        c.parts, c.k_margin = parts, k_margin
+        c.places = [a for a in args if a.is_place]
         before = [a for a in parts if a.t1 <= h.i and a.t0 >= lo]
         after = [a for a in parts if a.t0 >= h.i + h.n and a.t1 <= hi]
-        verbal = h.kind in ("past", "present") or (h.kind == "form" and t.roles != "symmetric" and h.n == 1
-                                                   and not norm[h.i].startswith("ال"))
-        reverse = any(norm[k] in self.lex.reverse or norm[k][1:] in self.lex.reverse
-                      for k in range(max(lo, h.i - 16), h.i))  # "تلقى الرئيس X، أمس، اتصالا من Y"
-
-        def gap(a: int, b: int) -> int:
-            return sum(1 for k in range(a, b) if norm[k] not in ("،", ",", "-", "(", ")", '"', "«", "»"))
-
-        def coordinated(x: Arg, y: Arg) -> bool:
-            between = normalize(text[x.end:y.start]).strip(" ،,")
-            yfirst = normalize(text[y.start:y.end])[:1]
-            if between.startswith("و") and t.roles == "symmetric" and len(between.split()) <= 14 and not any(
-                    c in between for c in ".؛:") and not self._has_trigger(between):
-                return True  # "ووقع الوزير X، ووزيرة الخارجية [long office] Y": an office title between the two
-            return (between in ("", "و", "، و", "او") or (between == "" and yfirst == "و") or between == "مع"
-                    or bool(_COUNTERPART_GAP.match(between)))
-
-        def prep(a: Arg) -> str:
-            """The preposition governing an argument: the word before it or a clitic glued to it (بالرئيس)."""
-            tok_start = toks[a.t0][0]
-            glued = normalize(text[tok_start:a.start])
-            if not glued:
-                w = norm[a.t0]
-                if w[:1] in "بل" and w[1:3] == "ال" or w[:2] in ("لل",):
-                    glued = w[:1]
-                elif w[:2] in ("وب", "ول") and w[2:4] == "ال":
-                    glued = w[1:2]
-            if glued.strip("و"):
-                return glued.strip("و")[-1:]
-            if a.t0 > 1 and norm[a.t0 - 1] == "من" and norm[a.t0 - 2] in ("بكل", "كل", "وكل"):
-                # "اتصالين بكل من X وY", "مع كل من X": the listed are partners; "وأكد كل من X وY": subjects
-                if norm[a.t0 - 2] == "بكل":
-                    return "ب"
-                return "مع" if a.t0 > 2 and norm[a.t0 - 3] == "مع" else ""
-            return norm[a.t0 - 1] if a.t0 > 0 else ""
-
-        def governed_by_with(a: Arg) -> bool:
-            """"مع" + an office title + the name: the name's mention often leaves the title out."""
-            prev_end = max([x.t1 for x in args if x.t1 <= a.t0 and x is not a] + [lo])
-            for k in range(a.t0 - 1, max(prev_end, a.t0 - 15) - 1, -1):
-                if norm[k] in ("مع", "ومع"):
-                    return True
-                if norm[k] in _STOP or norm[k] in ('"', "«", "»"):
-                    return False
-            return False
-
+        c.verbal = h.kind in ("past", "present") or (h.kind == "form" and t.roles != "symmetric" and h.n == 1
+                                                     and not norm[h.i].startswith("ال"))
+        c.reverse = any(norm[k] in self.lex.reverse or norm[k][1:] in self.lex.reverse
+                        for k in range(max(lo, h.i - 16), h.i))  # "تلقى الرئيس X، أمس، اتصالا من Y"
         topic = {"علي", "حول", "بشان", "عن", "في", "تجاه", "ازاء", "بخصوص", "لدي", "من", "منذ", "الي", "بعد", "قبل"}
-        partner_preps = {"مع", "ب"} if verbal else {"مع", "بين", "ب"}
-        subjects: list[Arg] = []
-        objects: list[Arg] = []
+        c.partner_preps = {"مع", "ب"} if c.verbal else {"مع", "بين", "ب"}
         to_preps = _RECIPIENT_PREPS.get(t.type, set())
         if t.id.startswith("agree.invite") or t.id.startswith("support.congratulate"):
             to_preps = to_preps | {"الي", "ل"}
-        to_preps = to_preps | t.recipient_preps
-        topic = topic - to_preps
+        c.to_preps = to_preps | t.recipient_preps
+        c.topic = topic = topic - c.to_preps
         if t.type in ("CONSULT", "AGREE", "SUPPORT", "AID", "COOPERATE"):
             # a state's armed forces deliver aid ("نفذت القوات المسلحة الأردنية إنزالا جويا لمساعدات")
             before = [a for a in before if a.kind != "security" or (
@@ -726,94 +845,115 @@ class Coder:
             # ("الجيش اللبناني"/"الجيش السوري" with its modifier; a bare "طائرات" after بمشاركة is no recipient)
             after = [a for a in after if a.kind != "security" or (
                 t.type == "AID" and (a.t1 - a.t0 >= 2 or bool(a.entities and a.entities[0].country)))]
-        def delegation(a: Arg) -> bool:
-            """"وفدا (رفيع المستوى) من صندوق النقد": the body a delegation comes from is the party."""
-            heads = ("وفد", "وفدا", "بعثه")  # (the و of وفد is a root letter: strip clitics one at a time)
-            return a.t0 >= 2 and norm[a.t0 - 1] == "من" and any(
-                w in heads or w.removeprefix("ال") in heads or w[1:] in heads or w[1:].removeprefix("ال") in heads
-                for w in norm[max(lo, a.t0 - 5):a.t0 - 1])
-
-        rest = [a for a in after if prep(a) not in topic or (reverse and prep(a) == "من") or delegation(a)]
-        before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
-        hal = norm[h.i].lstrip("و") in _HAL_PARTICIPLES and h.i > 0 and (
+        c.before, c.after = before, after
+        prep = c.prep
+        c.rest = [a for a in after if prep(a) not in topic or (c.reverse and prep(a) == "من") or c.delegation(a)]
+        c.before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
+        c.hal = norm[h.i].lstrip("و") in _HAL_PARTICIPLES and h.i > 0 and (
             norm[h.i - 1] in ("،", ",") or norm[h.i][:1] == "و")
-        main = [a for a in parts if a.t1 <= h.i and prep(a) not in topic and prep(a) != "مع"] if hal else []
-        hal_honor = hal and self._last_actor is not None and any(norm[k] in _HONORIFIC_PRONOUNS for k in range(h.i))
-        if hal_honor:
+        c.hal_honor = c.hal and c.state.last_actor is not None and any(
+            norm[k] in _HONORIFIC_PRONOUNS for k in range(h.i))
+
+    def _subject(self, c: HitContext) -> None:
+        """The subject: a participle's main clause, a relative's antecedent, the verb's subject, a noun's agent."""
+        h, norm, prep = c.h, c.norm, c.prep
+        main = [a for a in c.parts if a.t1 <= h.i and prep(a) not in c.topic and prep(a) != "مع"] if c.hal else []
+        if c.hal_honor:
             pass  # "وأكد جلالته …، داعيا": the one the honorific names (set below)
-        elif hal and main:
+        elif c.hal and main:
             # "أدان X الهجوم، داعيا المجتمع الدولي إلى …": the participle's subject is the main clause's
-            subjects = [main[0]]
-        elif verbal and h.i > 0 and norm[h.i - 1] in _RELATIVE and before_ok and gap(before_ok[-1].t1, h.i - 1) <= 2:
-            subjects = [before_ok[-1]]  # "رينزي الذي يزور مصر": the antecedent is the subject
-        elif verbal:
-            if before_ok and before_ok[-1] is before[-1] and gap(before[-1].t1, h.i) <= 3:
-                subjects = [before[-1]]
-                k = len(before) - 2
-                while k >= 0 and coordinated(before[k], subjects[0]):
-                    subjects.insert(0, before[k])
-                    k -= 1
-            elif rest and gap(h.i + h.n, rest[0].t0) <= 6 and prep(rest[0]) not in _PREPS:
-                subjects = [rest.pop(0)]
-                while rest and coordinated(subjects[-1], rest[0]) and (t.roles == "symmetric" or self._dual(
-                        norm[h.i], h.kind)):
-                    subjects.append(rest.pop(0))
+            c.subjects = [main[0]]
+        elif c.verbal and h.i > 0 and norm[h.i - 1] in _RELATIVE and c.before_ok and c.gap(
+                c.before_ok[-1].t1, h.i - 1) <= 2:
+            c.subjects = [c.before_ok[-1]]  # "رينزي الذي يزور مصر": the antecedent is the subject
+        elif c.verbal:
+            self._verb_subject(c)
         else:
-            first_after = rest[0] if rest else None
-            genitive = (first_after is not None and gap(h.i + h.n, first_after.t0) <= 3
-                        and prep(first_after) not in _PREPS
-                        and not any(norm[k] in _PREPS or norm[k] in ("بين", "مع", "علي") or norm[k][:1] in "بل" and
-                                    norm[k][1:3] == "ال" for k in range(h.i + h.n, first_after.t0)))
-            lv = self._light_verb_index(norm, lo, h.i, frozenset(k for a in before for k in range(a.t0, a.t1)))
-            # "أجرى X، في وقت سابق من اليوم، محادثات": an adverbial between commas does not break the link
-            paren_b = self._parentheticals(norm, lo, h.i)
-            if lv is not None and any(norm[k] in _BREAK_PREPS and k not in paren_b for k in range(lv + 1, h.i)) and not (
-                    any(c.startswith(("تراس", "شارك", "حضر")) for c in _stems(norm[lv])) and
-                    all(norm[k] not in _BREAK_PREPS - {"في"} for k in range(lv + 1, h.i))):
-                lv = None  # "فرضت السلطات حظر التجول ... بعد احتجاجات": the verb governs another noun
-                # (but "ترأسا الوفدين في اجتماعات": taking part in a meeting)
-            between = [a for a in before if lv is not None and a.t0 > lv]
-            hal_lv = lv is not None and lv > 0 and norm[lv].lstrip("و") in _HAL_LIGHT and norm[lv - 1] in ("،", ",")
-            possessed = h.kind == "noun" and self._possessive(norm[h.i + h.n - 1], t)
-            main_lv = [a for a in before if lv is not None and a.t1 <= lv and prep(a) not in topic
-                       and prep(a) != "مع"] if hal_lv else []
-            if main_lv:
-                # "أكد X …، موجها الشكر لـY": the participle's subject is the main clause's
-                subjects = [main_lv[0]]
-            elif between and prep(between[0]) not in _PREPS and prep(between[0]) != "ل":
-                # VSO with a support verb: "أعرب الأسد لبوتين عن امتنانه" — the first bare noun after the verb
-                subjects = [between[0]]
-                k = before.index(between[0]) + 1
-                while k < len(before) and before[k].t1 <= h.i and coordinated(subjects[-1], before[k]):
-                    subjects.append(before[k])
-                    k += 1
-                objects = [a for a in between if a not in subjects and prep(a) in ("ل", "مع", "ب")][:1]
-            elif genitive and first_after is not None and not possessed and not (h.kind == "form" and h.n > 1) and not (
-                    t.mode == "visit" and first_after.entities and first_after.entities[0].kind == "country"):
-                # "زيارة الرئيس" names the visitor ("زيارة الجزائر" the destination, handled below);
-                # "مقتل/اغتيال/اعتقال X" names the victim, "هجوم المسلحين" the attacker; a phrase ending in its
-                # governing noun ("يقف إلى جانب X") takes X as its object below
-                if t.type in ("ASSAULT", "COERCE") and first_after.kind not in ("armed", "security"):
-                    objects = [rest.pop(0)]
-                else:
-                    subjects = [rest.pop(0)]
-            elif before_ok and ((gap(before_ok[-1].t1, h.i) <= 1 and not norm[h.i].startswith(("ال", "وال")) and not any(
-                    norm[k] in _PREPS or norm[k] in ("ان", "بان", "انه") for k in range(before_ok[-1].t1, h.i))) or (
-                    gap(before_ok[-1].t1, h.i) - len(paren_b) <= 12
-                    and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i)
-                    and not any(norm[k] in _BREAK_PREPS and k not in paren_b for k in range(before_ok[-1].t1, h.i)))):
-                subjects = [before_ok[-1]]
-                k = before.index(before_ok[-1]) - 1
-                while k >= 0 and coordinated(before[k], subjects[0]):
-                    subjects.insert(0, before[k])
-                    k -= 1
-        if not subjects and verbal and lo > 0 and norm[lo - 1] in (":",) or (
-                not subjects and verbal and any(norm[k] in ('"', "«", "“") for k in range(max(0, lo - 1), h.i))):
-            # "وذكر الرئيس الروسي: اتفقت مع ..." — a first-person verb in a quote: the speaker is the subject
-            speaker = [a for a in parts if a.t1 <= lo and a.entities and a.entities[0].kind == "person"]
+            self._noun_subject(c)
+
+    def _verb_subject(self, c: HitContext) -> None:
+        """SVO (the bare participant just before the verb, with those coordinated) or VSO (the first after it)."""
+        h, before, rest, prep = c.h, c.before, c.rest, c.prep
+        subjects: list[Arg] = []
+        if c.before_ok and c.before_ok[-1] is before[-1] and c.gap(before[-1].t1, h.i) <= 3:
+            subjects = [before[-1]]
+            k = len(before) - 2
+            while k >= 0 and c.coordinated(before[k], subjects[0]):
+                subjects.insert(0, before[k])
+                k -= 1
+        elif rest and c.gap(h.i + h.n, rest[0].t0) <= 6 and prep(rest[0]) not in _PREPS:
+            subjects = [rest.pop(0)]
+            while rest and c.coordinated(subjects[-1], rest[0]) and (c.t.roles == "symmetric" or self._dual(
+                    c.norm[h.i], h.kind)):
+                subjects.append(rest.pop(0))
+        c.subjects = subjects
+
+    def _noun_subject(self, c: HitContext) -> None:
+        """A verbal noun's agent: the subject of its support verb, its genitive, or the participant before it."""
+        h, t, norm, lo, before, before_ok, rest, prep = c.h, c.t, c.norm, c.lo, c.before, c.before_ok, c.rest, c.prep
+        first_after = rest[0] if rest else None
+        genitive = (first_after is not None and c.gap(h.i + h.n, first_after.t0) <= 3
+                    and prep(first_after) not in _PREPS
+                    and not any(norm[k] in _PREPS or norm[k] in ("بين", "مع", "علي") or norm[k][:1] in "بل" and
+                                norm[k][1:3] == "ال" for k in range(h.i + h.n, first_after.t0)))
+        lv = self._light_verb_index(norm, lo, h.i, frozenset(k for a in before for k in range(a.t0, a.t1)))
+        # "أجرى X، في وقت سابق من اليوم، محادثات": an adverbial between commas does not break the link
+        paren_b = self._parentheticals(norm, lo, h.i)
+        if lv is not None and any(norm[k] in _BREAK_PREPS and k not in paren_b for k in range(lv + 1, h.i)) and not (
+                any(st.startswith(("تراس", "شارك", "حضر")) for st in _stems(norm[lv])) and
+                all(norm[k] not in _BREAK_PREPS - {"في"} for k in range(lv + 1, h.i))):
+            lv = None  # "فرضت السلطات حظر التجول ... بعد احتجاجات": the verb governs another noun
+            # (but "ترأسا الوفدين في اجتماعات": taking part in a meeting)
+        between = [a for a in before if lv is not None and a.t0 > lv]
+        hal_lv = lv is not None and lv > 0 and norm[lv].lstrip("و") in _HAL_LIGHT and norm[lv - 1] in ("،", ",")
+        possessed = h.kind == "noun" and self._possessive(norm[h.i + h.n - 1], t)
+        main_lv = [a for a in before if lv is not None and a.t1 <= lv and prep(a) not in c.topic
+                   and prep(a) != "مع"] if hal_lv else []
+        if main_lv:
+            # "أكد X …، موجها الشكر لـY": the participle's subject is the main clause's
+            c.subjects = [main_lv[0]]
+        elif between and prep(between[0]) not in _PREPS and prep(between[0]) != "ل":
+            # VSO with a support verb: "أعرب الأسد لبوتين عن امتنانه" — the first bare noun after the verb
+            c.subjects = [between[0]]
+            k = before.index(between[0]) + 1
+            while k < len(before) and before[k].t1 <= h.i and c.coordinated(c.subjects[-1], before[k]):
+                c.subjects.append(before[k])
+                k += 1
+            c.objects = [a for a in between if a not in c.subjects and prep(a) in ("ل", "مع", "ب")][:1]
+        elif genitive and first_after is not None and not possessed and not (h.kind == "form" and h.n > 1) and not (
+                t.mode == "visit" and first_after.entities and first_after.entities[0].kind == "country"):
+            # "زيارة الرئيس" names the visitor ("زيارة الجزائر" the destination, handled below);
+            # "مقتل/اغتيال/اعتقال X" names the victim, "هجوم المسلحين" the attacker; a phrase ending in its
+            # governing noun ("يقف إلى جانب X") takes X as its object below
+            if t.type in ("ASSAULT", "COERCE") and first_after.kind not in ("armed", "security"):
+                c.objects = [rest.pop(0)]
+            else:
+                c.subjects = [rest.pop(0)]
+        elif before_ok and ((c.gap(before_ok[-1].t1, h.i) <= 1 and not norm[h.i].startswith(("ال", "وال")) and not any(
+                norm[k] in _PREPS or norm[k] in ("ان", "بان", "انه") for k in range(before_ok[-1].t1, h.i))) or (
+                c.gap(before_ok[-1].t1, h.i) - len(paren_b) <= 12
+                and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i)
+                and not any(norm[k] in _BREAK_PREPS and k not in paren_b for k in range(before_ok[-1].t1, h.i)))):
+            c.subjects = [before_ok[-1]]
+            k = before.index(before_ok[-1]) - 1
+            while k >= 0 and c.coordinated(before[k], c.subjects[0]):
+                c.subjects.insert(0, before[k])
+                k -= 1
+
+    def _subject_quoted(self, c: HitContext) -> None:
+        """"وذكر الرئيس الروسي: اتفقت مع ..." — a first-person verb in a quote: the speaker is the subject."""
+        h, norm, lo = c.h, c.norm, c.lo
+        if not c.subjects and c.verbal and lo > 0 and norm[lo - 1] in (":",) or (
+                not c.subjects and c.verbal and any(norm[k] in ('"', "«", "“") for k in range(max(0, lo - 1), h.i))):
+            speaker = [a for a in c.parts if a.t1 <= lo and a.entities and a.entities[0].kind == "person"]
             if speaker and self._first_person(norm[h.i]):
-                subjects = [speaker[-1]]
-        anchor = max([h.i + h.n] + [a.t1 for a in subjects if a.t0 > h.i])
+                c.subjects = [speaker[-1]]
+
+    def _object(self, c: HitContext) -> None:
+        """The object: the first participant after the subject that is bare or governed by a partner or recipient
+        preposition, with those coordinated with it; else "مع X" anywhere in the clause."""
+        h, t, norm, hi, rest, prep, subjects, objects = c.h, c.t, c.norm, c.hi, c.rest, c.prep, c.subjects, c.objects
+        c.anchor = anchor = max([h.i + h.n] + [a.t1 for a in subjects if a.t0 > h.i])
         preset = bool(objects)
         # an adverbial set off by commas after the verb ("التقى X، على هامش القمة العربية في بغداد، Y") neither
         # holds the object nor keeps it away
@@ -826,7 +966,7 @@ class Coder:
                 paren |= set(range(anchor, guests[0].t1))
 
         def gap_out(a: int, b: int) -> int:
-            return gap(a, b) - sum(1 for k in range(a, b) if k in paren)
+            return c.gap(a, b) - sum(1 for k in range(a, b) if k in paren)
 
         for a in rest:
             if a in subjects or preset:
@@ -834,122 +974,140 @@ class Coder:
             if a.t0 in paren and prep(a) != "مع":
                 continue
             if not objects:
-                direct = prep(a) not in _PREPS or prep(a) in partner_preps or prep(a) == "ل" or prep(a) in to_preps \
-                    or delegation(a)
+                direct = prep(a) not in _PREPS or prep(a) in c.partner_preps or prep(a) == "ل" or prep(a) in \
+                    c.to_preps or c.delegation(a)
                 if t.type == "MOBILIZE" and a.label == "AGENT":
                     continue  # the forces moved are the instrument, not a party
                 if gap_out(anchor, a.t0) <= 10 and direct and (
-                        t.roles != "symmetric" or prep(a) in partner_preps or gap_out(anchor, a.t0) <= 3
-                        or (verbal and subjects)):
+                        t.roles != "symmetric" or prep(a) in c.partner_preps or gap_out(anchor, a.t0) <= 3
+                        or (c.verbal and subjects)):
                     objects.append(a)
-                elif governed_by_with(a) and gap(anchor, a.t0) <= 20:
+                elif c.governed_by_with(a) and c.gap(anchor, a.t0) <= 20:
                     objects.append(a)
                 elif gap_out(anchor, a.t0) > 10:
                     break
-            elif coordinated(objects[-1], a):
+            elif c.coordinated(objects[-1], a):
                 objects.append(a)
             else:
                 break
         # "مع X" anywhere in the clause names the partner, even before a nominal trigger ("سيجري مع X مباحثات");
         # not for a participle, whose main clause had its own partner
-        if not objects and not hal:
-            for a in [x for x in before if x not in subjects] + rest:
-                if prep(a) == "مع" or (prep(a) == "بين" and not verbal):
+        if not objects and not c.hal:
+            for a in [x for x in c.before if x not in subjects] + rest:
+                if prep(a) == "مع" or (prep(a) == "بين" and not c.verbal):
                     objects.append(a)
                     break
-        if t.type == "CONSULT" and h.kind == "noun" and subjects and subjects[0].t0 > h.i and before_ok and \
-                gap(before_ok[-1].t1, h.i) <= 4 and find_phrase(norm, self.lex.status_cues.get("future_before", []),
-                                                                 before_ok[-1].t1, h.i, prefix=False) is not None:
+
+    def _slot_rewrites(self, c: HitContext) -> None:
+        """Readings that move participants between subject and object: a wish to meet, a fronted phrase, a joint
+        appearance, an attack claimed, a nationality adjective, the sidelines, companions."""
+        h, t, norm, lo, prep = c.h, c.t, c.norm, c.lo, c.prep
+        if t.type == "CONSULT" and h.kind == "noun" and c.subjects and c.subjects[0].t0 > h.i and c.before_ok and \
+                c.gap(c.before_ok[-1].t1, h.i) <= 4 and find_phrase(
+                    norm, self.lex.status_cues.get("future_before", []), c.before_ok[-1].t1, h.i,
+                    prefix=False) is not None:
             # "X يتطلع إلى لقاء الرئيس Y": X wishes to meet the genitive Y
-            objects, subjects = subjects + objects, [before_ok[-1]]
-        if not subjects and objects and h.kind in ("noun", "form") and 0 < h.i - lo <= 1 and \
+            c.objects, c.subjects = c.subjects + c.objects, [c.before_ok[-1]]
+        if not c.subjects and c.objects and h.kind in ("noun", "form") and 0 < h.i - lo <= 1 and \
                 norm[h.i - 1] in ("في", "وفي", "خلال", "وخلال"):
             # "وفي اتصال هاتفي مع X، اليوم، استعرض Y ...": a fronted phrase; the subject follows the verb after it
-            later = [a for a in parts if a.t0 >= objects[-1].t1 and a not in objects and prep(a) not in _PREPS
+            later = [a for a in c.parts if a.t0 >= c.objects[-1].t1 and a not in c.objects and prep(a) not in _PREPS
                      and a.entities and a.entities[0].kind in ("person", "country", "organization")]
             if later:
-                subjects = [later[0]]
+                c.subjects = [later[0]]
         # "قال X ... في مؤتمر صحفي مشترك مع Y": with a partner and no subject, the sentence's earlier person is the
         # other party
-        if objects and not subjects and t.roles in ("symmetric", "agent") and any(prep(a) == "مع" for a in objects):
-            earlier = [a for a in parts if a.t1 <= h.i and a not in objects and prep(a) not in topic
+        if c.objects and not c.subjects and t.roles in ("symmetric", "agent") and any(
+                prep(a) == "مع" for a in c.objects):
+            earlier = [a for a in c.parts if a.t1 <= h.i and a not in c.objects and prep(a) not in c.topic
                        and a.entities and a.entities[0].kind in ("person", "country", "organization")]
             if earlier:
-                subjects = [earlier[-1]]
+                c.subjects = [earlier[-1]]
         if t.type == "ASSAULT" and h.kind in ("noun", "form"):
             # "في هجوم شنه مسلحون": the attacker follows a support verb carrying the noun as a pronoun
             k = h.i + h.n
             if k < len(norm) and norm[k] in _CLAIMED_BY:
-                by = [a for a in after if a.t0 in (k + 1, k + 2)]
+                by = [a for a in c.after if a.t0 in (k + 1, k + 2)]
                 if by:
-                    subjects = by[:1]
-                    rest = [a for a in rest if a not in by]
-        if not subjects and t.type in _TARGET_TYPES and h.kind in ("noun", "form"):
-            adj = [a for a in args if a.label == "NORP_OBJ" and a.t0 == h.i + h.n]
+                    c.subjects = by[:1]
+                    c.rest = [a for a in c.rest if a not in by]
+        if not c.subjects and t.type in _TARGET_TYPES and h.kind in ("noun", "form"):
+            adj = [a for a in c.args if a.label == "NORP_OBJ" and a.t0 == h.i + h.n]
             if adj:
-                subjects = adj  # "الهجوم الإسرائيلي": the adjective names the attacker
+                c.subjects = adj  # "الهجوم الإسرائيلي": the adjective names the attacker
         # a nationality adjective right after a trigger's object noun names a country ("يبارك العدوان التركي")
-        if not objects and t.roles == "agent" and subjects:
-            for a in args:
-                if a.label == "NORP_OBJ" and anchor <= a.t0 <= anchor + 3:
-                    objects.append(a)
+        if not c.objects and t.roles == "agent" and c.subjects:
+            for a in c.args:
+                if a.label == "NORP_OBJ" and c.anchor <= a.t0 <= c.anchor + 3:
+                    c.objects.append(a)
                     break
+        self._sidelines_and_companions(c)
 
+    def _sidelines_and_companions(self, c: HitContext) -> None:
+        h, t, norm, lo, parts = c.h, c.t, c.norm, c.lo, c.parts
         if t.type == "CONSULT" and h.kind in ("noun", "form") and any(norm[k] == "هامش" for k in range(max(lo, h.i - 3), h.i)):
             # "التقى X Y على هامش اجتماعات المجلس": the meeting's body plus the parties who met on its sidelines
-            objects = objects + [a for a in parts if a.t1 <= h.i and a not in subjects and a not in objects
-                                 and a.entities and a.entities[0].kind == "person"]
-        if t.type == "CONSULT" and subjects:
+            c.objects = c.objects + [a for a in parts if a.t1 <= h.i and a not in c.subjects and a not in c.objects
+                                     and a.entities and a.entities[0].kind == "person"]
+        if t.type == "CONSULT" and c.subjects:
             # "زار X كييف برفقة Y وZ": the companions travel with the visitor
-            companions = [a for a in parts if a not in subjects and a not in objects and a.t0 > h.i and a.t0 < hi
+            companions = [a for a in parts if a not in c.subjects and a not in c.objects and a.t0 > h.i and a.t0 < c.hi
                           and any(norm[k] in ("برفقه", "رفقه", "بصحبه", "يرافقه", "مرفوقا") for k in range(max(h.i, a.t0 - 3), a.t0))]
-            for c in companions:
-                k = parts.index(c) + 1
-                subjects = subjects + [c]
-                while k < len(parts) and coordinated(parts[k - 1], parts[k]):
-                    subjects.append(parts[k])
+            for comp in companions:
+                k = parts.index(comp) + 1
+                c.subjects = c.subjects + [comp]
+                while k < len(parts) and c.coordinated(parts[k - 1], parts[k]):
+                    c.subjects.append(parts[k])
                     k += 1
         if _family(t.type) == "MEET":
             # "المباحثات بين البلدين" restates the leaders' meeting already coded: not a meeting of the states
-            subjects = [a for a in subjects if a.kind != "countries"]
-            objects = [a for a in objects if a.kind != "countries"]
-        subj_e = self._expand(subjects, h.start)
-        obj_e = self._expand(objects, h.start)
-        if hal_honor and self._last_actor is not None:
-            subj_e = [self._last_actor]
+            c.subjects = [a for a in c.subjects if a.kind != "countries"]
+            c.objects = [a for a in c.objects if a.kind != "countries"]
+
+    def _slot_entities(self, c: HitContext) -> None:
+        """Subject and object as entities; a subject the clause drops is the one the discourse carries on."""
+        h, t, norm, lo, state, parts = c.h, c.t, c.norm, c.lo, c.state, c.parts
+        subj_e = self._expand(c.subjects, h.start, state)
+        obj_e = self._expand(c.objects, h.start, state)
+        if c.hal_honor and state.last_actor is not None:
+            subj_e = [state.last_actor]
         lvc = self._light_verb_index(norm, lo, h.i) if h.kind in ("noun", "form") else None
         if lvc is not None and lvc > 0 and norm[lvc][:1] == "و" and norm[lvc - 1] in ("،", ",") and not any(
-                lvc < a.t0 < h.i for a in parts) and self._last_in_sentence is not None and \
-                self._last_in_sentence[0] == (s, e) and self._last_in_sentence[1][0]:
+                lvc < a.t0 < h.i for a in parts) and (coded := state.coded_in(c.s, c.e)) is not None and coded[0]:
             # "أكد X دعم بلاده لـY، وأعلن عن حزمة مساعدات": the coordinated support verb keeps X as its subject
-            subj_e = list(self._last_in_sentence[1][0])
+            subj_e = list(coded[0])
             obj_e = [x for x in obj_e if entity_key(x) not in {entity_key(y) for y in subj_e}]
-        if not subj_e and not in_title and self._last_actor is not None and t.type in DYADIC:
+        if not subj_e and not c.in_title and state.last_actor is not None and t.type in DYADIC:
             # Arabic drops a subject already known: "ووصل X إلى بيروت. وأجرى مباحثات مع Y" (a sentence opening with
             # و + a verb carries the last actor on), and "تلقى سموه اتصالا" names him by an honorific pronoun
             first = norm[lo] if lo < len(norm) else ""
             lv0 = h.kind in ("noun", "form") and self._light_verb(norm, lo, lo + 1)
             dropped = lo == 0 and first[:1] == "و" and (h.i == 0 and h.kind == "past" or lv0) and \
-                self._last_actor_si == si - 1 and not any(a.t0 < h.i for a in parts)
+                state.last_actor_sentence == c.si - 1 and not any(a.t0 < h.i for a in parts)
             honor = any(norm[k] in _HONORIFIC_PRONOUNS for k in range(lo, min(len(norm), h.i + h.n + 2)))
             if dropped or honor:
-                subj_e = [self._last_actor]
-                obj_e = [x for x in obj_e if entity_key(x) != entity_key(self._last_actor)]
+                subj_e = [state.last_actor]
+                obj_e = [x for x in obj_e if entity_key(x) != entity_key(state.last_actor)]
         pron = h.i + h.n < len(norm) and norm[h.i + h.n] in ("به", "بها", "بهم", "بهما", "له", "لها", "لهم", "اليه")
-        if pron and not obj_e and self._last_in_sentence is not None and self._last_in_sentence[0] == (s, e):
-            prev_subj, prev_obj = self._last_in_sentence[1]
+        if pron and not obj_e and (coded := state.coded_in(c.s, c.e)) is not None:
+            prev_subj, prev_obj = coded
             subj_e = prev_subj or subj_e  # "ورحب به": the same subject, the pronoun is the other party
             obj_e = [x for x in prev_obj if entity_key(x) not in {entity_key(y) for y in subj_e}] or prev_obj
+        c.subj_e, c.obj_e = subj_e, obj_e
+
+    def _roles(self, c: HitContext) -> None:
+        """Subject and object → actors and recipients by the trigger's roles (host, symmetric, a dual verb)."""
+        h, t, norm, lo, hi, subj_e, obj_e = c.h, c.t, c.norm, c.lo, c.hi, c.subj_e, c.obj_e
         sym_between = any(norm[k] == "بين" for k in range(h.i + h.n, min(hi, h.i + h.n + 4)))
         dual = self._dual(norm[h.i], h.kind) or (h.kind in ("noun", "form") and (
             norm[h.i + h.n - 1].endswith("هما") or any(norm[k] in ("جمعهما", "جمعتهما", "بينهما", "جمعتهم", "جمعهم")
                                                           for k in range(h.i + h.n, min(hi, h.i + h.n + 3))) or any(
                 self._dual_light(norm[k]) for k in range(max(lo, h.i - 3), min(hi, h.i + h.n + 3)) if k != h.i)))
-        dual = dual and not hal  # a participle agrees with its main clause, whose subject is already known
+        dual = dual and not c.hal  # a participle agrees with its main clause, whose subject is already known
         directional = True
-        if reverse and t.type == "CONSULT":
-            src = [a for a in after if a.t0 > 0 and norm[a.t0 - 1] == "من" or normalize(a.text).startswith("من")]
-            actors = self._expand(src[:1], h.start) or obj_e
+        if c.reverse and t.type == "CONSULT":
+            src = [a for a in c.after if a.t0 > 0 and norm[a.t0 - 1] == "من" or normalize(a.text).startswith("من")]
+            actors = self._expand(src[:1], h.start, c.state) or obj_e
             recipients = subj_e
         elif t.roles == "host":
             actors, recipients = obj_e, subj_e
@@ -959,13 +1117,16 @@ class Coder:
         else:
             actors, recipients = subj_e, obj_e
         if dual and len(_uniq(actors + recipients)) < 2:
-            pair = self._pair(h.start)
+            pair = self._pair(h.start, c.state)
             if pair:
                 actors, recipients, directional = _uniq(actors + pair), [], False
-        actors = _uniq(actors)
-        recipients = [r for r in _uniq(recipients) if entity_key(r) not in {entity_key(a) for a in actors}]
+        c.actors = _uniq(actors)
+        c.recipients = [r for r in _uniq(recipients) if entity_key(r) not in {entity_key(a) for a in c.actors}]
+        c.directional = directional
 
-        # location and visit destination
+    def _place_and_visit(self, c: HitContext) -> None:
+        """The location, and a visit's host: the country visited and its leader the sentence names."""
+        h, t, norm, lo, hi, places, actors, recipients = c.h, c.t, c.norm, c.lo, c.hi, c.places, c.actors, c.recipients
         location: Location | None = None
         dest = [p for p in places if p.t0 >= h.i and p.t0 <= hi]
         near_places = dest or [p for p in places if p.t0 >= lo and p.t1 <= hi]
@@ -975,162 +1136,181 @@ class Coder:
                 if r.kind == "country" and r.country:
                     recipients.remove(r)
                     location = location or Location(r.text, r.name, r.name_ar, r.country)
-        loc_ok = True  # False: the place is the topic talked about, or a call's with no party's whereabouts
         if near_places and location is None:
             p = near_places[0]
-            location = p.place or self.res.location(text[p.start:p.end])
-            loc_ok = not self._topical(norm, p.t0)
+            location = p.place or self.res.location(c.text[p.start:p.end])
+            c.loc_ok = not self._topical(norm, p.t0)
         if t.mode == "visit" and t.roles == "agent" and location is not None and location.country:
             host_iso = location.country
             if not any((x.country == host_iso) for x in recipients) and not any(
                     x.country == host_iso for x in actors):
                 recipients.append(self.res.country_entity(host_iso, location.text))
-                leader = self._host_leader(host_iso, h.start, s, e)
+                leader = self._host_leader(host_iso, h.start, c.state, c.s, c.e)
                 if leader is not None and entity_key(leader) not in {entity_key(a) for a in actors}:
                     recipients.insert(0, leader)
+        c.location = location
 
-        if t.type == "ASSAULT":
-            # "قتل 5 جنود" is passive more often than not: victims named as subject are the targets
-            victims = [x for x in actors if self._victim(x)]
-            if victims and len(victims) == len(actors):
-                recipients = _uniq(victims + recipients)
-                actors = []
-            if not actors:
-                # no subject found: the armed group or force named earlier in the sentence
-                armed = [a for a in parts if a.kind in ("armed", "security") and a.t1 <= h.i and a.entities
-                         and not self._victim(a.entities[0])]
-                if armed:
-                    actors = armed[-1].entities
-            if not actors:
-                by = [a for a in parts if a.t0 >= 2 and " ".join(norm[a.t0 - 2:a.t0]) in ("من قبل", "علي يد")
-                      or a.t0 >= 1 and norm[a.t0 - 1] in ("برصاص", "بنيران", "بقصف")]
-                if by:
-                    actors = by[0].entities
-                    recipients = [x for x in recipients if entity_key(x) not in {entity_key(y) for y in actors}]
-        if t.type == "PROTEST":
-            # the protesters: the trigger itself ("تجمع المتظاهرون"), else a crowd named in the clause, come first
-            own = [a for a in args if a.label == "AGENT" and a.t0 <= h.i < a.t1]
-            if not own:
-                n_ag, _kind = self.lex.agent_at(norm, h.i)
-                if n_ag:
-                    words = text[toks[h.i][0]:toks[h.i + n_ag - 1][1]]
-                    own_e = [Entity(text=words, name=normalize(words), name_ar=words, kind="group")]
-                else:
-                    own_e = []
+    def _assault_roles(self, c: HitContext) -> None:
+        """An attack's casualties named as subject are its targets; else the force or the "by" phrase acts."""
+        if c.t.type != "ASSAULT":
+            return
+        h, norm, parts = c.h, c.norm, c.parts
+        # "قتل 5 جنود" is passive more often than not: victims named as subject are the targets
+        victims = [x for x in c.actors if self._victim(x)]
+        if victims and len(victims) == len(c.actors):
+            c.recipients = _uniq(victims + c.recipients)
+            c.actors = []
+        if not c.actors:
+            # no subject found: the armed group or force named earlier in the sentence
+            armed = [a for a in parts if a.kind in ("armed", "security") and a.t1 <= h.i and a.entities
+                     and not self._victim(a.entities[0])]
+            if armed:
+                c.actors = armed[-1].entities
+        if not c.actors:
+            by = [a for a in parts if a.t0 >= 2 and " ".join(norm[a.t0 - 2:a.t0]) in ("من قبل", "علي يد")
+                  or a.t0 >= 1 and norm[a.t0 - 1] in ("برصاص", "بنيران", "بقصف")]
+            if by:
+                c.actors = by[0].entities
+                c.recipients = [x for x in c.recipients if entity_key(x) not in {entity_key(y) for y in c.actors}]
+
+    def _protest_roles(self, c: HitContext) -> None:
+        """The protesters: the trigger itself ("تجمع المتظاهرون"), else a crowd named in the clause, come first."""
+        if c.t.type != "PROTEST":
+            return
+        h, norm, args, lo, hi = c.h, c.norm, c.args, c.lo, c.hi
+        own = [a for a in args if a.label == "AGENT" and a.t0 <= h.i < a.t1]
+        if not own:
+            n_ag, _kind = self.lex.agent_at(norm, h.i)
+            if n_ag:
+                words = c.text[c.toks[h.i][0]:c.toks[h.i + n_ag - 1][1]]
+                own_e = [Entity(text=words, name=normalize(words), name_ar=words, kind="group")]
             else:
-                own_e = own[0].entities
-            if not own_e and not any(x.kind == "group" for x in actors):
-                crowd = [a for a in args if a.label == "AGENT" and lo <= a.t0 < hi and a.entities
-                         and a.entities[0].kind == "group" and a.entities[0].country is None or
-                         a.label == "AGENT" and lo <= a.t0 < hi and self._protester(a.entities[0])]
-                own_e = crowd[0].entities if crowd else []
-            if own_e:
-                keys = {entity_key(x) for x in own_e}
-                actors = own_e + [x for x in actors if entity_key(x) not in keys]
-        if t.type == "AID":
-            dest_c = [p for p in places if p.t0 > h.i and p.t0 <= hi and p.entities and p.entities[0].kind == "country"
-                      and p.t0 > 0 and norm[p.t0 - 1] in ("الي", "لي")]
-            if dest_c:
-                recipients = dest_c[0].entities  # "مساعدات إلى اليمن": the receiving state
-            elif recipients and all(x.kind == "group" and not x.country for x in recipients):
-                # "مساعدات لسكان غزة", "للنازحين في السودان": the people of a place stand for its country
-                own = {x.country for x in actors if x.country}
-                grp = [a for a in after if a.entities and a.entities[0] is recipients[0]]
-                for p in places:
-                    loc = p.place or self.res.location(text[p.start:p.end])
-                    if grp and grp[0].t1 <= p.t0 <= grp[0].t1 + 1 and loc is not None and loc.country and \
-                            loc.country not in own:
-                        recipients = [self.res.country_entity(loc.country, loc.text)]
-                        break
-            elif not recipients:
-                # "قافلة إلى قطاع غزة": a destination region stands for its country
-                own = {x.country for x in actors if x.country}
-                for p in places:
-                    loc = p.place or self.res.location(text[p.start:p.end])
-                    if h.i < p.t0 <= hi and p.t0 > 0 and norm[p.t0 - 1] in ("الي", "لي") and loc is not None \
-                            and loc.country and loc.country not in own:
-                        recipients = [self.res.country_entity(loc.country, loc.text)]
-                        break
-                else:
-                    # "إنزالا جويا لمساعدات على شمال قطاع غزة": a place the entities stage left unnamed
-                    loc = self._destination(text, toks, norm, h.i + h.n, hi)
-                    if loc is not None and loc.country and loc.country not in own:
-                        recipients = [self.res.country_entity(loc.country, loc.text)]
+                own_e = []
+        else:
+            own_e = own[0].entities
+        if not own_e and not any(x.kind == "group" for x in c.actors):
+            crowd = [a for a in args if a.label == "AGENT" and lo <= a.t0 < hi and a.entities
+                     and a.entities[0].kind == "group" and a.entities[0].country is None or
+                     a.label == "AGENT" and lo <= a.t0 < hi and self._protester(a.entities[0])]
+            own_e = crowd[0].entities if crowd else []
+        if own_e:
+            keys = {entity_key(x) for x in own_e}
+            c.actors = own_e + [x for x in c.actors if entity_key(x) not in keys]
+
+    def _aid_recipients(self, c: HitContext) -> None:
+        """Aid's receiver: the state it goes to, the country of the people it helps, a destination region."""
+        if c.t.type != "AID":
+            return
+        h, norm, places, hi = c.h, c.norm, c.places, c.hi
+        dest_c = [p for p in places if p.t0 > h.i and p.t0 <= hi and p.entities and p.entities[0].kind == "country"
+                  and p.t0 > 0 and norm[p.t0 - 1] in ("الي", "لي")]
+        if dest_c:
+            c.recipients = dest_c[0].entities  # "مساعدات إلى اليمن": the receiving state
+        elif c.recipients and all(x.kind == "group" and not x.country for x in c.recipients):
+            # "مساعدات لسكان غزة", "للنازحين في السودان": the people of a place stand for its country
+            own = {x.country for x in c.actors if x.country}
+            grp = [a for a in c.after if a.entities and a.entities[0] is c.recipients[0]]
+            for p in places:
+                loc = p.place or self.res.location(c.text[p.start:p.end])
+                if grp and grp[0].t1 <= p.t0 <= grp[0].t1 + 1 and loc is not None and loc.country and \
+                        loc.country not in own:
+                    c.recipients = [self.res.country_entity(loc.country, loc.text)]
+                    break
+        elif not c.recipients:
+            # "قافلة إلى قطاع غزة": a destination region stands for its country
+            own = {x.country for x in c.actors if x.country}
+            for p in places:
+                loc = p.place or self.res.location(c.text[p.start:p.end])
+                if h.i < p.t0 <= hi and p.t0 > 0 and norm[p.t0 - 1] in ("الي", "لي") and loc is not None \
+                        and loc.country and loc.country not in own:
+                    c.recipients = [self.res.country_entity(loc.country, loc.text)]
+                    break
+            else:
+                # "إنزالا جويا لمساعدات على شمال قطاع غزة": a place the entities stage left unnamed
+                loc = self._destination(c.text, c.toks, norm, h.i + h.n, hi)
+                if loc is not None and loc.country and loc.country not in own:
+                    c.recipients = [self.res.country_entity(loc.country, loc.text)]
+
+    def _consult_prodrop(self, c: HitContext) -> None:
+        """Force's target is the country where it falls; a meeting's dropped subject is the person already acting."""
+        h, t, norm, location, actors = c.h, c.t, c.norm, c.location, c.actors
         # "قصف ... في سوريا", "هدد بتوسيع العمليات العسكرية في لبنان": the country where force falls is its target
-        if t.type in ("ASSAULT", "THREATEN") and not recipients and location is not None and location.country and not any(
+        if t.type in ("ASSAULT", "THREATEN") and not c.recipients and location is not None and location.country and not any(
                 x.country == location.country for x in actors):
-            recipients = [self.res.country_entity(location.country, location.text)]
-        resumptive = verbal and h.i + h.n < len(norm) and norm[h.i + h.n] in ("خلالها", "خلاله", "فيها", "خلالهما")
-        if t.type == "CONSULT" and verbal and not in_title and (
-                (len({entity_key(x) for x in actors + recipients}) == 1 and (not subjects or subjects[0].t0 > h.i))
+            c.recipients = [self.res.country_entity(location.country, location.text)]
+        resumptive = c.verbal and h.i + h.n < len(norm) and norm[h.i + h.n] in ("خلالها", "خلاله", "فيها", "خلالهما")
+        if t.type == "CONSULT" and c.verbal and not c.in_title and (
+                (len({entity_key(x) for x in actors + c.recipients}) == 1 and (not c.subjects or c.subjects[0].t0 > h.i))
                 or resumptive):  # "في زيارة يلتقي خلالها الرئيس": the visitor is the subject
             # pro-drop ("ثم انتقل X إلى ... حيث التقى Y"): the subject is the person already acting
-            known = {entity_key(x) for x in actors + recipients}
-            earlier = [a for a in parts if a.t1 <= h.i and a.entities and a.entities[0].kind == "person"
-                       and entity_key(a.entities[0]) not in known and prep(a) not in topic]
+            known = {entity_key(x) for x in actors + c.recipients}
+            earlier = [a for a in c.parts if a.t1 <= h.i and a.entities and a.entities[0].kind == "person"
+                       and entity_key(a.entities[0]) not in known and c.prep(a) not in c.topic]
             agent = earlier[-1].entities[0] if earlier else None
             if agent is not None:
                 if t.roles == "symmetric":
-                    actors = [agent] + actors
+                    c.actors = [agent] + actors
                 elif t.roles == "host":
-                    recipients = [agent] + recipients
+                    c.recipients = [agent] + c.recipients
                 else:
-                    actors, recipients = [agent], _uniq(actors + recipients)
-        if t.type == "AID" and not actors:
+                    c.actors, c.recipients = [agent], _uniq(actors + c.recipients)
+
+    def _final_roles(self, c: HitContext) -> None:
+        """Aid directed by a leader is his; a state is no recipient of its own act."""
+        t = c.t
+        if t.type == "AID" and not c.actors:
             # "وجّه خادم الحرمين الشريفين مركز الملك سلمان للإغاثة بتقديم مساعدات للسودان": the leader who directs
             # an agency to give aid is the giver
-            giver = self._director(args, norm, h.i)
+            giver = self._director(c.args, c.norm, c.h.i)
             if giver:
-                actors = giver
+                c.actors = giver
                 keys = {entity_key(x) for x in giver}
-                recipients = [x for x in recipients if entity_key(x) not in keys]
-        if t.type in DYADIC and actors:
-            own = {x.country for x in actors if x.country}
-            recipients = [x for x in recipients if not (x.kind == "country" and x.country in own)]
-        n_parts = len({entity_key(x) for x in actors + recipients})
-        if n_parts == 0 and not (t.type in ("PROTEST", "ASSAULT") and (verbal or t.strength >= 0.8)):
-            return None
-        # grammatical subject/object of this trigger, for a pronoun in the next one ("استقبل X Y ... ورحب به")
-        host_first = t.roles == "host"
-        self._last_in_sentence = ((s, e), (recipients if host_first else actors, actors if host_first else recipients))
-        if t.type in DYADIC and n_parts < 2:
-            return None
+                c.recipients = [x for x in c.recipients if entity_key(x) not in keys]
+        if t.type in DYADIC and c.actors:
+            own = {x.country for x in c.actors if x.country}
+            c.recipients = [x for x in c.recipients if not (x.kind == "country" and x.country in own)]
 
-        # mode
+    def _consult_mode(self, c: HitContext) -> str | None:
+        """A meeting's mode: by phone, multilateral, a visit (one party in the other's country), third-party."""
+        h, t, norm, lo, hi, location = c.h, c.t, c.norm, c.lo, c.hi, c.location
         mode = t.mode
         window = range(max(lo, h.i - 6), min(hi, h.i + h.n + 6))
-        if t.type == "CONSULT":
-            if mode is None and any(norm[k] in self.lex.phone for k in window):
-                mode = "phone"
-            if mode is None:
-                # a delegation's head ("وفدا من الصندوق برئاسة X") is no third side
-                heads = {entity_key(x) for a in parts if a.t0 > 0 and norm[a.t0 - 1] in (
-                    "برياسه", "يتقدمه", "يراسه", "يقوده") for x in a.entities}
-                if (self._multilateral_cue(norm, h.i, h.i + h.n + 4)
-                        or len([x for x in actors if entity_key(x) not in heads]) >= 3):
-                    mode = "multilateral"
-            if mode is None and location is not None and location.country and not directional:
-                local = [x for x in actors if x.country == location.country]
-                foreign = [x for x in actors if x.country and x.country != location.country]
-                if local and foreign:
-                    # a bilateral meeting in one party's country, on the sidelines of a summit or not: a visit
-                    mode = "visit"
-                    actors, recipients, directional = foreign, local, True
-                elif foreign and len(foreign) >= 2 and not local:
-                    mode = "third-party"
-            if mode is None and n_parts == 2 and (find_phrase(norm, self.lex.third_party, lo, hi) is not None
-                                                  or k_margin is not None):
-                mode = "third-party"  # "هامش" anywhere after the meeting in its sentence
-            if mode == "visit" and len(actors) >= 3 and not recipients:
-                mode, directional = "multilateral", False  # "استضافت عمان اجتماعا لوزراء خارجية A وB وC"
+        if mode is None and any(norm[k] in self.lex.phone for k in window):
+            mode = "phone"
+        if mode is None:
+            # a delegation's head ("وفدا من الصندوق برئاسة X") is no third side
+            heads = {entity_key(x) for a in c.parts if a.t0 > 0 and norm[a.t0 - 1] in (
+                "برياسه", "يتقدمه", "يراسه", "يقوده") for x in a.entities}
+            if (self._multilateral_cue(norm, h.i, h.i + h.n + 4)
+                    or len([x for x in c.actors if entity_key(x) not in heads]) >= 3):
+                mode = "multilateral"
+        if mode is None and location is not None and location.country and not c.directional:
+            local = [x for x in c.actors if x.country == location.country]
+            foreign = [x for x in c.actors if x.country and x.country != location.country]
+            if local and foreign:
+                # a bilateral meeting in one party's country, on the sidelines of a summit or not: a visit
+                mode = "visit"
+                c.actors, c.recipients, c.directional = foreign, local, True
+            elif foreign and len(foreign) >= 2 and not local:
+                mode = "third-party"
+        if mode is None and c.n_parts == 2 and (find_phrase(norm, self.lex.third_party, lo, hi) is not None
+                                                or c.k_margin is not None):
+            mode = "third-party"  # "هامش" anywhere after the meeting in its sentence
+        if mode == "visit" and len(c.actors) >= 3 and not c.recipients:
+            mode, c.directional = "multilateral", False  # "استضافت عمان اجتماعا لوزراء خارجية A وB وC"
+        return mode
 
-        if mode == "phone" and not any(p.t0 >= lo and p.t1 <= hi and self._presence(norm, p.t0) for p in places):
-            loc_ok = False  # a call has no place of its own unless a party's whereabouts are told
-        covered = {k for a in args for k in range(a.t0, a.t1)}
-        status = self._status(article, text, toks, norm, h, lo, hi, in_title, covered)
+    def _finish(self, c: HitContext) -> Candidate:
+        """Mode, status, type, contexts and date → the candidate."""
+        h, t, norm, lo, hi, text, toks = c.h, c.t, c.norm, c.lo, c.hi, c.text, c.toks
+        mode = self._consult_mode(c) if t.type == "CONSULT" else t.mode
+        if mode == "phone" and not any(p.t0 >= lo and p.t1 <= hi and self._presence(norm, p.t0) for p in c.places):
+            c.loc_ok = False  # a call has no place of its own unless a party's whereabouts are told
+        covered = {k for a in c.args for k in range(a.t0, a.t1)}
+        status = self._status(c.article, text, toks, norm, h, lo, hi, c.in_title, covered)
         phone = mode == "phone"
         typ = t.type
-        if typ == "ASSAULT" and actors and all(self._protester(x) for x in actors):
+        if typ == "ASSAULT" and c.actors and all(self._protester(x) for x in c.actors):
             typ, mode = "PROTEST", "riot"  # protesters burning, stoning, clashing: a riot
         if status == "future" and typ in SCORED_FAMILY:
             typ, mode = "AGREE", None
@@ -1142,13 +1322,13 @@ class Coder:
             contexts.insert(0, "diplomatic")
         lv_i = self._light_verb_index(norm, lo, h.i) if h.kind in ("noun", "form") else None
         anchor_pos = toks[lv_i][0] if lv_i is not None else h.start  # "أرسلت X، اليوم، طائرة مساعدات"
-        timex = None if in_title else self._date(article, s, e, h, anchor_pos)
-        ev = Evidence(text[s:e], s if not in_title else 0, e if not in_title else 0)
+        timex = None if c.in_title else self._date(c.article, c.s, c.e, h, anchor_pos)
+        ev = Evidence(text[c.s:c.e], c.s if not c.in_title else 0, c.e if not c.in_title else 0)
         # the meeting on whose sidelines others met ("على هامش اجتماعات المجلس") is its own event
         frame = any(norm[k] == "هامش" for k in range(max(lo, h.i - 4), h.i))
-        return Candidate(typ, t, si, ev, actors, recipients, mode, status, location, timex, contexts, in_title,
-                         directional and bool(recipients), h.start, h.end,
-                         extra={"phone": phone, "frame": frame, "loc_ok": loc_ok})
+        return Candidate(typ, t, c.si, ev, c.actors, c.recipients, mode, status, c.location, timex, contexts,
+                         c.in_title, c.directional and bool(c.recipients), h.start, h.end,
+                         extra={"phone": phone, "frame": frame, "loc_ok": c.loc_ok})
 
     # ----------------------------------------------------------------------------- helpers
     def _multilateral_cue(self, norm: list[str], lo: int, hi: int) -> bool:
@@ -1308,16 +1488,16 @@ class Coder:
             return w.endswith("ان") and w[:1] in "يت"
         return False
 
-    def _expand(self, args: list[Arg], pos: int) -> list[Entity]:
+    def _expand(self, args: list[Arg], pos: int, state: ArticleState) -> list[Entity]:
         out: list[Entity] = []
         for a in args:
             if a.plural:
-                out.extend(self._pair(pos, a.kind))
+                out.extend(self._pair(pos, state, a.kind))
             else:
                 out.extend(a.entities)
         return out
 
-    def _pair(self, pos: int, word: str | None = None) -> list[Entity]:
+    def _pair(self, pos: int, state: ArticleState, word: str | None = None) -> list[Entity]:
         """The two persons most recently named before ``pos``: what "الرئيسان"/"الجانبان" refer to; "الوزيران"
         prefers two ministers when the article has them."""
         w = (word or "").lstrip("و")
@@ -1325,32 +1505,27 @@ class Coder:
             def fits(e: Entity) -> bool:
                 return (e.role or "").endswith("minister") and e.role != "prime_minister"
         else:  # (no such filter for "الرئيسان": prime ministers are often called الرئيس)
-            return self._pair_any(pos)
-        kept = self._event_persons, self._person_mentions
-        try:
-            self._event_persons = [e for e in kept[0] if fits(e)]
-            self._person_mentions = [(st, e) for st, e in kept[1] if fits(e)]
-            pair = self._pair_any(pos)
-        finally:
-            self._event_persons, self._person_mentions = kept
-        return pair or self._pair_any(pos)
+            return self._pair_any(pos, state)
+        return self._pair_any(pos, state.persons_fitting(fits)) or self._pair_any(pos, state)
 
-    def _pair_any(self, pos: int) -> list[Entity]:
+    @staticmethod
+    def _pair_any(pos: int, state: ArticleState) -> list[Entity]:
         seen: list[Entity] = []
         keys: set[str] = set()
-        if _take_two(reversed(self._event_persons), seen, keys):
+        if _take_two(reversed(state.event_persons), seen, keys):
             return list(reversed(seen))
         seen, keys = [], set()
-        before = (ent for start, ent in reversed(self._person_mentions) if start < pos)
+        before = (ent for start, ent in reversed(state.persons) if start < pos)
         if not _take_two(before, seen, keys):
             # a title or lead that names them later: take the first two in the article
-            _take_two((ent for _, ent in self._person_mentions), seen, keys)
+            _take_two((ent for _, ent in state.persons), seen, keys)
         return list(reversed(seen)) if len(seen) == 2 else []
 
-    def _host_leader(self, iso: str, pos: int, lo: int = -1, hi: int = -1) -> Entity | None:
+    @staticmethod
+    def _host_leader(iso: str, pos: int, state: ArticleState, lo: int = -1, hi: int = -1) -> Entity | None:
         """The host country's leader when the sentence names one (heads of state first, then nearest)."""
         best: tuple[int, int, Entity] | None = None
-        for start, ent in self._person_mentions:
+        for start, ent in state.persons:
             if ent.country != iso or (lo >= 0 and not lo <= start < hi):
                 continue
             rank = 0 if (ent.role or "") in _HEADS else 1

@@ -200,9 +200,9 @@ class RuleEngine:
                     target.extend(taken)
                     slots.fired[phase] = r.id
                     break
-        slots.actors = _uniq(self.coder._expand(slots.subjects, h.start))
+        slots.actors = _uniq(self.coder._expand(slots.subjects, h.start, sent.state))
         keys = {entity_key(x) for x in slots.actors}
-        slots.recipients = [x for x in _uniq(self.coder._expand(slots.objects, h.start)) if entity_key(x) not in keys]
+        slots.recipients = [x for x in _uniq(self.coder._expand(slots.objects, h.start, sent.state)) if entity_key(x) not in keys]
         for r in self.rules.phase("rewrite"):
             if self.holds(r, sent, h, slots) and self.rewrites[r.take or ""](sent, h, slots, r):
                 slots.fired.setdefault("rewrite", r.id)

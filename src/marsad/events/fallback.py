@@ -143,77 +143,15 @@ class FallbackActors:
         surnames: dict[str, Entity] = {}
         i = 0
         while i < len(toks):
-            w = norm[i]
-            # person: [counterpart|title]+ [nationality]* name{0,4}
-            j = i
-            role = None
-            while j < len(toks):
-                n = self._title(norm, j)
-                if n:
-                    role = role or ("head" if tuple(norm[j:j + n]) in self.role_of else "official")
-                    j += n
-                    continue
-                if norm[j] in self.counterpart or any(c in self.counterpart for c, _ in _candidates(norm[j])):
-                    role = role or "counterpart"
-                    j += 1
-                    continue
-                break
-            if j > i:
-                iso = None
-                while j < len(toks) and self._adj_iso(norm[j]):
-                    iso = iso or self._adj_iso(norm[j])
-                    j += 1
-                k = j
-                while (k < len(toks) and k - j < 4 and toks[k][2] not in _PUNCT and norm[k] not in self.stop
-                       and norm[k].lstrip("و") not in _EPITHETS
-                       and not self._title(norm, k) and not self._adj_iso(norm[k])
-                       and not any(c in self.counterpart or c in self.stop for c, _ in _candidates(norm[k]))
-                       and not self._phrase(self.country, norm, k)[0] and not self._is_trigger(norm, k)
-                       and not norm[k].isdigit()
-                       and not (k == j and norm[k].startswith(("ال", "وال", "بال", "لل")))):
-                    k += 1  # a name does not start with the article: "وزير الشؤون الخارجية" is an office
-                a, b = toks[i][0], toks[max(k, j) - 1][1]
-                if k > j:
-                    name_ar = _display(text[toks[j][0]:toks[k - 1][1]])
-                    ent = Entity(text=_display(text[a:b]), name=name_ar, name_ar=name_ar, kind="person",
-                                 country=iso, role="president" if role == "head" else None)
-                    # a bare surname later refers back to the same person
-                    prior = surnames.get(normalize(toks[k - 1][2]))
-                    if prior is not None and (iso is None or prior.country in (None, iso)):
-                        ent = prior
-                    persons.append(ent)
-                    surnames[normalize(toks[k - 1][2])] = ent
-                    out.append(Mention(a, b, text[a:b], "PERS", ent, "fallback"))
-                    i = k
-                    continue
-                if iso or role == "counterpart":
-                    ref = next((p for p in reversed(persons) if iso and p.country == iso), None)
-                    ent = ref or Entity(text=_display(text[a:b]), name=_display(text[a:b]), name_ar=_display(text[a:b]),
-                                        kind="person", country=iso)
-                    if ref is None:
-                        persons.append(ent)
-                    out.append(Mention(a, b, text[a:b], "PERS", ent, "fallback", {"coref": ref is not None}))
-                    i = j
-                    continue
-                i = j
+            nxt = self._person_at(text, toks, norm, i, out, persons, surnames)
+            if nxt is not None:
+                i = nxt
                 continue
-            n, c = self._phrase(self.country, norm, i)
+            n = self._place_at(text, toks, norm, i, out)
             if n:
-                iso, en, ar = c
-                a, b = toks[i][0], toks[i + n - 1][1]
-                out.append(Mention(a, b, text[a:b], "GPE", Entity(text[a:b], en, ar, "country", iso), "fallback"))
                 i += n
                 continue
-            n, c = self._phrase(self.capital, norm, i)
-            if n:
-                iso, en, ar = c
-                a, b = toks[i][0], toks[i + n - 1][1]
-                en_c, ar_c = self.names.get(iso, (iso, None))
-                out.append(Mention(a, b, text[a:b], "GPE", Entity(text[a:b], en_c, ar_c, "country", iso), "fallback",
-                                   {"metonym": True, "place": {"name": en, "name_ar": ar, "country": iso}}))
-                i += n
-                continue
-            for stem, _ in _candidates(w):
+            for stem, _ in _candidates(norm[i]):
                 if stem in surnames:
                     ent = surnames[stem]
                     out.append(Mention(toks[i][0], toks[i][1], toks[i][2], "PERS", ent, "fallback"))
@@ -221,6 +159,87 @@ class FallbackActors:
             i += 1
         return out
 
+    def _titles_at(self, norm: list[str], i: int) -> tuple[int, str | None]:
+        """[counterpart|title]+ from token i: where they end and the role they give."""
+        j = i
+        role = None
+        while j < len(norm):
+            n = self._title(norm, j)
+            if n:
+                role = role or ("head" if tuple(norm[j:j + n]) in self.role_of else "official")
+                j += n
+                continue
+            if norm[j] in self.counterpart or any(c in self.counterpart for c, _ in _candidates(norm[j])):
+                role = role or "counterpart"
+                j += 1
+                continue
+            break
+        return j, role
+
+    def _name_end(self, toks: list[tuple[int, int, str]], norm: list[str], j: int) -> int:
+        """Where a name starting at token j ends (at most 4 words, before punctuation, titles, places, triggers)."""
+        k = j
+        while (k < len(toks) and k - j < 4 and toks[k][2] not in _PUNCT and norm[k] not in self.stop
+               and norm[k].lstrip("و") not in _EPITHETS
+               and not self._title(norm, k) and not self._adj_iso(norm[k])
+               and not any(c in self.counterpart or c in self.stop for c, _ in _candidates(norm[k]))
+               and not self._phrase(self.country, norm, k)[0] and not self._is_trigger(norm, k)
+               and not norm[k].isdigit()
+               and not (k == j and norm[k].startswith(("ال", "وال", "بال", "لل")))):
+            k += 1  # a name does not start with the article: "وزير الشؤون الخارجية" is an office
+        return k
+
+    def _person_at(self, text: str, toks: list[tuple[int, int, str]], norm: list[str], i: int, out: list[Mention],
+                   persons: list[Entity], surnames: dict[str, Entity]) -> int | None:
+        """A person at token i: [counterpart|title]+ [nationality]* name{0,4}; the next token index, or None when
+        no title starts there."""
+        j, role = self._titles_at(norm, i)
+        if j == i:
+            return None
+        iso = None
+        while j < len(toks) and self._adj_iso(norm[j]):
+            iso = iso or self._adj_iso(norm[j])
+            j += 1
+        k = self._name_end(toks, norm, j)
+        a, b = toks[i][0], toks[max(k, j) - 1][1]
+        if k > j:
+            name_ar = _display(text[toks[j][0]:toks[k - 1][1]])
+            ent = Entity(text=_display(text[a:b]), name=name_ar, name_ar=name_ar, kind="person",
+                         country=iso, role="president" if role == "head" else None)
+            # a bare surname later refers back to the same person
+            prior = surnames.get(normalize(toks[k - 1][2]))
+            if prior is not None and (iso is None or prior.country in (None, iso)):
+                ent = prior
+            persons.append(ent)
+            surnames[normalize(toks[k - 1][2])] = ent
+            out.append(Mention(a, b, text[a:b], "PERS", ent, "fallback"))
+            return k
+        if iso or role == "counterpart":
+            ref = next((p for p in reversed(persons) if iso and p.country == iso), None)
+            ent = ref or Entity(text=_display(text[a:b]), name=_display(text[a:b]), name_ar=_display(text[a:b]),
+                                kind="person", country=iso)
+            if ref is None:
+                persons.append(ent)
+            out.append(Mention(a, b, text[a:b], "PERS", ent, "fallback", {"coref": ref is not None}))
+        return j
+
+    def _place_at(self, text: str, toks: list[tuple[int, int, str]], norm: list[str], i: int,
+                  out: list[Mention]) -> int:
+        """A country or a capital (the capital stands for its state) at token i: how many tokens it takes."""
+        n, c = self._phrase(self.country, norm, i)
+        if n:
+            iso, en, ar = c
+            a, b = toks[i][0], toks[i + n - 1][1]
+            out.append(Mention(a, b, text[a:b], "GPE", Entity(text[a:b], en, ar, "country", iso), "fallback"))
+            return n
+        n, c = self._phrase(self.capital, norm, i)
+        if n:
+            iso, en, ar = c
+            a, b = toks[i][0], toks[i + n - 1][1]
+            en_c, ar_c = self.names.get(iso, (iso, None))
+            out.append(Mention(a, b, text[a:b], "GPE", Entity(text[a:b], en_c, ar_c, "country", iso), "fallback",
+                               {"metonym": True, "place": {"name": en, "name_ar": ar, "country": iso}}))
+        return n
 
 @lru_cache(maxsize=2)
 def load_fallback(lex: Lexicon | None = None) -> FallbackActors:
