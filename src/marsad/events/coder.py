@@ -33,7 +33,16 @@ _PREPS = word_set("preps")
 # prepositions that introduce the recipient for some types: "على/ضد X" the target of pressure or force, "إلى X"
 # the receiver of aid
 _CLAIMED_BY = word_set("claimed_by")
-_COUNTERPART_GAP = re.compile(r"^(و|مع)?\s*(ب|ل)?نظير(ه|ته|ها|يه|هما)(\s+(الرييس|الملك|الامير|رييس الوزراء))?$")
+
+
+def _alternation(name: str) -> str:
+    return "(" + "|".join(word_tuple(name)) + ")"
+
+
+# "X ونظيره الرئيس Y": a counterpart between two coordinated names
+_COUNTERPART_GAP = re.compile(
+    rf"^{_alternation('counterpart_lead')}?\s*{_alternation('prep_clitics')}?{word_tuple('counterpart_stem')[0]}"
+    rf"{_alternation('counterpart_suffixes')}(\s+{_alternation('counterpart_heads')})?$")
 _RELATIVE = word_set("relative")
 _CONTRAST = word_set("contrast")  # "، فيما هدد Y": another side's act in a clause of its own
 _QUANTITIES = word_set("quantities")
@@ -58,17 +67,65 @@ _HONORIFIC_PRONOUNS = word_set("honorific_pronouns")
 _KANA = word_set("kana")
 _BREAK_PREPS = word_set("break_preps")
 _NOT_MODIFIER = word_set("not_modifier")
-_RECIPIENT_PREPS = {t: {"علي", "ضد"} for t in ("ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE",
+_RECIPIENT_PREPS = {t: set(word_set("target_recipient_preps")) for t in ("ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE",
                                                  "REJECT", "MOBILIZE")}
-_RECIPIENT_PREPS["AID"] = {"الي", "ل"}
-_RECIPIENT_PREPS["SUPPORT"] = {"الي"}
+_RECIPIENT_PREPS["AID"] = set(word_set("aid_recipient_preps"))
+_RECIPIENT_PREPS["SUPPORT"] = set(word_set("support_recipient_preps"))
 # for conflict and pressure types, "على X"/"ضد X" names the target
 _TARGET_TYPES = {"ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT"}
 _PLURALS = word_set("plurals")
 _NOT_PAIR = word_set("not_pair")
 _DEMONSTRATIVES = word_set("demonstratives")
 _PLURALS = {normalize(w) for w in _PLURALS}
-_GAP_MARKS = ("،", ",", "-", "(", ")", '"', "«", "»")  # not counted as words between two positions
+_GAP_MARKS = word_set("gap_marks")  # not counted as words between two positions
+# particles and affixes the phases test (words.yaml, "coder phases"): one place for each, in normalised spelling
+_AND = word_tuple("coordinators")[0]
+_CONJ = "".join(word_tuple("conj_clitics"))  # (a string: "x[:1] in _CONJ" as the clitic test)
+_ART = word_tuple("article")[0]
+_PREP_CLITICS = "".join(word_tuple("prep_clitics"))
+_FROM, _WITH, _BETWEEN = word_tuple("prep_min")[0], word_tuple("comitative")[0], word_tuple("prep_bayn")[0]
+_BI, _LI, _FI = word_tuple("prep_bi")[0], word_tuple("prep_li")[0], word_tuple("prep_fi")[0]
+_ILA, _ALA = word_tuple("prep_ila")[0], word_tuple("prep_ala")[0]
+_COMMA, _COMMAS = word_tuple("arabic_comma")[0], word_tuple("comma_marks")
+_COMMA_STRIP = " " + "".join(_COMMAS)
+_MARGIN, _QAD, _FUTURE, _AN = (word_tuple(k)[0] for k in ("margin_noun", "pluperfect_qad", "future_prefix",
+                                                          "an_particle"))
+_DEFINITE = (_ART, _AND + _ART)  # "ال", "وال"
+_CONJ_PREP = tuple(_AND + p for p in _PREP_CLITICS)  # "وب", "ول"
+_LAM_ART = word_tuple("lam_article")
+_LIST_JOINERS = ("",) + word_tuple("list_joiners")
+_INLINE_STOPS = word_tuple("inline_stops")
+_EACH, _EACH_WITH_BI = word_set("each_words"), word_tuple("each_with_bi")[0]
+_DELEGATION_HEADS = word_set("delegation_heads")
+_HOSPITALITY_HEADS = word_tuple("hospitality_heads")
+_HOSPITALITY_PHRASES = tuple(f" {p} " for p in word_tuple("hospitality_phrases"))
+_PLURAL_NISBA, _NOT_PLURAL_NISBA = word_tuple("plural_nisba_endings"), word_tuple("not_plural_nisba_endings")
+_PLACE_LEAD_WORDS, _PLACE_CLITIC_PREPS = word_tuple("place_lead_words"), word_tuple("place_clitic_preps")
+_CAPITAL_WORDS, _FEMININE_NISBA = word_set("capital_words"), word_tuple("feminine_nisba_ending")[0]
+_ARTICLE_CLITIC_FORMS = word_tuple("article_clitic_forms")
+_TOLD_MEETING_PREPS, _ORDINALS = word_set("told_meeting_preps"), word_set("ordinals")
+_THEN = word_set("then_words")
+_CLAUSE_BREAKS = word_set("comma_marks") | word_set("clause_links")
+_CONCERNING = word_set("concerning_verbs")
+_TOPIC_PREPS = word_set("topic_preps")
+_PARTICIPATION_STEMS = word_tuple("participation_stems")
+_THAT_WORDS, _FRONTING_PREPS = word_set("that_words"), word_set("fronting_preps")
+_COMPANION_WORDS, _OBJECT_PRONOUN_WORDS = word_set("companion_words"), word_set("object_pronoun_words")
+_DUAL_PRONOUN, _DUAL_GATHERING = word_tuple("dual_pronoun_suffix")[0], word_set("dual_gathering_words")
+_BY_PHRASES, _BY_FIRE = word_set("by_phrases"), word_set("by_fire_words")
+_DESTINATION_PREPS, _RESUMPTIVE = word_set("destination_preps"), word_set("resumptive_pronoun_words")
+_DELEGATION_LEADS, _REGION_WORDS = word_set("delegation_lead_words"), word_set("region_words")
+_MINISTRY_WORDS, _PROTESTER_STEMS = word_set("ministry_words"), word_tuple("protester_stems")
+_MINISTER_WORDS = word_tuple("minister_words")
+_TODAY_TOMORROW, _ONGOING, _DAY_WORDS = word_set("today_tomorrow"), word_set("ongoing_words"), word_set("day_words")
+_POSSESSIVE_SUFFIXES, _OBJECT_SUFFIXES = word_tuple("possessive_suffixes"), word_tuple("object_suffixes")
+_OPEN_TA, _TA_MARBUTA = word_tuple("open_ta")[0], word_tuple("ta_marbuta")[0]
+_FIRST_PERSON_SUFFIXES = word_tuple("first_person_suffixes")
+_FIRST_PERSON_PREFIXES = word_tuple("first_person_prefixes")
+_PRESENT_PREFIXES = "".join(word_tuple("present_prefixes"))  # masculine, feminine
+_PRESENT_MASC, _PRESENT_FEM = _PRESENT_PREFIXES[0], _PRESENT_PREFIXES[1]
+_PRESENT_DUAL = word_tuple("agree_present_dual")[0]
+_PAST_DUAL_ENDINGS, _PAST_DUAL_ALEF = word_tuple("past_dual_endings"), word_tuple("past_dual_alef")[0]
 _HEADS = ("president", "king", "emir", "sultan", "prime_minister", "chancellor", "supreme_leader")
 
 
@@ -299,12 +356,12 @@ class HitContext:
         return sum(1 for k in range(a, b) if self.norm[k] not in _GAP_MARKS)
 
     def coordinated(self, x: Arg, y: Arg) -> bool:
-        between = normalize(self.text[x.end:y.start]).strip(" ،,")
+        between = normalize(self.text[x.end:y.start]).strip(_COMMA_STRIP)
         yfirst = normalize(self.text[y.start:y.end])[:1]
-        if between.startswith("و") and self.t.roles == "symmetric" and len(between.split()) <= 14 and not any(
-                c in between for c in ".؛:") and not self.has_trigger(between):
+        if between.startswith(_AND) and self.t.roles == "symmetric" and len(between.split()) <= 14 and not any(
+                c in between for c in _INLINE_STOPS) and not self.has_trigger(between):
             return True  # "ووقع الوزير X، ووزيرة الخارجية [long office] Y": an office title between the two
-        return (between in ("", "و", "، و", "او") or (between == "" and yfirst == "و") or between == "مع"
+        return (between in _LIST_JOINERS or (between == "" and yfirst == _AND) or between == _WITH
                 or bool(_COUNTERPART_GAP.match(between)))
 
     def prep(self, a: Arg) -> str:
@@ -314,17 +371,17 @@ class HitContext:
         glued = normalize(self.text[tok_start:a.start])
         if not glued:
             w = norm[a.t0]
-            if w[:1] in "بل" and w[1:3] == "ال" or w[:2] in ("لل",):
+            if w[:1] in _PREP_CLITICS and w[1:3] == _ART or w[:2] in _LAM_ART:
                 glued = w[:1]
-            elif w[:2] in ("وب", "ول") and w[2:4] == "ال":
+            elif w[:2] in _CONJ_PREP and w[2:4] == _ART:
                 glued = w[1:2]
-        if glued.strip("و"):
-            return glued.strip("و")[-1:]
-        if a.t0 > 1 and norm[a.t0 - 1] == "من" and norm[a.t0 - 2] in ("بكل", "كل", "وكل"):
+        if glued.strip(_AND):
+            return glued.strip(_AND)[-1:]
+        if a.t0 > 1 and norm[a.t0 - 1] == _FROM and norm[a.t0 - 2] in _EACH:
             # "اتصالين بكل من X وY", "مع كل من X": the listed are partners; "وأكد كل من X وY": subjects
-            if norm[a.t0 - 2] == "بكل":
-                return "ب"
-            return "مع" if a.t0 > 2 and norm[a.t0 - 3] == "مع" else ""
+            if norm[a.t0 - 2] == _EACH_WITH_BI:
+                return _BI
+            return _WITH if a.t0 > 2 and norm[a.t0 - 3] == _WITH else ""
         return norm[a.t0 - 1] if a.t0 > 0 else ""
 
     def governed_by_with(self, a: Arg) -> bool:
@@ -332,7 +389,7 @@ class HitContext:
         norm = self.norm
         prev_end = max([x.t1 for x in self.args if x.t1 <= a.t0 and x is not a] + [self.lo])
         for k in range(a.t0 - 1, max(prev_end, a.t0 - 15) - 1, -1):
-            if norm[k] in ("مع", "ومع"):
+            if norm[k] in (_WITH, _AND + _WITH):
                 return True
             if norm[k] in _STOP or norm[k] in ('"', "«", "»"):
                 return False
@@ -341,9 +398,9 @@ class HitContext:
     def delegation(self, a: Arg) -> bool:
         """"وفدا (رفيع المستوى) من صندوق النقد": the body a delegation comes from is the party."""
         norm = self.norm
-        heads = ("وفد", "وفدا", "بعثه")  # (the و of وفد is a root letter: strip clitics one at a time)
-        return a.t0 >= 2 and norm[a.t0 - 1] == "من" and any(
-            w in heads or w.removeprefix("ال") in heads or w[1:] in heads or w[1:].removeprefix("ال") in heads
+        heads = _DELEGATION_HEADS  # (the و of وفد is a root letter: strip clitics one at a time)
+        return a.t0 >= 2 and norm[a.t0 - 1] == _FROM and any(
+            w in heads or w.removeprefix(_ART) in heads or w[1:] in heads or w[1:].removeprefix(_ART) in heads
             for w in norm[max(self.lo, a.t0 - 5):a.t0 - 1])
 
 
@@ -451,12 +508,11 @@ class Coder:
     @staticmethod
     def _hospitality(sentence: str) -> bool:
         """Thanks for the welcome ("على حسن الاستقبال وكرم الضيافة", "حفاوة الاستقبال")."""
-        words = [normalize(t).removeprefix("و") for _, _, t in tokens(sentence, 0, len(sentence))]
-        words = [w[1:] if w[:1] in "لب" and len(w) > 4 and w[1:].startswith(("حسن", "حفاوه", "كرم")) else w
+        words = [normalize(t).removeprefix(_AND) for _, _, t in tokens(sentence, 0, len(sentence))]
+        words = [w[1:] if w[:1] in _PREP_CLITICS and len(w) > 4 and w[1:].startswith(_HOSPITALITY_HEADS) else w
                  for w in words]  # "لحفاوة الاستقبال", "بحسن الضيافة"
         n = " " + " ".join(words) + " "
-        return any(p in n for p in (" الضيافه ", " ضيافه ", " حسن الاستقبال ", " حفاوه الاستقبال ",
-                                    " بحفاوه ", " الحفاوه ", " كرم الوفاده "))
+        return any(p in n for p in _HOSPITALITY_PHRASES)
 
     @staticmethod
     def _office_holder(ent: Entity, state: ArticleState) -> Entity:
@@ -503,7 +559,7 @@ class Coder:
         hits = self._hits(toks, norm, covered)
         # "استدعت X سفيرها احتجاجا على ...": the adverbial gives the motive of the act before it, no protest of
         # its own (a crowd's "تظاهر ... احتجاجا" is one protest either way)
-        hits = [h for h in hits if not (norm[h.i].lstrip("و") in self._motives and any(
+        hits = [h for h in hits if not (norm[h.i].lstrip(_AND) in self._motives and any(
             o.i < h.i and o.trigger.type != h.trigger.type and o.kind in ("past", "present") for o in hits))]
         state.verb_starts = {h.i for h in hits if h.kind in ("past", "present")}
         out = []
@@ -537,7 +593,7 @@ class Coder:
             if c.status == "historical":
                 historical_seen = True
             elif historical_seen and c.status == "occurred" and c.extra.get("kind") == "past" and \
-                    normalize(text[c.hit_start:c.hit_end])[:1] == "و":
+                    normalize(text[c.hit_start:c.hit_end])[:1] == _AND:
                 c.status = "historical"  # "وكان X قد زار موسكو والتقى بوتين": the coordinated verb shares the tense
             if c.status == "future":
                 future_seen, future_end = True, c.hit_end
@@ -571,7 +627,7 @@ class Coder:
             keep = [k for k in range(len(norm)) if k not in covered or i <= k < i + n]
             norm = [norm[k] for k in keep]
             i = keep.index(i)
-        if t.exclude_raw and (raw in t.exclude_raw or raw[1:] in t.exclude_raw and raw[:1] in "وف"):
+        if t.exclude_raw and (raw in t.exclude_raw or raw[1:] in t.exclude_raw and raw[:1] in _CONJ):
             return False
         if t.near:
             c = t.near
@@ -613,7 +669,7 @@ class Coder:
         _slot_rewrites); a plural one is a group of people ("تظاهر الاف الاسرائيليين")."""
         ent = m.entity
         surface = normalize(m.text)
-        if surface.endswith(("يين", "يون", "ين", "ون")) and not surface.endswith(("طين",)):
+        if surface.endswith(_PLURAL_NISBA) and not surface.endswith(_NOT_PLURAL_NISBA):
             grp = Entity(text=m.text, name=surface, name_ar=m.text, kind="group",
                          country=ent.country if ent is not None else None)
             return Arg(m.start, m.end, t0, t1, [grp], "AGENT")
@@ -627,7 +683,7 @@ class Coder:
         if ent is not None and ent.kind == "country":
             prev_w = norm[t0 - 1] if t0 > 0 else ""
             ref = None
-            if prev_w.removeprefix("و").removeprefix("ب").removeprefix("ل") in _TITLE_NOUNS:
+            if prev_w.removeprefix(_AND).removeprefix(_BI).removeprefix(_LI) in _TITLE_NOUNS:
                 ref = next((e for st, e in reversed(state.persons)
                             if st < m.start and e.country == ent.country), None) or next(
                     (e for st, e in state.persons if st > m.end and e.country == ent.country), None)
@@ -656,16 +712,16 @@ class Coder:
         before_text = normalize(text[max(s, m.start - 12):m.start])
         own_b = metonym and place is not None and normalize(place.name_ar or place.text or "").startswith(first_raw)
         prep = prev in _PLACE_PREP or (not own_b and any(first_raw.startswith(p) and len(first_raw) > len(p) + 2
-                                                         for p in ("ب", "في")))  # (ب of باريس is no clitic)
-        prep = prep or before_text.rstrip().endswith(("في", "الي", "بمدينه", "بالعاصمه", "بمنتجع", "بقصر"))
+                                                         for p in _PLACE_CLITIC_PREPS))  # (ب of باريس is no clitic)
+        prep = prep or before_text.rstrip().endswith(_PLACE_LEAD_WORDS)
         # "في العاصمة الإسبانية مدريد": a nationality adjective between the capital and its name
-        prep = prep or (t0 >= 2 and norm[t0 - 2].lstrip("و") in ("العاصمه", "بالعاصمه", "للعاصمه")
-                        and norm[t0 - 1].startswith("ال") and norm[t0 - 1].endswith("يه"))
+        prep = prep or (t0 >= 2 and norm[t0 - 2].lstrip(_AND) in _CAPITAL_WORDS
+                        and norm[t0 - 1].startswith(_ART) and norm[t0 - 1].endswith(_FEMININE_NISBA))
         is_place = label == "LOC" or (place is not None and prep)
         if ent is None and not is_place:
             return None
         if ent is not None and ent.kind == "country" and not is_place and \
-                normalize(m.text).split()[0].lstrip("و").removeprefix("ال").startswith(_OFFICE_STEMS):
+                normalize(m.text).split()[0].lstrip(_AND).removeprefix(_ART).startswith(_OFFICE_STEMS):
             state.last_office = ent
         return Arg(m.start, m.end, t0, t1, [ent] if ent else [], label, place, is_place)
 
@@ -680,9 +736,9 @@ class Coder:
                 k += 1
                 continue
             w = norm[k]
-            bare = w[1:] if w[:1] in "وف" and len(w) > 4 else w
+            bare = w[1:] if w[:1] in _CONJ and len(w) > 4 else w
             nxt = norm[k + 1] if k + 1 < len(norm) else ""
-            if bare in _COUNTRY_PAIRS and k > 0 and norm[k - 1] == "بين" and self._pair(toks[k][0], state):
+            if bare in _COUNTRY_PAIRS and k > 0 and norm[k - 1] == _BETWEEN and self._pair(toks[k][0], state):
                 # "بين البلدين": the two leaders already named, for their states (only after بين: "تجمع البلدين",
                 # "وزيرا دفاع البلدين" are not parties)
                 args.append(Arg(toks[k][0], toks[k][1], k, k + 1, [], "PLURAL", plural=True, kind="countries"))
@@ -713,7 +769,7 @@ class Coder:
         token index."""
         country = None
         j = k + n
-        while (j < len(norm) and j - (k + n) < 3 and norm[j].startswith("ال") and norm[j] not in _NOT_MODIFIER
+        while (j < len(norm) and j - (k + n) < 3 and norm[j].startswith(_ART) and norm[j] not in _NOT_MODIFIER
                and (not self.lex.match_at(norm, j)[0] or self.lex.agent_at(norm, j)[0])):
             norp = next((x for x in args if x.label == "NORP_OBJ" and x.t0 == j), None)
             if j in covered and norp is None:
@@ -725,7 +781,7 @@ class Coder:
                 continue
             j += 1
         a, b = toks[k][0], toks[j - 1][1]
-        if norm[k].startswith(("بال", "وال", "فال", "كال")) and len(norm[k]) > 4:
+        if norm[k].startswith(_ARTICLE_CLITIC_FORMS) and len(norm[k]) > 4:
             a += 1  # "بالمجتمع الدولي": the clitic is not part of the name
         words = text[a:b]
         ent = Entity(text=words, name=normalize(words), name_ar=words, kind="group", country=country)
@@ -769,16 +825,15 @@ class Coder:
     def _vetoed(self, c: HitContext) -> bool:
         """Hits that tell no new event: a meeting already told, an event pointed back at, an alleged act, a reason."""
         h, t, norm = c.h, c.t, c.norm
-        if t.type == "CONSULT" and h.kind == "noun" and h.i > 0 and norm[h.i].startswith(("ال", "وال")) and \
-                norm[h.i - 1] in ("خلال", "اثناء", "وخلال", "عقب", "وعقب", "بعد", "قبل", "ختام", "نهايه", "مستهل",
-                                  "بدايه", "اعقاب", "واثناء"):
+        if t.type == "CONSULT" and h.kind == "noun" and h.i > 0 and norm[h.i].startswith(_DEFINITE) and \
+                norm[h.i - 1] in _TOLD_MEETING_PREPS:
             return True  # "أكد خلال الاتصال أن ...", "في ختام المباحثات": the meeting already told, not a new one
         if h.kind in ("noun", "form") and h.i > 0 and (norm[h.i - 1] in _DEMONSTRATIVES or (
-                h.i > 1 and norm[h.i - 2] in _DEMONSTRATIVES and norm[h.i - 1] in ("اول", "اخر", "ثاني", "ثالث"))):
+                h.i > 1 and norm[h.i - 2] in _DEMONSTRATIVES and norm[h.i - 1] in _ORDINALS)):
             return True  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
         if t.type != "ACCUSE" and self._alleged(norm, h.i):
             return True
-        if h.kind in ("noun", "form") and norm[h.i].startswith(("ال", "بال")) and find_phrase(
+        if h.kind in ("noun", "form") and norm[h.i].startswith((_ART, _BI + _ART)) and find_phrase(
                 norm, self.lex.status_cues.get("reason_before", []), max(0, h.i - 2), h.i, prefix=False) is not None:
             return True  # "استدعت X السفير احتجاجا على القصف": the shelling is the reason, not an event told here
         return False
@@ -787,22 +842,21 @@ class Coder:
         """The trigger's clause: back to a stop mark or a contrast, ahead to a stop mark or the next clause."""
         h, t, norm, verb_starts = c.h, c.t, c.norm, c.state.verb_starts
         lo = h.i
-        while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in {"ثم", "وثم"} | _CONTRAST \
+        while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in _THEN | _CONTRAST \
                 and not (
                 norm[lo - 1] in ("-", "—", "–") and lo > 1 and norm[lo - 2] in ("-", ")", "—", "–")):
             lo -= 1  # "(كونا) -- استقبل": a dateline is not the subject
         hi = h.i + h.n
         paren0 = self._parentheticals(norm, hi, min(len(norm), hi + 60))  # adverbials do not use up the window
         while hi < len(norm) and hi - h.i - sum(1 for k in paren0 if k < hi) < 28 and norm[hi] not in _STOP:
-            if hi in verb_starts and hi > h.i + h.n and (norm[hi][:1] == "و" or norm[hi - 1] in (
-                    "،", ",", "حيث", "ثم", "وحيث")):
+            if hi in verb_starts and hi > h.i + h.n and (norm[hi][:1] == _AND or norm[hi - 1] in _CLAUSE_BREAKS):
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
             if t.type in _TARGET_TYPES and hi in verb_starts and hi > h.i + h.n + 1 and norm[hi - 1] in \
-                    _CONTRAST and norm[hi - 2] in ("،", ",") and norm[hi] not in ("يتعلق", "يخص"):
+                    _CONTRAST and norm[hi - 2] in _COMMAS and norm[hi] not in _CONCERNING:
                 # "رفض X الاقتراح، فيما هدد Y": a contrasting clause names another side's act, not the target
                 # (for meetings it often goes on with the same subject: "ألغى زيارته، فيما استقبل في كييف Y")
                 break
-            if hi > h.i + h.n and norm[hi - 1] in ("،", ",") and norm[hi].lstrip("و") in _HAL_PARTICIPLES | _HAL_LIGHT:
+            if hi > h.i + h.n and norm[hi - 1] in _COMMAS and norm[hi].lstrip(_AND) in _HAL_PARTICIPLES | _HAL_LIGHT:
                 break  # "…، داعيا Y إلى": so does a circumstantial participle
             hi += 1
         c.lo, c.hi = lo, hi
@@ -815,7 +869,7 @@ class Coder:
             # in diplomacy, named people are the parties; a crowd word inside an office title
             # ("وزيرة الخارجية والبوركينابيين في الخارج") is not
             parts = [a for a in parts if a.label != "AGENT" or a.plural]
-        k_margin = next((k for k in range(h.i + h.n, len(norm)) if norm[k] == "هامش"), None)
+        k_margin = next((k for k in range(h.i + h.n, len(norm)) if norm[k] == _MARGIN), None)
         if t.type in ("CONSULT", "AGREE") and k_margin is not None:
             # "على هامش اجتماعات مجلس وزراء الخارجية العرب": the body on whose sidelines they met is the frame
             framed = [a for a in parts if a.t0 > k_margin and a.entities and a.entities[0].kind == "organization"]
@@ -826,14 +880,14 @@ class Coder:
         before = [a for a in parts if a.t1 <= h.i and a.t0 >= lo]
         after = [a for a in parts if a.t0 >= h.i + h.n and a.t1 <= hi]
         c.verbal = h.kind in ("past", "present") or (h.kind == "form" and t.roles != "symmetric" and h.n == 1
-                                                     and not norm[h.i].startswith("ال"))
+                                                     and not norm[h.i].startswith(_ART))
         c.reverse = any(norm[k] in self.lex.reverse or norm[k][1:] in self.lex.reverse
                         for k in range(max(lo, h.i - 16), h.i))  # "تلقى الرئيس X، أمس، اتصالا من Y"
-        topic = {"علي", "حول", "بشان", "عن", "في", "تجاه", "ازاء", "بخصوص", "لدي", "من", "منذ", "الي", "بعد", "قبل"}
-        c.partner_preps = {"مع", "ب"} if c.verbal else {"مع", "بين", "ب"}
+        topic = set(_TOPIC_PREPS)
+        c.partner_preps = {_WITH, _BI} if c.verbal else {_WITH, _BETWEEN, _BI}
         to_preps = _RECIPIENT_PREPS.get(t.type, set())
         if t.id.startswith("agree.invite") or t.id.startswith("support.congratulate"):
-            to_preps = to_preps | {"الي", "ل"}
+            to_preps = to_preps | {_ILA, _LI}
         c.to_preps = to_preps | t.recipient_preps
         c.topic = topic = topic - c.to_preps
         if t.type in ("CONSULT", "AGREE", "SUPPORT", "AID", "COOPERATE"):
@@ -847,17 +901,17 @@ class Coder:
                 t.type == "AID" and (a.t1 - a.t0 >= 2 or bool(a.entities and a.entities[0].country)))]
         c.before, c.after = before, after
         prep = c.prep
-        c.rest = [a for a in after if prep(a) not in topic or (c.reverse and prep(a) == "من") or c.delegation(a)]
-        c.before_ok = [a for a in before if prep(a) not in topic and prep(a) != "مع"]
-        c.hal = norm[h.i].lstrip("و") in _HAL_PARTICIPLES and h.i > 0 and (
-            norm[h.i - 1] in ("،", ",") or norm[h.i][:1] == "و")
+        c.rest = [a for a in after if prep(a) not in topic or (c.reverse and prep(a) == _FROM) or c.delegation(a)]
+        c.before_ok = [a for a in before if prep(a) not in topic and prep(a) != _WITH]
+        c.hal = norm[h.i].lstrip(_AND) in _HAL_PARTICIPLES and h.i > 0 and (
+            norm[h.i - 1] in _COMMAS or norm[h.i][:1] == _AND)
         c.hal_honor = c.hal and c.state.last_actor is not None and any(
             norm[k] in _HONORIFIC_PRONOUNS for k in range(h.i))
 
     def _subject(self, c: HitContext) -> None:
         """The subject: a participle's main clause, a relative's antecedent, the verb's subject, a noun's agent."""
         h, norm, prep = c.h, c.norm, c.prep
-        main = [a for a in c.parts if a.t1 <= h.i and prep(a) not in c.topic and prep(a) != "مع"] if c.hal else []
+        main = [a for a in c.parts if a.t1 <= h.i and prep(a) not in c.topic and prep(a) != _WITH] if c.hal else []
         if c.hal_honor:
             pass  # "وأكد جلالته …، داعيا": the one the honorific names (set below)
         elif c.hal and main:
@@ -894,32 +948,32 @@ class Coder:
         first_after = rest[0] if rest else None
         genitive = (first_after is not None and c.gap(h.i + h.n, first_after.t0) <= 3
                     and prep(first_after) not in _PREPS
-                    and not any(norm[k] in _PREPS or norm[k] in ("بين", "مع", "علي") or norm[k][:1] in "بل" and
-                                norm[k][1:3] == "ال" for k in range(h.i + h.n, first_after.t0)))
+                    and not any(norm[k] in _PREPS or norm[k] in (_BETWEEN, _WITH, _ALA) or norm[k][:1] in _PREP_CLITICS and
+                                norm[k][1:3] == _ART for k in range(h.i + h.n, first_after.t0)))
         lv = self._light_verb_index(norm, lo, h.i, frozenset(k for a in before for k in range(a.t0, a.t1)))
         # "أجرى X، في وقت سابق من اليوم، محادثات": an adverbial between commas does not break the link
         paren_b = self._parentheticals(norm, lo, h.i)
         if lv is not None and any(norm[k] in _BREAK_PREPS and k not in paren_b for k in range(lv + 1, h.i)) and not (
-                any(st.startswith(("تراس", "شارك", "حضر")) for st in _stems(norm[lv])) and
-                all(norm[k] not in _BREAK_PREPS - {"في"} for k in range(lv + 1, h.i))):
+                any(st.startswith(_PARTICIPATION_STEMS) for st in _stems(norm[lv])) and
+                all(norm[k] not in _BREAK_PREPS - {_FI} for k in range(lv + 1, h.i))):
             lv = None  # "فرضت السلطات حظر التجول ... بعد احتجاجات": the verb governs another noun
             # (but "ترأسا الوفدين في اجتماعات": taking part in a meeting)
         between = [a for a in before if lv is not None and a.t0 > lv]
-        hal_lv = lv is not None and lv > 0 and norm[lv].lstrip("و") in _HAL_LIGHT and norm[lv - 1] in ("،", ",")
+        hal_lv = lv is not None and lv > 0 and norm[lv].lstrip(_AND) in _HAL_LIGHT and norm[lv - 1] in _COMMAS
         possessed = h.kind == "noun" and self._possessive(norm[h.i + h.n - 1], t)
         main_lv = [a for a in before if lv is not None and a.t1 <= lv and prep(a) not in c.topic
-                   and prep(a) != "مع"] if hal_lv else []
+                   and prep(a) != _WITH] if hal_lv else []
         if main_lv:
             # "أكد X …، موجها الشكر لـY": the participle's subject is the main clause's
             c.subjects = [main_lv[0]]
-        elif between and prep(between[0]) not in _PREPS and prep(between[0]) != "ل":
+        elif between and prep(between[0]) not in _PREPS and prep(between[0]) != _LI:
             # VSO with a support verb: "أعرب الأسد لبوتين عن امتنانه" — the first bare noun after the verb
             c.subjects = [between[0]]
             k = before.index(between[0]) + 1
             while k < len(before) and before[k].t1 <= h.i and c.coordinated(c.subjects[-1], before[k]):
                 c.subjects.append(before[k])
                 k += 1
-            c.objects = [a for a in between if a not in c.subjects and prep(a) in ("ل", "مع", "ب")][:1]
+            c.objects = [a for a in between if a not in c.subjects and prep(a) in (_LI, _WITH, _BI)][:1]
         elif genitive and first_after is not None and not possessed and not (h.kind == "form" and h.n > 1) and not (
                 t.mode == "visit" and first_after.entities and first_after.entities[0].kind == "country"):
             # "زيارة الرئيس" names the visitor ("زيارة الجزائر" the destination, handled below);
@@ -929,8 +983,8 @@ class Coder:
                 c.objects = [rest.pop(0)]
             else:
                 c.subjects = [rest.pop(0)]
-        elif before_ok and ((c.gap(before_ok[-1].t1, h.i) <= 1 and not norm[h.i].startswith(("ال", "وال")) and not any(
-                norm[k] in _PREPS or norm[k] in ("ان", "بان", "انه") for k in range(before_ok[-1].t1, h.i))) or (
+        elif before_ok and ((c.gap(before_ok[-1].t1, h.i) <= 1 and not norm[h.i].startswith(_DEFINITE) and not any(
+                norm[k] in _PREPS or norm[k] in _THAT_WORDS for k in range(before_ok[-1].t1, h.i))) or (
                 c.gap(before_ok[-1].t1, h.i) - len(paren_b) <= 12
                 and self._light_verb(norm, max(lo, before_ok[-1].t0 - 2), h.i)
                 and not any(norm[k] in _BREAK_PREPS and k not in paren_b for k in range(before_ok[-1].t1, h.i)))):
@@ -971,10 +1025,10 @@ class Coder:
         for a in rest:
             if a in subjects or preset:
                 continue
-            if a.t0 in paren and prep(a) != "مع":
+            if a.t0 in paren and prep(a) != _WITH:
                 continue
             if not objects:
-                direct = prep(a) not in _PREPS or prep(a) in c.partner_preps or prep(a) == "ل" or prep(a) in \
+                direct = prep(a) not in _PREPS or prep(a) in c.partner_preps or prep(a) == _LI or prep(a) in \
                     c.to_preps or c.delegation(a)
                 if t.type == "MOBILIZE" and a.label == "AGENT":
                     continue  # the forces moved are the instrument, not a party
@@ -994,7 +1048,7 @@ class Coder:
         # not for a participle, whose main clause had its own partner
         if not objects and not c.hal:
             for a in [x for x in c.before if x not in subjects] + rest:
-                if prep(a) == "مع" or (prep(a) == "بين" and not c.verbal):
+                if prep(a) == _WITH or (prep(a) == _BETWEEN and not c.verbal):
                     objects.append(a)
                     break
 
@@ -1009,7 +1063,7 @@ class Coder:
             # "X يتطلع إلى لقاء الرئيس Y": X wishes to meet the genitive Y
             c.objects, c.subjects = c.subjects + c.objects, [c.before_ok[-1]]
         if not c.subjects and c.objects and h.kind in ("noun", "form") and 0 < h.i - lo <= 1 and \
-                norm[h.i - 1] in ("في", "وفي", "خلال", "وخلال"):
+                norm[h.i - 1] in _FRONTING_PREPS:
             # "وفي اتصال هاتفي مع X، اليوم، استعرض Y ...": a fronted phrase; the subject follows the verb after it
             later = [a for a in c.parts if a.t0 >= c.objects[-1].t1 and a not in c.objects and prep(a) not in _PREPS
                      and a.entities and a.entities[0].kind in ("person", "country", "organization")]
@@ -1018,7 +1072,7 @@ class Coder:
         # "قال X ... في مؤتمر صحفي مشترك مع Y": with a partner and no subject, the sentence's earlier person is the
         # other party
         if c.objects and not c.subjects and t.roles in ("symmetric", "agent") and any(
-                prep(a) == "مع" for a in c.objects):
+                prep(a) == _WITH for a in c.objects):
             earlier = [a for a in c.parts if a.t1 <= h.i and a not in c.objects and prep(a) not in c.topic
                        and a.entities and a.entities[0].kind in ("person", "country", "organization")]
             if earlier:
@@ -1045,14 +1099,14 @@ class Coder:
 
     def _sidelines_and_companions(self, c: HitContext) -> None:
         h, t, norm, lo, parts = c.h, c.t, c.norm, c.lo, c.parts
-        if t.type == "CONSULT" and h.kind in ("noun", "form") and any(norm[k] == "هامش" for k in range(max(lo, h.i - 3), h.i)):
+        if t.type == "CONSULT" and h.kind in ("noun", "form") and any(norm[k] == _MARGIN for k in range(max(lo, h.i - 3), h.i)):
             # "التقى X Y على هامش اجتماعات المجلس": the meeting's body plus the parties who met on its sidelines
             c.objects = c.objects + [a for a in parts if a.t1 <= h.i and a not in c.subjects and a not in c.objects
                                      and a.entities and a.entities[0].kind == "person"]
         if t.type == "CONSULT" and c.subjects:
             # "زار X كييف برفقة Y وZ": the companions travel with the visitor
             companions = [a for a in parts if a not in c.subjects and a not in c.objects and a.t0 > h.i and a.t0 < c.hi
-                          and any(norm[k] in ("برفقه", "رفقه", "بصحبه", "يرافقه", "مرفوقا") for k in range(max(h.i, a.t0 - 3), a.t0))]
+                          and any(norm[k] in _COMPANION_WORDS for k in range(max(h.i, a.t0 - 3), a.t0))]
             for comp in companions:
                 k = parts.index(comp) + 1
                 c.subjects = c.subjects + [comp]
@@ -1072,7 +1126,7 @@ class Coder:
         if c.hal_honor and state.last_actor is not None:
             subj_e = [state.last_actor]
         lvc = self._light_verb_index(norm, lo, h.i) if h.kind in ("noun", "form") else None
-        if lvc is not None and lvc > 0 and norm[lvc][:1] == "و" and norm[lvc - 1] in ("،", ",") and not any(
+        if lvc is not None and lvc > 0 and norm[lvc][:1] == _AND and norm[lvc - 1] in _COMMAS and not any(
                 lvc < a.t0 < h.i for a in parts) and (coded := state.coded_in(c.s, c.e)) is not None and coded[0]:
             # "أكد X دعم بلاده لـY، وأعلن عن حزمة مساعدات": the coordinated support verb keeps X as its subject
             subj_e = list(coded[0])
@@ -1082,13 +1136,13 @@ class Coder:
             # و + a verb carries the last actor on), and "تلقى سموه اتصالا" names him by an honorific pronoun
             first = norm[lo] if lo < len(norm) else ""
             lv0 = h.kind in ("noun", "form") and self._light_verb(norm, lo, lo + 1)
-            dropped = lo == 0 and first[:1] == "و" and (h.i == 0 and h.kind == "past" or lv0) and \
+            dropped = lo == 0 and first[:1] == _AND and (h.i == 0 and h.kind == "past" or lv0) and \
                 state.last_actor_sentence == c.si - 1 and not any(a.t0 < h.i for a in parts)
             honor = any(norm[k] in _HONORIFIC_PRONOUNS for k in range(lo, min(len(norm), h.i + h.n + 2)))
             if dropped or honor:
                 subj_e = [state.last_actor]
                 obj_e = [x for x in obj_e if entity_key(x) != entity_key(state.last_actor)]
-        pron = h.i + h.n < len(norm) and norm[h.i + h.n] in ("به", "بها", "بهم", "بهما", "له", "لها", "لهم", "اليه")
+        pron = h.i + h.n < len(norm) and norm[h.i + h.n] in _OBJECT_PRONOUN_WORDS
         if pron and not obj_e and (coded := state.coded_in(c.s, c.e)) is not None:
             prev_subj, prev_obj = coded
             subj_e = prev_subj or subj_e  # "ورحب به": the same subject, the pronoun is the other party
@@ -1098,15 +1152,15 @@ class Coder:
     def _roles(self, c: HitContext) -> None:
         """Subject and object → actors and recipients by the trigger's roles (host, symmetric, a dual verb)."""
         h, t, norm, lo, hi, subj_e, obj_e = c.h, c.t, c.norm, c.lo, c.hi, c.subj_e, c.obj_e
-        sym_between = any(norm[k] == "بين" for k in range(h.i + h.n, min(hi, h.i + h.n + 4)))
+        sym_between = any(norm[k] == _BETWEEN for k in range(h.i + h.n, min(hi, h.i + h.n + 4)))
         dual = self._dual(norm[h.i], h.kind) or (h.kind in ("noun", "form") and (
-            norm[h.i + h.n - 1].endswith("هما") or any(norm[k] in ("جمعهما", "جمعتهما", "بينهما", "جمعتهم", "جمعهم")
+            norm[h.i + h.n - 1].endswith(_DUAL_PRONOUN) or any(norm[k] in _DUAL_GATHERING
                                                           for k in range(h.i + h.n, min(hi, h.i + h.n + 3))) or any(
                 self._dual_light(norm[k]) for k in range(max(lo, h.i - 3), min(hi, h.i + h.n + 3)) if k != h.i)))
         dual = dual and not c.hal  # a participle agrees with its main clause, whose subject is already known
         directional = True
         if c.reverse and t.type == "CONSULT":
-            src = [a for a in c.after if a.t0 > 0 and norm[a.t0 - 1] == "من" or normalize(a.text).startswith("من")]
+            src = [a for a in c.after if a.t0 > 0 and norm[a.t0 - 1] == _FROM or normalize(a.text).startswith(_FROM)]
             actors = self._expand(src[:1], h.start, c.state) or obj_e
             recipients = subj_e
         elif t.roles == "host":
@@ -1167,8 +1221,8 @@ class Coder:
             if armed:
                 c.actors = armed[-1].entities
         if not c.actors:
-            by = [a for a in parts if a.t0 >= 2 and " ".join(norm[a.t0 - 2:a.t0]) in ("من قبل", "علي يد")
-                  or a.t0 >= 1 and norm[a.t0 - 1] in ("برصاص", "بنيران", "بقصف")]
+            by = [a for a in parts if a.t0 >= 2 and " ".join(norm[a.t0 - 2:a.t0]) in _BY_PHRASES
+                  or a.t0 >= 1 and norm[a.t0 - 1] in _BY_FIRE]
             if by:
                 c.actors = by[0].entities
                 c.recipients = [x for x in c.recipients if entity_key(x) not in {entity_key(y) for y in c.actors}]
@@ -1203,7 +1257,7 @@ class Coder:
             return
         h, norm, places, hi = c.h, c.norm, c.places, c.hi
         dest_c = [p for p in places if p.t0 > h.i and p.t0 <= hi and p.entities and p.entities[0].kind == "country"
-                  and p.t0 > 0 and norm[p.t0 - 1] in ("الي", "لي")]
+                  and p.t0 > 0 and norm[p.t0 - 1] in _DESTINATION_PREPS]
         if dest_c:
             c.recipients = dest_c[0].entities  # "مساعدات إلى اليمن": the receiving state
         elif c.recipients and all(x.kind == "group" and not x.country for x in c.recipients):
@@ -1221,7 +1275,7 @@ class Coder:
             own = {x.country for x in c.actors if x.country}
             for p in places:
                 loc = p.place or self.res.location(c.text[p.start:p.end])
-                if h.i < p.t0 <= hi and p.t0 > 0 and norm[p.t0 - 1] in ("الي", "لي") and loc is not None \
+                if h.i < p.t0 <= hi and p.t0 > 0 and norm[p.t0 - 1] in _DESTINATION_PREPS and loc is not None \
                         and loc.country and loc.country not in own:
                     c.recipients = [self.res.country_entity(loc.country, loc.text)]
                     break
@@ -1238,7 +1292,7 @@ class Coder:
         if t.type in ("ASSAULT", "THREATEN") and not c.recipients and location is not None and location.country and not any(
                 x.country == location.country for x in actors):
             c.recipients = [self.res.country_entity(location.country, location.text)]
-        resumptive = c.verbal and h.i + h.n < len(norm) and norm[h.i + h.n] in ("خلالها", "خلاله", "فيها", "خلالهما")
+        resumptive = c.verbal and h.i + h.n < len(norm) and norm[h.i + h.n] in _RESUMPTIVE
         if t.type == "CONSULT" and c.verbal and not c.in_title and (
                 (len({entity_key(x) for x in actors + c.recipients}) == 1 and (not c.subjects or c.subjects[0].t0 > h.i))
                 or resumptive):  # "في زيارة يلتقي خلالها الرئيس": the visitor is the subject
@@ -1279,8 +1333,7 @@ class Coder:
             mode = "phone"
         if mode is None:
             # a delegation's head ("وفدا من الصندوق برئاسة X") is no third side
-            heads = {entity_key(x) for a in c.parts if a.t0 > 0 and norm[a.t0 - 1] in (
-                "برياسه", "يتقدمه", "يراسه", "يقوده") for x in a.entities}
+            heads = {entity_key(x) for a in c.parts if a.t0 > 0 and norm[a.t0 - 1] in _DELEGATION_LEADS for x in a.entities}
             if (self._multilateral_cue(norm, h.i, h.i + h.n + 4)
                     or len([x for x in c.actors if entity_key(x) not in heads]) >= 3):
                 mode = "multilateral"
@@ -1325,7 +1378,7 @@ class Coder:
         timex = None if c.in_title else self._date(c.article, c.s, c.e, h, anchor_pos)
         ev = Evidence(text[c.s:c.e], c.s if not c.in_title else 0, c.e if not c.in_title else 0)
         # the meeting on whose sidelines others met ("على هامش اجتماعات المجلس") is its own event
-        frame = any(norm[k] == "هامش" for k in range(max(lo, h.i - 4), h.i))
+        frame = any(norm[k] == _MARGIN for k in range(max(lo, h.i - 4), h.i))
         return Candidate(typ, t, c.si, ev, c.actors, c.recipients, mode, status, c.location, timex, contexts,
                          c.in_title, c.directional and bool(c.recipients), h.start, h.end,
                          extra={"phone": phone, "frame": frame, "loc_ok": c.loc_ok})
@@ -1344,10 +1397,10 @@ class Coder:
                      hi: int) -> Location | None:
         """The place after "إلى/على" ("على شمال قطاع غزة"), looked up in the gazetteer word by word."""
         for k in range(lo, min(hi, len(norm)) - 1):
-            if norm[k] not in ("الي", "علي"):
+            if norm[k] not in (_ILA, _ALA):
                 continue
             j = k + 1
-            if j < len(norm) and norm[j] in ("شمال", "جنوب", "شرق", "غرب", "وسط", "مدينه", "سكان", "اهالي"):
+            if j < len(norm) and norm[j] in _REGION_WORDS:
                 j += 1
             for n in (2, 1):
                 if j + n <= len(toks) and not any(norm[x] in _STOP for x in range(j, j + n)):
@@ -1363,7 +1416,7 @@ class Coder:
         for k in range(i - 1, max(-1, i - 30), -1):
             if norm[k] in _STOP:
                 break
-            if norm[k] not in _DIRECTIVES and not (norm[k][:1] in "وف" and norm[k][1:] in _DIRECTIVES):
+            if norm[k] not in _DIRECTIVES and not (norm[k][:1] in _CONJ and norm[k][1:] in _DIRECTIVES):
                 continue
             subj = [a for a in args if not a.is_place and a.entities and a.label in ("PERS", "GPE")
                     and k < a.t0 <= k + 2]
@@ -1374,14 +1427,14 @@ class Coder:
     def _topical(norm: list[str], t0: int) -> bool:
         """A place that is the topic discussed, not where it happened: "بحثا الأوضاع في غزة"."""
         k = t0 - 1
-        if k >= 0 and norm[k] in ("في", "ب"):
+        if k >= 0 and norm[k] in (_FI, _BI):
             k -= 1
-        return k >= 0 and norm[k].lstrip("و") in _TOPIC_NOUNS
+        return k >= 0 and norm[k].lstrip(_AND) in _TOPIC_NOUNS
 
     @staticmethod
     def _presence(norm: list[str], t0: int) -> bool:
         """A place where a party was: "من مقر إقامته في الرياض", "خلال وجوده في باريس", "من باريس"."""
-        if t0 > 0 and norm[t0 - 1] == "من":
+        if t0 > 0 and norm[t0 - 1] == _FROM:
             return True
         # (one clitic at a time: the و of وجوده is a root letter)
         return any(w in _PRESENCE or w[1:] in _PRESENCE or w[2:] in _PRESENCE for w in norm[max(0, t0 - 4):t0])
@@ -1392,8 +1445,8 @@ class Coder:
         out: set[int] = set()
         k = lo
         while k < hi:
-            if norm[k] in ("،", ",") and k + 1 < hi and norm[k + 1] in _ADVERBIAL_OPENERS:
-                end = next((j for j in range(k + 1, min(hi, k + 22)) if norm[j] in ("،", ",")), None)
+            if norm[k] in _COMMAS and k + 1 < hi and norm[k + 1] in _ADVERBIAL_OPENERS:
+                end = next((j for j in range(k + 1, min(hi, k + 22)) if norm[j] in _COMMAS), None)
                 if end is not None:
                     out.update(range(k, end + 1))
                     k = end
@@ -1410,9 +1463,9 @@ class Coder:
             if k in taken:
                 return None
             w = norm[k]
-            if w in ("وزاره", "ووزاره"):
+            if w in _MINISTRY_WORDS:
                 return k
-            if not (w.startswith(("ال", "و")) and len(w) > 3):
+            if not (w.startswith((_ART, _AND)) and len(w) > 3):
                 return None
         return None
 
@@ -1420,15 +1473,15 @@ class Coder:
     def _victim(e: Entity) -> bool:
         words = normalize(e.text or "").split()
         return e.kind == "group" and bool(words) and any(
-            w.removeprefix("و").removeprefix("ال") in _VICTIMS for w in words[:2])
+            w.removeprefix(_AND).removeprefix(_ART) in _VICTIMS for w in words[:2])
 
     def _possessive(self, tok: str, t: Trigger) -> bool:
         """"زيارته"/"امتنانه" carry a possessive pronoun (no genitive can follow); "زيارة" (ة read as ه) does not."""
         for stem in _stems(tok):
-            for suf in ("هما", "هم", "ها", "ه"):
+            for suf in _POSSESSIVE_SUFFIXES:
                 if stem.endswith(suf) and len(stem) > len(suf) + 2:
                     base = stem[: -len(suf)]
-                    for b in (base, base[:-1] + "ه" if base.endswith("ت") else base):
+                    for b in (base, base[:-1] + _TA_MARBUTA if base.endswith(_OPEN_TA) else base):
                         if any(hit.trigger is t for ph, hit in self.lex.index.get(b, ()) if len(ph) == 1):
                             return True
         return False
@@ -1439,7 +1492,7 @@ class Coder:
 
     def _protester(self, e: Entity) -> bool:
         words = normalize(e.text or e.name or "").split()
-        return e.kind == "group" and any(w.lstrip("و").removeprefix("ال").startswith(("متظاهر", "محتج", "معتصم"))
+        return e.kind == "group" and any(w.lstrip(_AND).removeprefix(_ART).startswith(_PROTESTER_STEMS)
                                          for w in words)
 
     def _light_verb_index(self, norm: list[str], lo: int, i: int, names: frozenset[int] = frozenset()) -> int | None:
@@ -1463,29 +1516,30 @@ class Coder:
 
     @staticmethod
     def _first_person(tok: str) -> bool:
-        w = tok[1:] if tok[:1] in "وف" else tok
-        return w.endswith(("ت", "نا")) or w[:1] in ("ا", "ن") and len(w) > 3
+        w = tok[1:] if tok[:1] in _CONJ else tok
+        return w.endswith(_FIRST_PERSON_SUFFIXES) or w[:1] in _FIRST_PERSON_PREFIXES and len(w) > 3
 
     def _dual_light(self, tok: str) -> bool:
         """A dual support verb ("عقدا", "عقداها", "يجريان"): the two parties already named."""
-        w = tok[1:] if tok[:1] in "وف" else tok
-        for suf in ("", "ها", "ه", "هما", "هم"):
+        w = tok[1:] if tok[:1] in _CONJ else tok
+        for suf in ("", *_OBJECT_SUFFIXES):
             if suf and not w.endswith(suf):
                 continue
             x = w[: len(w) - len(suf)] if suf else w
-            if x.endswith("ان") and x[:1] in "يت" and self._light_verb([x[:-2].replace("ت", "ي", 1)], 0, 1):
+            if x.endswith(_PRESENT_DUAL) and x[:1] in _PRESENT_PREFIXES and self._light_verb(
+                    [x[:-2].replace(_PRESENT_FEM, _PRESENT_MASC, 1)], 0, 1):
                 return True
-            if x.endswith("ا") and len(x) > 3 and self._light_verb([x[:-1]], 0, 1):
+            if x.endswith(_PAST_DUAL_ALEF) and len(x) > 3 and self._light_verb([x[:-1]], 0, 1):
                 return True
         return False
 
     @staticmethod
     def _dual(tok: str, kind: str) -> bool:
-        w = tok[1:] if tok[:1] in "وف" else tok
+        w = tok[1:] if tok[:1] in _CONJ else tok
         if kind == "past":
-            return w.endswith(("تا", "يا")) or (w.endswith("ا") and len(w) >= 4)
+            return w.endswith(_PAST_DUAL_ENDINGS) or (w.endswith(_PAST_DUAL_ALEF) and len(w) >= 4)
         if kind in ("present", "form"):
-            return w.endswith("ان") and w[:1] in "يت"
+            return w.endswith(_PRESENT_DUAL) and w[:1] in _PRESENT_PREFIXES
         return False
 
     def _expand(self, args: list[Arg], pos: int, state: ArticleState) -> list[Entity]:
@@ -1500,8 +1554,8 @@ class Coder:
     def _pair(self, pos: int, state: ArticleState, word: str | None = None) -> list[Entity]:
         """The two persons most recently named before ``pos``: what "الرئيسان"/"الجانبان" refer to; "الوزيران"
         prefers two ministers when the article has them."""
-        w = (word or "").lstrip("و")
-        if w.startswith(("الوزير", "وزير")):
+        w = (word or "").lstrip(_AND)
+        if w.startswith(_MINISTER_WORDS):
             def fits(e: Entity) -> bool:
                 return (e.role or "").endswith("minister") and e.role != "prime_minister"
         else:  # (no such filter for "الرئيسان": prime ministers are often called الرئيس)
@@ -1543,9 +1597,9 @@ class Coder:
         """Token i is the act an accusation charges someone with ("اتهمت موسكو كييف بتنفيذ هجوم"): the accusation
         is the event; the act is only alleged, and no status says so."""
         k = find_phrase(norm, self.lex.status_cues.get("claim_before", []), max(0, i - 10), i, prefix=False)
-        if k is None or any(norm[j] in _STOP or norm[j] in ("،", ",") for j in range(k + 1, i)):
+        if k is None or any(norm[j] in _STOP or norm[j] in _COMMAS for j in range(k + 1, i)):
             return False
-        return any(norm[j][:1] == "ب" and len(norm[j]) > 3 for j in range(k + 1, i + 1))
+        return any(norm[j][:1] == _BI and len(norm[j]) > 3 for j in range(k + 1, i + 1))
 
     def _status(self, article: Article, text: str, toks: list[tuple[int, int, str]], norm: list[str], h: Hit,
                 lo: int, hi: int, in_title: bool, covered: set[int] | None = None) -> str:
@@ -1558,7 +1612,7 @@ class Coder:
             return "negated"
         if find_phrase(norm, cues.get("denied_before", []), max(lo, h.i - 12), h.i, prefix=False) is not None:
             return "negated"  # "نفى ... أن يكون X قد التقى Y"
-        if "س" in h.pre and h.kind in ("present", "form"):
+        if _FUTURE in h.pre and h.kind in ("present", "form"):
             return "future"
         past_gov = False
         if h.kind in ("noun", "form"):
@@ -1568,11 +1622,11 @@ class Coder:
             lv = self._light_verb_index(norm, lo, h.i)
             # a past support verb ("وعقد X ... جلسة مباحثات") fixes the tense, unless it is a verbal noun after a
             # planning word ("من المقرر عقد", "لعقد", "ستشهد عقد")
-            past_gov = (lv is not None and not norm[lv].startswith(("ل", "ول")) and find_phrase(
+            past_gov = (lv is not None and not norm[lv].startswith((_LI, _AND + _LI)) and find_phrase(
                 norm, self.lex.light_verbs_past, lv, lv + 1, prefix=False) is not None and find_phrase(
                 norm, cues.get("future_before", []), max(lo, lv - 3), lv + 1, prefix=False) is None)
         hyp = find_phrase(norm, cues.get("hypothetical_before", []), max(lo, h.i - 4), h.i, prefix=False)
-        if hyp is not None and h.kind == "present" and not (norm[hyp] == "ان" and find_phrase(
+        if hyp is not None and h.kind == "present" and not (norm[hyp] == _AN and find_phrase(
                 norm, cues.get("future_before", []), max(lo, hyp - 3), hyp, prefix=False) is not None):
             return "hypothetical"  # but "من المقرر أن يحل": أن after a planning word is a plan
         fut = None if past_gov else find_phrase(norm, cues.get("future_before", []), max(lo, h.i - 6), h.i,
@@ -1600,19 +1654,19 @@ class Coder:
         if find_phrase(norm, cues.get("historical_before", []), near_lo, h.i, prefix=False) is not None \
                 and h.kind in ("past", "form", "noun"):
             return "historical"
-        if h.kind in ("past", "form") and h.i > 0 and norm[h.i - 1] == "قد" and any(
+        if h.kind in ("past", "form") and h.i > 0 and norm[h.i - 1] == _QAD and any(
                 norm[k] in _KANA for k in range(max(lo, h.i - 9), h.i - 1)):
             return "historical"  # "وكان الرئيس X قد زار": pluperfect, the subject between كان and قد
-        if h.kind == "past" and norm[h.i][:1] == "و":
-            qad = [k for k in range(max(lo, h.i - 8), h.i) if norm[k] == "قد"]
+        if h.kind == "past" and norm[h.i][:1] == _AND:
+            qad = [k for k in range(max(lo, h.i - 8), h.i) if norm[k] == _QAD]
             if qad and any(norm[k] in _KANA for k in range(max(lo, qad[0] - 9), qad[0])):
                 return "historical"  # "كان X قد زار موسكو والتقى بوتين": the coordinated verb shares the tense
         if h.kind == "present" and in_title:
-            if any(w in ("اليوم", "غدا") for w in norm[h.i:]):
+            if any(w in _TODAY_TOMORROW for w in norm[h.i:]):
                 return "future"
         elif h.kind == "present":
             ongoing = (h.i > 0 and norm[h.i - 1] in _RELATIVE) or any(
-                norm[k] in ("حاليا", "الان", "حاليًا") for k in range(lo, hi))
+                norm[k] in _ONGOING for k in range(lo, hi))
             # an imperfective meeting verb with a day word after it ("يستقبل ترامب الجمعة") is scheduled;
             # "الذي يزور روسيا حاليا" is a visit under way
             if not ongoing and self._day_word(article, toks, h.i, hi):
@@ -1625,8 +1679,7 @@ class Coder:
         for tx in article.timexes:
             if tx.start >= a and tx.end <= b:
                 return True
-        days = {"اليوم", "غدا", "السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه"}
-        return any(normalize(w) in days for _, _, w in toks[lo:hi])
+        return any(normalize(w) in _DAY_WORDS for _, _, w in toks[lo:hi])
 
     def _date(self, article: Article, s: int, e: int, h: Hit, pos: int | None = None) -> Timex | None:
         if self.res.select_event_date is not None:
