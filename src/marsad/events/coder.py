@@ -30,8 +30,6 @@ PARTICIPANT_LABELS = {"PERS", "ORG", "GPE", "NORP"}
 _STOP = word_set("stop")
 _PLACE_PREP = word_tuple("place_prep")
 _PREPS = word_set("preps")
-# prepositions that introduce the recipient for some types: "على/ضد X" the target of pressure or force, "إلى X"
-# the receiver of aid
 _CLAIMED_BY = word_set("claimed_by")
 
 
@@ -67,8 +65,10 @@ _HONORIFIC_PRONOUNS = word_set("honorific_pronouns")
 _KANA = word_set("kana")
 _BREAK_PREPS = word_set("break_preps")
 _NOT_MODIFIER = word_set("not_modifier")
-_RECIPIENT_PREPS = {t: set(word_set("target_recipient_preps")) for t in ("ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE",
-                                                 "REJECT", "MOBILIZE")}
+# prepositions that introduce the recipient for some types: "على/ضد X" the target of pressure or force, "إلى X"
+# the receiver of aid
+_RECIPIENT_PREPS = {t: set(word_set("target_recipient_preps"))
+                    for t in ("ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT", "MOBILIZE")}
 _RECIPIENT_PREPS["AID"] = set(word_set("aid_recipient_preps"))
 _RECIPIENT_PREPS["SUPPORT"] = set(word_set("support_recipient_preps"))
 # for conflict and pressure types, "على X"/"ضد X" names the target

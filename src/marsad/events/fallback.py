@@ -15,6 +15,7 @@ from ..arabic import normalize, strip_diacritics, tokens
 from ..model import Entity, Mention
 from ..settings import data_path
 from .lexicon import Lexicon, _candidates, norm_phrase
+from .words import word_set, word_tuple
 
 
 def _display(s: str) -> str:
@@ -23,10 +24,14 @@ def _display(s: str) -> str:
 
 
 # epithets after a ruler's name ("هيثم بن طارق المعظم", "حفظه الله"): praise, never part of a name
-_EPITHETS = {normalize(w) for w in ("المعظم", "المفدى", "حفظه", "يحفظه", "رعاه", "يرعاه", "حفظها", "أيده", "ايده",
-                                    "سلمه", "وفقه", "الله")}
+_EPITHETS = frozenset(normalize(w) for w in word_tuple("ruler_epithets"))
 
-_PUNCT = set(".,،؛;:!?؟()[]{}\"'«»-–—/“”„‟‘’")
+_PUNCT = word_set("name_punctuation")
+_ART = word_tuple("article")[0]
+_AND = word_tuple("coordinators")[0]
+_NISBA_SUFFIXES = (*word_tuple("nisba_suffixes"), "")  # the bare stem last
+_NISBA = word_tuple("nisba_ending")[0]
+_NAME_ARTICLE_FORMS = word_tuple("name_article_forms")
 
 
 class FallbackActors:
@@ -39,7 +44,7 @@ class FallbackActors:
         for iso, (name_ar, adj, cap_ar, en, cap_en) in (data.get("countries") or {}).items():
             ph = norm_phrase(name_ar)
             self.country[ph] = (iso, en, name_ar)
-            if ph and ph[0].startswith("ال") and len(ph) == 1:
+            if ph and ph[0].startswith(_ART) and len(ph) == 1:
                 self.country[(ph[0][2:],)] = (iso, en, name_ar)
             self.capital[norm_phrase(cap_ar)] = (iso, cap_en, cap_ar)
             self.adj[" ".join(norm_phrase(adj))] = iso
@@ -56,11 +61,11 @@ class FallbackActors:
 
     def _adj_iso(self, w: str) -> str | None:
         for stem, _ in _candidates(w):
-            for suf in ("يين", "يون", "يه", "ين", "ي", ""):
+            for suf in _NISBA_SUFFIXES:
                 if suf and not stem.endswith(suf):
                     continue
                 base = stem[: len(stem) - len(suf)] if suf else stem
-                for cand in (base + "ي", base):
+                for cand in (base + _NISBA, base):
                     if cand in self.adj:
                         return self.adj[cand]
         return None
@@ -180,12 +185,12 @@ class FallbackActors:
         """Where a name starting at token j ends (at most 4 words, before punctuation, titles, places, triggers)."""
         k = j
         while (k < len(toks) and k - j < 4 and toks[k][2] not in _PUNCT and norm[k] not in self.stop
-               and norm[k].lstrip("و") not in _EPITHETS
+               and norm[k].lstrip(_AND) not in _EPITHETS
                and not self._title(norm, k) and not self._adj_iso(norm[k])
                and not any(c in self.counterpart or c in self.stop for c, _ in _candidates(norm[k]))
                and not self._phrase(self.country, norm, k)[0] and not self._is_trigger(norm, k)
                and not norm[k].isdigit()
-               and not (k == j and norm[k].startswith(("ال", "وال", "بال", "لل")))):
+               and not (k == j and norm[k].startswith(_NAME_ARTICLE_FORMS))):
             k += 1  # a name does not start with the article: "وزير الشؤون الخارجية" is an office
         return k
 

@@ -16,8 +16,27 @@ import yaml
 
 from ..arabic import normalize, strip_diacritics
 from ..settings import data_path
+from .words import word_tuple
 
-_OBJ = ("ه", "ها", "هما", "هم")
+_OBJ = word_tuple("pronoun_suffixes")
+_WEAK_FINALS, _WEAK_PRESENT_FINALS = word_tuple("weak_finals"), word_tuple("weak_present_finals")
+_PAST_WEAK, _PAST = word_tuple("past_weak_suffixes"), word_tuple("past_suffixes")
+_PAST_PLURAL = word_tuple("past_plural_suffix")[0]
+_PRESENT, _PRESENT_FEM = word_tuple("present_prefixes")  # يـ (he, they), تـ (she, you)
+_PRESENT_WE = word_tuple("present_other_prefixes")[1]
+_PRESENT_OTHER = "".join(word_tuple("present_other_prefixes"))
+_PRESENT_DUAL, _PRESENT_PLURAL = word_tuple("agree_present_dual")[0], word_tuple("agree_present_plural")[0]
+_TA_MARBUTA, _OPEN_TA = word_tuple("ta_marbuta")[0], word_tuple("open_ta")[0]
+_NOUN_CONSTRUCT, _NOUN_SUFFIXES = word_tuple("noun_construct_suffixes"), word_tuple("noun_suffixes")
+_FEMININE_PLURAL = word_tuple("feminine_plural")[0]
+_CONJ_CLITICS = word_tuple("conj_clitics")
+_ART, _LAM_ART = word_tuple("article")[0], word_tuple("lam_article")[0]
+_LI = word_tuple("prep_li")[0]
+_LAM_ART_MARKER = word_tuple("lam_article_marker")[0]
+_PROCLITICS = word_tuple("proclitics")
+_FUTURE, _BI = word_tuple("future_prefix")[0], word_tuple("prep_bi")[0]
+_AGENT_SUFFIXES, _SOUND_PLURAL = word_tuple("agent_suffixes"), word_tuple("sound_plural_suffixes")
+_CONSTRUCT_PLURAL = word_tuple("construct_plural_ending")[0]
 
 
 def norm_phrase(s: str) -> tuple[str, ...]:
@@ -56,30 +75,31 @@ class FormHit:
 
 
 def _past_forms(p: str) -> set[str]:
-    if p.endswith("ي") or p.endswith("ا"):  # التقى/أجرى/دعا: weak final letter
+    if p.endswith(_WEAK_FINALS):  # التقى/أجرى/دعا: weak final letter
         s = p[:-1]
-        base = {p, s + "ت", s + "يا", s + "تا", s + "وا", s + "ت" + "ا"}
+        base = {p} | {s + x for x in _PAST_WEAK}
     else:
-        base = {p, p + "ت", p + "ا", p + "تا", p + "وا", p + "تم", p + "نا"}
+        base = {p} | {p + x for x in _PAST}
     out = set(base)
     for b in base:
-        if b.endswith("وا"):
+        if b.endswith(_PAST_PLURAL):
             b = b[:-1]  # زاروه
         out.update(b + o for o in _OBJ)
     return out
 
 
 def _present_forms(q: str) -> set[str]:
-    if not q or q[0] != "ي":
+    if not q or q[0] != _PRESENT:
         return {q}
     stem = q[1:]
-    weak = stem.endswith("ي") or stem.endswith("و")
-    plural = (stem[:-1] if weak else stem) + "ون"
-    out = {q, "ت" + stem, "ن" + stem, q + "ان", "ت" + stem + "ان", "ي" + plural, "ت" + plural}
+    weak = stem.endswith(_WEAK_PRESENT_FINALS)
+    plural = (stem[:-1] if weak else stem) + _PRESENT_PLURAL
+    out = {q, _PRESENT_FEM + stem, _PRESENT_WE + stem, q + _PRESENT_DUAL, _PRESENT_FEM + stem + _PRESENT_DUAL,
+           _PRESENT + plural, _PRESENT_FEM + plural}
     if weak:
-        out.update({"ي" + stem[:-1], "ت" + stem[:-1]})  # jussive after لم: لم يلتق
+        out.update({_PRESENT + stem[:-1], _PRESENT_FEM + stem[:-1]})  # jussive after لم: لم يلتق
     for b in list(out):
-        if b.endswith("ون"):
+        if b.endswith(_PRESENT_PLURAL):
             b = b[:-1]
         out.update(b + o for o in _OBJ)
     return out
@@ -89,12 +109,12 @@ def _noun_forms(n: str) -> set[str]:
     out = {n}
     if " " in n:
         return out
-    if n.endswith("ه"):
-        b = n[:-1] + "ت"
-        out.update({b + o for o in (*_OBJ, "ي", "نا", "ين", "ان")})
-        out.add(n[:-1] + "ات")
+    if n.endswith(_TA_MARBUTA):
+        b = n[:-1] + _OPEN_TA
+        out.update({b + o for o in (*_OBJ, *_NOUN_CONSTRUCT)})
+        out.add(n[:-1] + _FEMININE_PLURAL)
     else:
-        out.update({n + "ا", n + "ان", n + "ين", n + "ات"})
+        out.update({n + x for x in _NOUN_SUFFIXES})
         out.update(n + o for o in _OBJ)
     return out
 
@@ -111,21 +131,21 @@ def _candidates(tok: str) -> tuple[tuple[str, str], ...]:
             out.append((s, p))
 
     firsts = [(tok, "")]
-    if tok[:1] in ("و", "ف") and len(tok) > 3:
+    if tok[:1] in _CONJ_CLITICS and len(tok) > 3:
         firsts.append((tok[1:], tok[0]))
         add(tok[1:], tok[0])
     for t, p in firsts:
-        if t.startswith("ال"):
-            add(t[2:], p + "ال")
-        if t.startswith("لل"):
-            add(t[2:], p + "لال")
-            add(t[1:], p + "ل")
-        for p2 in ("ب", "ل", "ك", "س"):
+        if t.startswith(_ART):
+            add(t[2:], p + _ART)
+        if t.startswith(_LAM_ART):
+            add(t[2:], p + _LAM_ART_MARKER)
+            add(t[1:], p + _LI)
+        for p2 in _PROCLITICS:
             if t.startswith(p2) and len(t) > 3:
                 rest = t[1:]
                 add(rest, p + p2)
-                if rest.startswith("ال"):
-                    add(rest[2:], p + p2 + "ال")
+                if rest.startswith(_ART):
+                    add(rest[2:], p + p2 + _ART)
     return tuple(out)
 
 
@@ -143,12 +163,13 @@ class Lexicon:
         self.not_multilateral = [norm_phrase(w) for w in mods.get("not_multilateral", [])]
         self.third_party = [norm_phrase(w) for w in mods.get("third_party", [])]
         # سـ + a present support verb ("سيجري اتصالا", "ستعقد قمة") puts a nominal trigger in the future
-        self.light_verbs_future = [("س" + c,) for w in mods.get("light_verbs", []) if w[:1] == "ي"
+        self.light_verbs_future = [(_FUTURE + c,) for w in mods.get("light_verbs", []) if w[:1] == _PRESENT
                                    for c in _present_forms(normalize(w))]
-        self.light_verbs_past = [(c,) for w in mods.get("light_verbs", []) if w[:1] != "ي"
+        self.light_verbs_past = [(c,) for w in mods.get("light_verbs", []) if w[:1] != _PRESENT
                                  for c in _past_forms(normalize(w))]
         self.light_verbs = [(c,) for w in mods.get("light_verbs", []) for c in
-                            {*_past_forms(normalize(w))} | ({*_present_forms(normalize(w))} if w[:1] == "ي" else set())]
+                            {*_past_forms(normalize(w))} | ({*_present_forms(normalize(w))} if w[:1] == _PRESENT
+                                                            else set())]
         cues = data.get("status_cues") or {}
         self.status_cues = {k: [norm_phrase(w) for w in v] for k, v in cues.items()}
         self.contexts = {k: [norm_phrase(w) for w in v] for k, v in (data.get("contexts") or {}).items()}
@@ -160,11 +181,11 @@ class Lexicon:
                 if len(ph) == 1 and len(ph[0]) > 3:
                     # accusative, feminine and construct forms: انتحاريا، انتحارية، مستوطني، مسلحو
                     base = ph[0]
-                    for f in (base + "ا", base + "ه", base + "ين", base + "ون"):
+                    for f in (base + x for x in _AGENT_SUFFIXES):
                         self.agents.setdefault(f, kind)
-                    if base.endswith(("ين", "ون")):
+                    if base.endswith(_SOUND_PLURAL):
                         self.agents.setdefault(base[:-1], kind)
-                        self.agents.setdefault(base[:-2] + "و", kind)
+                        self.agents.setdefault(base[:-2] + _CONSTRUCT_PLURAL, kind)
         self.max_agent = max((k.count(" ") + 1 for k in self.agents), default=1)
         for e in data.get("triggers") or []:
             self._add(e)
@@ -200,9 +221,10 @@ class Lexicon:
         for f in e.get("forms") or []:
             ph = norm_phrase(f)
             w = ph[0]
-            if len(ph) == 1 and len(w) > 3 and (w[:1] == "ي" or (w[:1] in "تن" and w.endswith(("ان", "ون")))):
+            if len(ph) == 1 and len(w) > 3 and (w[:1] == _PRESENT or (w[:1] in _PRESENT_OTHER and w.endswith(
+                    (_PRESENT_DUAL, _PRESENT_PLURAL)))):
                 kind = "present"
-            elif len(ph) == 1 and verb and not w.startswith("ال"):
+            elif len(ph) == 1 and verb and not w.startswith(_ART):
                 kind = "past"  # an irregular or synonym perfect listed beside the generated ones (تحادثا, هنأ)
             else:
                 kind = "form"
@@ -222,9 +244,9 @@ class Lexicon:
                     continue
                 if any(ph[k] not in {c for c, _ in _candidates(norm_toks[i + k])} for k in range(1, n)):
                     continue
-                if hit.kind == "noun" and "س" in pre:
+                if hit.kind == "noun" and _FUTURE in pre:
                     continue
-                if hit.kind in ("past", "form") and "س" in pre:
+                if hit.kind in ("past", "form") and _FUTURE in pre:
                     continue
                 if n > best_n:
                     best_n, best_hits, best_p = n, [hit], pre
@@ -242,7 +264,7 @@ class Lexicon:
             rest = " ".join(norm_toks[i + 1:i + n])
             for stem, pre in first:
                 key = (stem + " " + rest).strip()
-                if not by and "ب" in pre and self.agents.get(key) == "security":
+                if not by and _BI in pre and self.agents.get(key) == "security":
                     continue
                 if key in self.agents:
                     return n, self.agents[key]
