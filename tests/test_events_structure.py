@@ -52,3 +52,15 @@ def test_word_classes_load_as_immutable_words() -> None:
     assert len(classes) >= 20
     assert all(classes.values()), "an empty word class"
     assert isinstance(word_set("preps"), frozenset) and isinstance(word_tuple("place_prep"), tuple)
+
+
+def test_the_coder_keeps_no_article_state() -> None:
+    """The discourse state is an ArticleState passed along: coding an article leaves no field on the coder."""
+    from marsad.events.coder import Coder
+    from marsad.model import Article
+
+    coder = Coder()
+    before = set(vars(coder))
+    text = "وصل الرئيس المصري إلى باريس. واستقبله الرئيس الفرنسي في قصر الإليزيه، وبحثا العلاقات بين البلدين."
+    coder.code(Article(id="a", source_path="", text=text, title="الرئيسان يبحثان العلاقات"))
+    assert set(vars(coder)) - before <= {"_motives"}  # (a cached word list, the same for every article)

@@ -157,32 +157,6 @@ def entity_key(e: Entity) -> str:
     return n[-1] if n else ""
 
 
-def _tok_index(toks: list[tuple[int, int, str]], pos: int, end: bool = False) -> int:
-    """The token at a character offset (``end``: one past the token that ends there)."""
-    for k, (_a, b, _) in enumerate(toks):
-        if end and b >= pos:
-            return k + 1
-        if not end and b > pos:
-            return k
-    return len(toks)
-
-
-def _chosen_mentions(mentions: list[Mention], s: int, e: int) -> list[Mention]:
-    """The sentence's mentions without overlaps: of two that overlap, the longer resolved one."""
-    inside = [m for m in mentions if m.start >= s and m.end <= e and m.end > m.start]
-    inside.sort(key=lambda m: (m.start, -(m.end - m.start)))
-    chosen: list[Mention] = []
-    for m in inside:
-        if chosen and m.start < chosen[-1].end:
-            prev = chosen[-1]
-            better = (m.end - m.start) > (prev.end - prev.start) and m.entity is not None
-            if better:
-                chosen[-1] = m
-            continue
-        chosen.append(m)
-    return chosen
-
-
 def _optional(modname: str, attr: str) -> Any:
     try:
         mod = __import__(modname, fromlist=[attr])
@@ -1943,3 +1917,29 @@ def _take_two(ents: Iterable[Entity], seen: list[Entity], keys: set[str]) -> boo
         if len(seen) == 2:
             return True
     return False
+
+
+def _tok_index(toks: list[tuple[int, int, str]], pos: int, end: bool = False) -> int:
+    """The token at a character offset (``end``: one past the token that ends there)."""
+    for k, (_a, b, _) in enumerate(toks):
+        if end and b >= pos:
+            return k + 1
+        if not end and b > pos:
+            return k
+    return len(toks)
+
+
+def _chosen_mentions(mentions: list[Mention], s: int, e: int) -> list[Mention]:
+    """The sentence's mentions without overlaps: of two that overlap, the longer resolved one."""
+    inside = [m for m in mentions if m.start >= s and m.end <= e and m.end > m.start]
+    inside.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    chosen: list[Mention] = []
+    for m in inside:
+        if chosen and m.start < chosen[-1].end:
+            prev = chosen[-1]
+            better = (m.end - m.start) > (prev.end - prev.start) and m.entity is not None
+            if better:
+                chosen[-1] = m
+            continue
+        chosen.append(m)
+    return chosen
