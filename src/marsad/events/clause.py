@@ -11,6 +11,7 @@ from typing import Any
 
 from ..arabic import normalize
 from ..model import Entity
+from .discourse import ArticleState
 from .words import word_set, word_tuple
 
 
@@ -75,7 +76,7 @@ class Sentence:
     index: int
     in_title: bool
     discourse: Discourse
-    state: Any = None  # the coder's ArticleState (persons named, for plural references)
+    state: ArticleState | None = None  # the coder's article state (persons named, for plural references)
 
 
 def governing_prep(sent: Sentence, a: Any, classes: Classes) -> str:
