@@ -288,3 +288,35 @@ def test_news_dev_event_dates_report(shared_dir: Path, capsys: pytest.CaptureFix
             dated_ok += got in want
     with capsys.disabled():
         print(f"\nnews_dev event dates: {ok}/{len(cases)} match the gold ({dated_ok}/{dated} of the non-null ones)")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("أعلنت الحكومة اليوم الأربعاء (6 مارس 2024) استقالتها.", "2024-03-06"),
+    ("قال المتحدث، اليوم الخميس (14 آذار 2024)، إن الوفد وصل.", "2024-03-14"),
+    ("وصل الوفد اليوم (2 يناير 2023) إلى القاهرة.", "2023-01-02"),
+])
+def test_a_bracketed_date_in_apposition_to_the_day_word_is_its_date(text: str, want: str) -> None:
+    got = [t for t in tag(text, None) if t.value]
+    assert len(got) == 1 and got[0].value == want and got[0].text.endswith(")")
+    assert stated_today(text) == want  # "today" stated with its date: the day the piece was written
+
+
+def test_the_background_formula_yati_schedules_nothing() -> None:
+    # "ويأتي ذلك غداة ... الأحد": a report's background, the Sunday before the article, not the next one
+    text = "ويأتي ذلك غداة إعلان الحكومة استقالتها الأحد بعد احتجاجات واسعة."
+    t = next(t for t in tag(text, "2024-03-12") if t.attrs.get("kind") == "wd")
+    assert t.value == "2024-03-10"
+    assert next(t for t in tag("يزور الرئيس القاهرة الأحد.", "2024-03-12")).value == "2024-03-17"
+
+
+def test_a_date_outside_a_past_relative_clause_does_not_date_its_event() -> None:
+    text = ("وتظاهر الطلاب اليوم أمام الجامعة التي شهدت حملة اعتقالات واسعة، واستقبل الوزير أمس الوفد الذي "
+            "يقوم بزيارة للبلاد.")
+    art = Article(id="a", source_path="x", text=text, published="2024-03-12")
+    art.timexes = tag(text, art.published)
+    assert select_event_date(art, 0, len(text), text.index("اعتقالات")) is None  # the arrests are background
+    got = select_event_date(art, 0, len(text), text.index("تظاهر"))
+    assert got is not None and got.value == "2024-03-12"
+    # an imperfect verb after the pronoun goes on at the main clause's time: "أمس" still dates the visit
+    got = select_event_date(art, 0, len(text), text.index("يقوم"))
+    assert got is not None and got.value == "2024-03-11"

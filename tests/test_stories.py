@@ -152,3 +152,22 @@ def test_eval_stories_on_the_fixture(capsys: pytest.CaptureFixture[str]) -> None
     assert res["bcubed_f1"] == 1.0 and res["far_merges"] == 0 and res["confusables_apart"]
     assert main(["eval", "stories", "--dir", str(tmp_dir_missing := DATA / "missing")]) == 1
     assert not tmp_dir_missing.exists()
+
+
+def test_benchmark_match_takes_the_event_that_fits_best_not_the_first_listed() -> None:
+    from marsad.story_eval import match
+
+    # one long sentence holds this year's visit and last year's it recalls; the system coded both, the recalled
+    # one from the very sentence (same evidence) and dated by its year, the visit from the headline
+    sentence = "استقبل الرئيس ضيفه اليوم في المطار بعد أن سبق أن استقبله العام الماضي في القصر"
+    old = dict(ev("e-old", "a1", date="2022"), status="historical", _doc="d", story_id="s-old",
+               evidence={"text": sentence})
+    new = dict(ev("e-new", "a1"), _doc="d", story_id="s-new", evidence={"text": "الرئيس يستقبل ضيفه في المطار"})
+    gold = [{"id": "d", "events": [
+        {"story": "G-NOW", "type": "CONSULT", "status": "occurred", "date": "2023-03-19",
+         "actors": [["Vladimir Putin"]], "recipients": [["Bashar al-Assad"]], "evidence": "استقبل الرئيس ضيفه اليوم"},
+        {"story": "G-THEN", "type": "CONSULT", "status": "historical", "date": "2022-03",
+         "actors": [["Vladimir Putin"]], "recipients": [["Bashar al-Assad"]], "evidence": "سبق أن استقبله العام الماضي"},
+    ]}]
+    rows = match(gold, [old, new])
+    assert {r["story"]: r["event"] for r in rows} == {"G-NOW": "e-new", "G-THEN": "e-old"}

@@ -99,6 +99,7 @@ class Lexicon:
     left_context: re.Pattern[str]
     cue_re: re.Pattern[str]
     clause_break_re: re.Pattern[str]
+    relative_re: re.Pattern[str]  # a relative pronoun (with و/ف), see select.py
     stamp_before_re: re.Pattern[str]
     gates: dict[str, frozenset[str]]  # family → words one of which must occur for its regex to be worth running
     hijri_ambiguous: frozenset[str]
@@ -208,10 +209,12 @@ def lexicon() -> Lexicon:
     ]
     patterns = tuple((name, re.compile(p)) for name, p in fam)
 
-    # words just before a day-precision date that belong to it: "اليوم الاثنين 23 ...", "مساء الجمعة 16 ..."
+    # words just before a day-precision date that belong to it: "اليوم الاثنين 23 ...", "مساء الجمعة 16 ...",
+    # and the same day word with the date in apposition in brackets: "اليوم الإثنين (19 ديسمبر 2016)"
     left_context = re.compile(
-        rf"{L}(?:(?:{DAYPART}\s+)?(?:(?P<rel>{REL})\s*[,،]?\s+)?(?:يوم\s+)?(?P<wd>{WD})\s*[,،]?\s*(?:الموافق\s*)?"
-        rf"|(?:{DAYPART_N}\s+)?(?P<rel2>{REL})\s*[,،]?\s+(?:يوم\s+)?|(?:{DAYPART_N}\s+)?يوم\s+)$")
+        rf"{L}(?:(?:{DAYPART}\s+)?(?:(?P<rel>{REL})\s*[,،]?\s+)?(?:يوم\s+)?(?P<wd>{WD})\s*[,،]?\s*[(\[]?\s*"
+        rf"(?:الموافق\s*)?|(?:{DAYPART_N}\s+)?(?P<rel2>{REL})(?:\s*[,،]?\s+|\s*[(\[]\s*)(?:يوم\s+)?"
+        rf"|(?:{DAYPART_N}\s+)?يوم\s+)$")
 
     cues = raw["cues"]
     cue_re = re.compile(
@@ -274,6 +277,7 @@ def lexicon() -> Lexicon:
         left_context=left_context,
         cue_re=cue_re,
         clause_break_re=clause_break_re,
+        relative_re=re.compile(rf"{L}[وف]?{_alt(cues['relative_pronouns'])}{R}"),
         stamp_before_re=re.compile(rf"{L}{_alt(raw['stamps']['before'])}(?:\s+[^\s\d]+){{0,2}}\s*[:|\-–]?\s*$"),
         gates=gates,
         hijri_ambiguous=fs(raw["hijri_context"]["ambiguous"]),

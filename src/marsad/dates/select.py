@@ -11,7 +11,7 @@ from ..arabic import sentences
 from ..model import Article, Timex
 from ..settings import section
 from .lexicon import fold, lexicon
-from .tagger import tag
+from .tagger import _fold_offset, tag
 
 BOUND_MODS = frozenset({"since", "until", "before", "after", "nominal"})
 # What follows the date of a wire dateline: "طهران، 20 آب 2024 (رويترز) - ...", "الرباط 14-4-2025 - ..."
@@ -84,6 +84,10 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
     if line is not None and any(t is not line and t.relative and t.precision == "day"
                                 and 1 <= (_days_before(t, line) or 0) <= 7 for t in pool):
         pool = [t for t in pool if t is not line]
+    if trigger is not None and (rel := _relative_clause(article.text, lo, hi, trigger)) is not None:
+        # "تجددت الاحتجاجات اليوم ... في المدينة التي شهدت حملة اعتقالات": the relative clause is background with
+        # its own time; the other clauses' dates do not date the event inside it
+        pool = [t for t in pool if t.start >= rel[0] and t.end <= rel[1]]
     best: tuple[int, float, int] | None = None
     chosen: Timex | None = None
     for t in pool:
@@ -114,6 +118,28 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
     if chosen.value is None and article.published is None and st["text_reference"]:
         return _text_reference(article, chosen, int(st["text_reference_chars"])) or chosen
     return chosen
+
+
+_CLAUSE_END = re.compile(r"[،,؛;:.!?؟()\n]")
+_IMPERFECT = re.compile(r"\s*(?:ي|ت(?!م(?!\w)))\w{2,}")  # يقوم، تزور (تم is perfect)
+
+
+def _relative_clause(text: str, lo: int, hi: int, trigger: int) -> tuple[int, int] | None:
+    """(start, end) of the past relative clause the trigger is in ("المدينة التي شهدت حملة من الاعتقالات"): from
+    its pronoun to the next comma or stop; None when the trigger is in no such clause of its sentence. An
+    imperfect verb after the pronoun ("تاياني، الذي يقوم بزيارة عمل") is what goes on at the main clause's
+    time: no barrier."""
+    norm, omap = fold(text[lo:hi])
+    cut = _fold_offset(omap, trigger - lo)
+    last = None
+    for m in lexicon().relative_re.finditer(norm, 0, cut):
+        last = m
+    if last is None or _CLAUSE_END.search(norm, last.end(), cut) or _IMPERFECT.match(norm, last.end()):
+        return None
+    close = _CLAUSE_END.search(norm, cut)
+    end = len(norm) if close is None else close.start()
+    return (lo + (omap[last.start()] if omap is not None else last.start()),
+            lo + (omap[end - 1] + 1 if omap is not None and end > 0 else end))
 
 
 def _breaks(text: str, lo: int, hi: int) -> list[int]:

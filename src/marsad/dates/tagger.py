@@ -301,6 +301,9 @@ def tag(text: str, anchor: str | date | None, start: int = 0, end: int | None = 
         oe = lo + (omap[e - 1] + 1 if omap is not None else e)
         while oe < hi and text[oe] in _DELETED_SET:  # keep trailing diacritics with their word
             oe += 1
+        if oe < hi and text[oe] in ")]" and text.count("(", os_, oe) + text.count("[", os_, oe) > \
+                text.count(")", os_, oe) + text.count("]", os_, oe):
+            oe += 1  # "اليوم الإثنين (19 ديسمبر 2016)": the bracket the day word opened closes the expression
         if os_ < start or oe > end:
             continue
         if fam in _ABSOLUTE and _BC_AFTER.match(norm, e):
