@@ -171,3 +171,16 @@ def test_benchmark_match_takes_the_event_that_fits_best_not_the_first_listed() -
     ]}]
     rows = match(gold, [old, new])
     assert {r["story"]: r["event"] for r in rows} == {"G-NOW": "e-new", "G-THEN": "e-old"}
+
+
+def test_one_visit_with_two_hosts_of_one_country_is_one_story() -> None:
+    mbr = {"name": "Mohammed bin Rashid", "id": "mbr", "kind": "person", "country": "ARE"}
+    mbz = {"name": "Mohamed bin Zayed", "id": "mbz", "kind": "person", "country": "ARE"}
+    tebboune = {"name": "Abdelmadjid Tebboune", "id": "tebboune", "kind": "person", "country": "DZA"}
+    dubai = dict(ev("e1", "a1", date="2022-03-18", actors=[ASSAD], recipients=[mbr]), mode="visit")
+    abu_dhabi = dict(ev("e2", "a2", published="2022-03-19", actors=[ASSAD], recipients=[mbz]), mode="visit")
+    elsewhere = dict(ev("e3", "a3", date="2022-03-18", actors=[ASSAD], recipients=[tebboune]), mode="visit")
+    call = dict(ev("e4", "a4", date="2022-03-18", actors=[ASSAD], recipients=[mbz]), mode="phone")
+    assert same_story(dubai, abu_dhabi)
+    assert not same_story(dubai, elsewhere)  # hosts of two countries: two visits
+    assert not same_story(dubai, call)  # a call is no stay in the country
