@@ -320,3 +320,26 @@ def test_a_date_outside_a_past_relative_clause_does_not_date_its_event() -> None
     # an imperfect verb after the pronoun goes on at the main clause's time: "أمس" still dates the visit
     got = select_event_date(art, 0, len(text), text.index("يقوم"))
     assert got is not None and got.value == "2024-03-11"
+
+
+@pytest.mark.parametrize("text,word,want", [
+    # "A بعد D من B": B is D before A's day; about two weeks is a month when the span stays in one
+    ("وعاد الطلاب إلى الشوارع اليوم بعد نحو أسبوعين من آخر مظاهرات نظموها في العاصمة.", "مظاهرات", "2024-03"),
+    ("وعاد الطلاب إلى الشوارع اليوم بعد ثلاثة أيام من إضراب المعلمين.", "إضراب", "2024-03-17"),
+    # "A قبل D من B": B is D after A's day
+    ("التقى الوزير نظيره أمس الاثنين قبل يومين من انعقاد القمة في الرياض.", "انعقاد", "2024-03-13"),
+])
+def test_an_event_counted_from_the_main_clause_takes_its_date_from_it(text: str, word: str, want: str) -> None:
+    art = Article(id="a", source_path="x", text=text, published="2024-03-20" if "الطلاب" in text else "2024-03-12")
+    art.timexes = tag(text, art.published)
+    got = select_event_date(art, 0, len(text), text.index(word))
+    assert got is not None and got.value == want and got.attrs["anchor_source"] == "event"
+    main = select_event_date(art, 0, len(text), text.index("عاد" if "عاد" in text else "التقى"))
+    assert main is not None and main.attrs.get("kind") == "rel"  # the main clause keeps its own day
+
+
+def test_an_approximate_count_is_no_exact_day() -> None:
+    t = next(x for x in tag("وقع الحادث قبل حوالي ثلاثة أيام.", "2024-03-20") if x.attrs.get("kind") == "ago")
+    assert t.value is None and t.attrs["about"] and t.attrs["approx"] == "2024-03-17"
+    t = next(x for x in tag("وقع الحادث قبل ثلاثة أيام.", "2024-03-20") if x.attrs.get("kind") == "ago")
+    assert t.value == "2024-03-17"

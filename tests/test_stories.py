@@ -184,3 +184,32 @@ def test_one_visit_with_two_hosts_of_one_country_is_one_story() -> None:
     assert same_story(dubai, abu_dhabi)
     assert not same_story(dubai, elsewhere)  # hosts of two countries: two visits
     assert not same_story(dubai, call)  # a call is no stay in the country
+
+
+def test_eval_stories_feeds_the_recorded_publication_dates(tmp_path: Path) -> None:
+    from marsad.story_eval import evaluate
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    bodies = ["استقبل الرئيس الروسي فلاديمير بوتين أمس نظيره السوري بشار الأسد في مدينة سوتشي، وبحث الجانبان "
+              "سبل التسوية السياسية في سوريا.\nوأكد الكرملين في بيان أن اللقاء تناول التعاون العسكري والاقتصادي "
+              "وإعادة الإعمار وعودة اللاجئين.\n",
+              "في زيارة لم يعلن عنها مسبقا، التقى الأسد أمس في منتجع سوتشي على البحر الأسود الرئيس الروسي فلاديمير "
+              "بوتين.\nوقالت الرئاسة السورية إن الرئيسين ناقشا المرحلة المقبلة من المسار السياسي والانتخابات "
+              "وسحب القوات من بعض المناطق.\n"]
+    sources, gold = [], []
+    for i, body in enumerate(bodies):
+        name = f"t{i}.txt"
+        (texts / name).write_text(body, encoding="utf-8")
+        sources.append({"id": name, "url": f"https://outlet{i}.example/news/{i}", "published": "2017-11-21",
+                        "published_evidence": "page stamp"})
+        gold.append({"id": name, "published": None, "events": [
+            {"story": "T1", "type": "CONSULT", "actors": [["Vladimir Putin", "بوتين"]],
+             "recipients": [["Bashar al-Assad", "الأسد"]], "date": None, "evidence": "بوتين"}]})
+    for name, rows in (("sources_x.jsonl", sources), ("gold_x.jsonl", gold)):
+        (tmp_path / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    alone = evaluate(tmp_path, ner_backend="crf")
+    fed = evaluate(tmp_path, ner_backend="crf", published=True)
+    assert alone["matched_events"] == fed["matched_events"] == 2 and fed["texts_dated"] == 2
+    assert alone["bcubed_recall"] < 1.0  # no date: two outlets' reports stay apart
+    assert fed["bcubed_f1"] == 1.0  # the crawl's dates place both: one story

@@ -203,8 +203,9 @@ def lexicon() -> Lexicon:
         ("year", rf"{L}{CL}(?:{PART}\s+)?(?P<yw>{YW})\s*(?P<y>\d{{4}})(?!\d)(?:\s*{YSUF}{R})?"),
         # في 2011 (a preceding context word is checked in code)
         ("ybare", rf"(?<![\w/.\-:])(?P<y>(?:19|20)\d\d)(?![\w/.\-:])(?:\s*{YSUF}{R})?"),
-        # منذ ثلاثة أيام | قبل يومين | بعد أسبوعين | منذ 3 أيام | منذ أيام
-        ("ago", rf"{L}{CL}(?P<mod>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{NUMW})\s+)?{UNIT}(?:\s+واحد)?{R}"
+        # منذ ثلاثة أيام | قبل يومين | بعد أسبوعين | منذ 3 أيام | منذ أيام | بعد نحو أسبوعين
+        ("ago", rf"{L}{CL}(?P<mod>منذ|قبل|بعد)\s+(?:(?P<about>{_alt(raw['approximate']['words'])})\s+)?"
+                rf"(?:(?P<n>\d{{1,3}}|{NUMW})\s+)?{UNIT}(?:\s+واحد)?{R}"
                 rf"(?!\s*(?:\d|{WD}|{REL}|غد|امس|{MON}|{_alt([w for ws in hijri.values() for w in ws])}))"),
     ]
     patterns = tuple((name, re.compile(p)) for name, p in fam)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..arabic import sentences
@@ -84,6 +84,11 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
     if line is not None and any(t is not line and t.relative and t.precision == "day"
                                 and 1 <= (_days_before(t, line) or 0) <= 7 for t in pool):
         pool = [t for t in pool if t is not line]
+    counted = _counted_from(article.text, pool, trigger) if trigger is not None else None
+    if counted is not None:
+        # "تجددت الاحتجاجات اليوم بعد نحو أسبوعين من آخر احتجاجات": the event after من is the count before the
+        # main clause's date (after it for قبل): it is dated from that date, or not at all
+        return _shift_back(counted, pool)
     if trigger is not None and (rel := _relative_clause(article.text, lo, hi, trigger)) is not None:
         # "تجددت الاحتجاجات اليوم ... في المدينة التي شهدت حملة اعتقالات": the relative clause is background with
         # its own time; the other clauses' dates do not date the event inside it
@@ -118,6 +123,49 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
     if chosen.value is None and article.published is None and st["text_reference"]:
         return _text_reference(article, chosen, int(st["text_reference_chars"])) or chosen
     return chosen
+
+
+_COUNTED_FROM = re.compile(r"\s*(?:من|على|عن)\s+(?:[^\s،,.]+\s+){0,2}$")  # "بعد أسبوعين من [آخر] احتجاجات"
+
+
+def _counted_from(text: str, pool: list[Timex], trigger: int) -> Timex | None:
+    """The count ("بعد نحو أسبوعين", "قبل يومين") whose من-complement holds the trigger, else None."""
+    for t in pool:
+        if t.attrs.get("relative_to") == "event" and t.end <= trigger <= t.end + 40 \
+                and _COUNTED_FROM.match(text[t.end:trigger]):
+            return t
+    return None
+
+
+def _shift_back(count: Timex, pool: list[Timex]) -> Timex | None:
+    """The date ``count`` before (بعد) or after (قبل) the main clause's day: the nearest dated day before the
+    count in its sentence. Days stay days unless the count is approximate; weeks and approximate days give the
+    month when the whole span of uncertainty lies in one month; months and years their month and year."""
+    refs = [t for t in pool if t.end <= count.start and t.precision == "day" and t.value
+            and not t.attrs.get("relative_to")]
+    n, unit = count.attrs.get("count"), count.attrs.get("unit")
+    if not refs or not n or unit not in ("day", "week", "month", "year"):
+        return None
+    ref = refs[-1]
+    day = date.fromisoformat(ref.value or "")
+    step = -int(count.attrs.get("sign", 1)) * int(n)
+    if unit == "year":
+        value, prec = f"{day.year + step:04d}", "year"
+    elif unit == "month":
+        y, m = day.year + (day.month - 1 + step) // 12, (day.month - 1 + step) % 12 + 1
+        value, prec = f"{y:04d}-{m:02d}", "month"
+    else:
+        mid = day + timedelta(days=step * (7 if unit == "week" else 1))
+        slack = 3 if unit == "week" or count.attrs.get("about") else 0
+        lo_d, hi_d = mid - timedelta(days=slack), mid + timedelta(days=slack)
+        if slack == 0:
+            value, prec = mid.isoformat(), "day"
+        elif (lo_d.year, lo_d.month) == (hi_d.year, hi_d.month):
+            value, prec = f"{mid.year:04d}-{mid.month:02d}", "month"
+        else:
+            return None
+    attrs = dict(count.attrs, anchor_source="event", reference=ref.text)
+    return dataclasses.replace(count, value=value, precision=prec, anchor=ref.value, attrs=attrs)
 
 
 _CLAUSE_END = re.compile(r"[،,؛;:.!?؟()\n]")

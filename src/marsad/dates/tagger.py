@@ -671,6 +671,8 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
         n = (int(n_word) if n_word.isdigit() else lex.number.get(fold_word(n_word))) if n_word else implied
         sign = 1 if fold_word(g["mod"]) == "بعد" else -1  # type: ignore[arg-type]
         attrs.update(unit=unit, count=n, sign=sign)
+        if g.get("about"):
+            attrs["about"] = True  # "بعد نحو أسبوعين": a day count is then no exact day
         if _word_after(ctx.norm, e) in ("من", "علي"):
             attrs["relative_to"] = "event"  # "قبل يومين من انتهاء المهلة": counted from another event
             return None, "none", True, attrs
@@ -679,10 +681,10 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
             return None, "none", True, attrs
         if a is None:
             return None, "none", True, attrs
-        if unit == "day":
+        if unit == "day" and not attrs.get("about"):
             return (a + timedelta(days=sign * n)).isoformat(), "day", True, attrs
-        if unit == "week":
-            attrs["approx"] = (a + timedelta(days=sign * 7 * n)).isoformat()
+        if unit in ("day", "week"):
+            attrs["approx"] = (a + timedelta(days=sign * (7 if unit == "week" else 1) * n)).isoformat()
             return None, "none", True, attrs
         if unit == "month":
             y, mo = shift_month(a.year, a.month, sign * n)
