@@ -343,3 +343,15 @@ def test_an_approximate_count_is_no_exact_day() -> None:
     assert t.value is None and t.attrs["about"] and t.attrs["approx"] == "2024-03-17"
     t = next(x for x in tag("وقع الحادث قبل ثلاثة أيام.", "2024-03-20") if x.attrs.get("kind") == "ago")
     assert t.value == "2024-03-17"
+
+
+def test_a_yearless_date_takes_its_year_from_the_texts_last_full_date() -> None:
+    text = ("وصل الوزير إلى عمان صباح الأحد (10 نوفمبر 2024م) في زيارة رسمية. "
+            "وتأتي الزيارة بعد زيارة نظيره الأردني للرياض في 3 سبتمبر الماضي.")
+    art = Article(id="a", source_path="x", text=text, published=None)
+    art.timexes = tag(text, None)
+    s = text.index("وتأتي")
+    got = select_event_date(art, s, len(text), text.index("زيارة نظيره"))
+    assert got is not None and got.value == "2024-09-03" and got.attrs["anchor_source"] == "text"
+    alone = Article(id="b", source_path="y", text=text[s:], published=None)
+    assert select_event_date(alone, 0, len(alone.text)).value is None  # type: ignore[union-attr]

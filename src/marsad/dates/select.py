@@ -204,9 +204,10 @@ def _text_reference(article: Article, t: Timex, window: int) -> Timex | None:
 
     1. The article states its own today ("اليوم الاثنين 23 جانفي 2017"): any relative expression resolves against it
        (``anchor_source = "stated_today"``).
-    2. Otherwise a year/month period ("العام المقبل") resolves against the latest explicit full date before it within
-       ``window`` characters, the narrative's 'now' (``anchor_source = "text"``). Day words are left alone there:
-       "أمس" after "بتاريخ 2024/5/14" need not be the day before that date.
+    2. Otherwise a year/month period ("العام المقبل") or a year-less date ("19 مارس الماضي": only its year is
+       missing) resolves against the latest explicit full date before it within ``window`` characters, the
+       narrative's 'now' (``anchor_source = "text"``). Day words are left alone there: "أمس" after "بتاريخ
+       2024/5/14" need not be the day before that date.
     """
     if article.timexes:
         pool = article.timexes
@@ -217,7 +218,9 @@ def _text_reference(article: Article, t: Timex, window: int) -> Timex | None:
     if today is not None:
         ref, source = today, "stated_today"
     else:
-        if t.attrs.get("kind") not in ("period", "partper") or t.attrs.get("period") not in ("year", "month"):
+        yearless = t.attrs.get("month") is not None and t.attrs.get("day") is not None  # "19 مارس الماضي"
+        if not yearless and (t.attrs.get("kind") not in ("period", "partper")
+                             or t.attrs.get("period") not in ("year", "month")):
             return None
         lo = max(0, t.start - window)
         refs = [r for r in pool if lo <= r.start and r.end <= t.start and not r.relative and r.precision == "day"
