@@ -288,3 +288,70 @@ def test_news_dev_event_dates_report(shared_dir: Path, capsys: pytest.CaptureFix
             dated_ok += got in want
     with capsys.disabled():
         print(f"\nnews_dev event dates: {ok}/{len(cases)} match the gold ({dated_ok}/{dated} of the non-null ones)")
+
+
+@pytest.mark.parametrize("text,want", [
+    ("أعلنت الحكومة اليوم الأربعاء (6 مارس 2024) استقالتها.", "2024-03-06"),
+    ("قال المتحدث، اليوم الخميس (14 آذار 2024)، إن الوفد وصل.", "2024-03-14"),
+    ("وصل الوفد اليوم (2 يناير 2023) إلى القاهرة.", "2023-01-02"),
+])
+def test_a_bracketed_date_in_apposition_to_the_day_word_is_its_date(text: str, want: str) -> None:
+    got = [t for t in tag(text, None) if t.value]
+    assert len(got) == 1 and got[0].value == want and got[0].text.endswith(")")
+    assert stated_today(text) == want  # "today" stated with its date: the day the piece was written
+
+
+def test_the_background_formula_yati_schedules_nothing() -> None:
+    # "ويأتي ذلك غداة ... الأحد": a report's background, the Sunday before the article, not the next one
+    text = "ويأتي ذلك غداة إعلان الحكومة استقالتها الأحد بعد احتجاجات واسعة."
+    t = next(t for t in tag(text, "2024-03-12") if t.attrs.get("kind") == "wd")
+    assert t.value == "2024-03-10"
+    assert next(t for t in tag("يزور الرئيس القاهرة الأحد.", "2024-03-12")).value == "2024-03-17"
+
+
+def test_a_date_outside_a_past_relative_clause_does_not_date_its_event() -> None:
+    text = ("وتظاهر الطلاب اليوم أمام الجامعة التي شهدت حملة اعتقالات واسعة، واستقبل الوزير أمس الوفد الذي "
+            "يقوم بزيارة للبلاد.")
+    art = Article(id="a", source_path="x", text=text, published="2024-03-12")
+    art.timexes = tag(text, art.published)
+    assert select_event_date(art, 0, len(text), text.index("اعتقالات")) is None  # the arrests are background
+    got = select_event_date(art, 0, len(text), text.index("تظاهر"))
+    assert got is not None and got.value == "2024-03-12"
+    # an imperfect verb after the pronoun goes on at the main clause's time: "أمس" still dates the visit
+    got = select_event_date(art, 0, len(text), text.index("يقوم"))
+    assert got is not None and got.value == "2024-03-11"
+
+
+@pytest.mark.parametrize("text,word,want", [
+    # "A بعد D من B": B is D before A's day; about two weeks is a month when the span stays in one
+    ("وعاد الطلاب إلى الشوارع اليوم بعد نحو أسبوعين من آخر مظاهرات نظموها في العاصمة.", "مظاهرات", "2024-03"),
+    ("وعاد الطلاب إلى الشوارع اليوم بعد ثلاثة أيام من إضراب المعلمين.", "إضراب", "2024-03-17"),
+    # "A قبل D من B": B is D after A's day
+    ("التقى الوزير نظيره أمس الاثنين قبل يومين من انعقاد القمة في الرياض.", "انعقاد", "2024-03-13"),
+])
+def test_an_event_counted_from_the_main_clause_takes_its_date_from_it(text: str, word: str, want: str) -> None:
+    art = Article(id="a", source_path="x", text=text, published="2024-03-20" if "الطلاب" in text else "2024-03-12")
+    art.timexes = tag(text, art.published)
+    got = select_event_date(art, 0, len(text), text.index(word))
+    assert got is not None and got.value == want and got.attrs["anchor_source"] == "event"
+    main = select_event_date(art, 0, len(text), text.index("عاد" if "عاد" in text else "التقى"))
+    assert main is not None and main.attrs.get("kind") == "rel"  # the main clause keeps its own day
+
+
+def test_an_approximate_count_is_no_exact_day() -> None:
+    t = next(x for x in tag("وقع الحادث قبل حوالي ثلاثة أيام.", "2024-03-20") if x.attrs.get("kind") == "ago")
+    assert t.value is None and t.attrs["about"] and t.attrs["approx"] == "2024-03-17"
+    t = next(x for x in tag("وقع الحادث قبل ثلاثة أيام.", "2024-03-20") if x.attrs.get("kind") == "ago")
+    assert t.value == "2024-03-17"
+
+
+def test_a_yearless_date_takes_its_year_from_the_texts_last_full_date() -> None:
+    text = ("وصل الوزير إلى عمان صباح الأحد (10 نوفمبر 2024م) في زيارة رسمية. "
+            "وتأتي الزيارة بعد زيارة نظيره الأردني للرياض في 3 سبتمبر الماضي.")
+    art = Article(id="a", source_path="x", text=text, published=None)
+    art.timexes = tag(text, None)
+    s = text.index("وتأتي")
+    got = select_event_date(art, s, len(text), text.index("زيارة نظيره"))
+    assert got is not None and got.value == "2024-09-03" and got.attrs["anchor_source"] == "text"
+    alone = Article(id="b", source_path="y", text=text[s:], published=None)
+    assert select_event_date(alone, 0, len(alone.text)).value is None  # type: ignore[union-attr]

@@ -410,6 +410,8 @@ def test_embedded_tweet_and_caption_are_not_body_and_do_not_end_it() -> None:
     ("https://example.com/news/2025-12-02/slug.html", "2025-12-02"),
     ("https://example.com/a/20251202", None),  # a bare number is an id, not a date
     ("https://example.com/2025/13/02/x", None),
+    ("https://example.com/story/2025/3/7/slug/123", "2025-03-07"),  # unpadded month and day between slashes
+    ("https://example.com/2025/37/x", None),
 ])
 def test_dated_permalink_fills_a_missing_publication_date(url: str, want: str | None) -> None:
     html = (f"<html><head><title>ماكرون يستقبل ولي العهد</title></head><body><article><h1>ماكرون يستقبل ولي العهد"
@@ -460,3 +462,19 @@ def test_html_cleaner_is_a_declared_dependency() -> None:
     deps = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]["dependencies"]
     assert any(d.startswith("lxml_html_clean") for d in deps)
     assert importlib.util.find_spec("lxml_html_clean") is not None
+
+
+def test_a_byline_field_is_part_of_the_stamp_line() -> None:
+    # "date | كتب: name |": the author's field does not make the stamp a sentence
+    assert stamp_date("الخميس 14-03-2024 11:20 | كتب: سامي عبد الرحيم الدسوقي |") == ("2024-03-14", "")
+    assert stamp_date("الخميس 14-03-2024 11:20 | وقال الوزير إن المفاوضات ستستأنف قريبا في الدوحة") is None
+
+
+def test_a_photo_caption_under_the_stamp_is_not_the_title() -> None:
+    page = ("وزير الخارجية يزور عمان لبحث ملف المياه\n\nالأحد 10-03-2024 09:15 | كتب: هالة منصور |\n"
+            "الوزير لدى وصوله إلى المطار تصوير : أرشيفية\n\n"
+            "وصل وزير الخارجية إلى العاصمة الأردنية عمان اليوم في زيارة رسمية تستغرق يومين يبحث خلالها ملف المياه "
+            "والتعاون الاقتصادي مع المسؤولين الأردنيين، بحسب بيان للوزارة.\n\n"
+            "وقال الوزير في تصريحات للصحفيين إن العلاقات بين البلدين تشهد تطورا مستمرا في مختلف المجالات.\n")
+    a = extract_articles(Page(source_path="x.txt", url=None, raw=None, text=page, content_type="text"))[0]
+    assert a.title == "وزير الخارجية يزور عمان لبحث ملف المياه" and a.published == "2024-03-10"

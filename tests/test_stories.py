@@ -152,3 +152,64 @@ def test_eval_stories_on_the_fixture(capsys: pytest.CaptureFixture[str]) -> None
     assert res["bcubed_f1"] == 1.0 and res["far_merges"] == 0 and res["confusables_apart"]
     assert main(["eval", "stories", "--dir", str(tmp_dir_missing := DATA / "missing")]) == 1
     assert not tmp_dir_missing.exists()
+
+
+def test_benchmark_match_takes_the_event_that_fits_best_not_the_first_listed() -> None:
+    from marsad.story_eval import match
+
+    # one long sentence holds this year's visit and last year's it recalls; the system coded both, the recalled
+    # one from the very sentence (same evidence) and dated by its year, the visit from the headline
+    sentence = "استقبل الرئيس ضيفه اليوم في المطار بعد أن سبق أن استقبله العام الماضي في القصر"
+    old = dict(ev("e-old", "a1", date="2022"), status="historical", _doc="d", story_id="s-old",
+               evidence={"text": sentence})
+    new = dict(ev("e-new", "a1"), _doc="d", story_id="s-new", evidence={"text": "الرئيس يستقبل ضيفه في المطار"})
+    gold = [{"id": "d", "events": [
+        {"story": "G-NOW", "type": "CONSULT", "status": "occurred", "date": "2023-03-19",
+         "actors": [["Vladimir Putin"]], "recipients": [["Bashar al-Assad"]], "evidence": "استقبل الرئيس ضيفه اليوم"},
+        {"story": "G-THEN", "type": "CONSULT", "status": "historical", "date": "2022-03",
+         "actors": [["Vladimir Putin"]], "recipients": [["Bashar al-Assad"]], "evidence": "سبق أن استقبله العام الماضي"},
+    ]}]
+    rows = match(gold, [old, new])
+    assert {r["story"]: r["event"] for r in rows} == {"G-NOW": "e-new", "G-THEN": "e-old"}
+
+
+def test_one_visit_with_two_hosts_of_one_country_is_one_story() -> None:
+    mbr = {"name": "Mohammed bin Rashid", "id": "mbr", "kind": "person", "country": "ARE"}
+    mbz = {"name": "Mohamed bin Zayed", "id": "mbz", "kind": "person", "country": "ARE"}
+    tebboune = {"name": "Abdelmadjid Tebboune", "id": "tebboune", "kind": "person", "country": "DZA"}
+    dubai = dict(ev("e1", "a1", date="2022-03-18", actors=[ASSAD], recipients=[mbr]), mode="visit")
+    abu_dhabi = dict(ev("e2", "a2", published="2022-03-19", actors=[ASSAD], recipients=[mbz]), mode="visit")
+    elsewhere = dict(ev("e3", "a3", date="2022-03-18", actors=[ASSAD], recipients=[tebboune]), mode="visit")
+    call = dict(ev("e4", "a4", date="2022-03-18", actors=[ASSAD], recipients=[mbz]), mode="phone")
+    assert same_story(dubai, abu_dhabi)
+    assert not same_story(dubai, elsewhere)  # hosts of two countries: two visits
+    assert not same_story(dubai, call)  # a call is no stay in the country
+
+
+def test_eval_stories_feeds_the_recorded_publication_dates(tmp_path: Path) -> None:
+    from marsad.story_eval import evaluate
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    bodies = ["استقبل الرئيس الروسي فلاديمير بوتين أمس نظيره السوري بشار الأسد في مدينة سوتشي، وبحث الجانبان "
+              "سبل التسوية السياسية في سوريا.\nوأكد الكرملين في بيان أن اللقاء تناول التعاون العسكري والاقتصادي "
+              "وإعادة الإعمار وعودة اللاجئين.\n",
+              "في زيارة لم يعلن عنها مسبقا، التقى الأسد أمس في منتجع سوتشي على البحر الأسود الرئيس الروسي فلاديمير "
+              "بوتين.\nوقالت الرئاسة السورية إن الرئيسين ناقشا المرحلة المقبلة من المسار السياسي والانتخابات "
+              "وسحب القوات من بعض المناطق.\n"]
+    sources, gold = [], []
+    for i, body in enumerate(bodies):
+        name = f"t{i}.txt"
+        (texts / name).write_text(body, encoding="utf-8")
+        sources.append({"id": name, "url": f"https://outlet{i}.example/news/{i}", "published": "2017-11-21",
+                        "published_evidence": "page stamp"})
+        gold.append({"id": name, "published": None, "events": [
+            {"story": "T1", "type": "CONSULT", "actors": [["Vladimir Putin", "بوتين"]],
+             "recipients": [["Bashar al-Assad", "الأسد"]], "date": None, "evidence": "بوتين"}]})
+    for name, rows in (("sources_x.jsonl", sources), ("gold_x.jsonl", gold)):
+        (tmp_path / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    alone = evaluate(tmp_path, ner_backend="crf")
+    fed = evaluate(tmp_path, ner_backend="crf", published=True)
+    assert alone["matched_events"] == fed["matched_events"] == 2 and fed["texts_dated"] == 2
+    assert alone["bcubed_recall"] < 1.0  # no date: two outlets' reports stay apart
+    assert fed["bcubed_f1"] == 1.0  # the crawl's dates place both: one story

@@ -308,7 +308,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         lines: list[str] = []
         try:
-            res = evaluate(args.dir, ner_backend=args.ner, details=lines)
+            res = evaluate(args.dir, ner_backend=args.ner, details=lines, published=args.published)
         except (OSError, ValueError) as e:
             print(f"marsad: eval stories: {e}", file=sys.stderr)
             return 1
@@ -481,6 +481,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--ner", choices=BACKENDS, help="NER model (default: [entities] ner_backend)")
     e.add_argument("--format", choices=["table", "json"], default="table")
     e.add_argument("--details", action="store_true", help="each gold event's predicted story, far merges")
+    e.add_argument("--published", action="store_true", help="feed each text's recorded publication date "
+                   "(sources_*.jsonl) as a crawler's JSONL would")
     s.set_defaults(func=cmd_eval)
     return p
 

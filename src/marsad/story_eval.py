@@ -3,12 +3,16 @@
 The benchmark (see eval/stories/README.md when present):
 
 * ``texts/<id>.txt``: page text from its top, boilerplate kept;
-* ``sources_*.jsonl``: ``{"id", "url", "domain", "outlet", "country", "published", "query"}`` per text;
+* ``sources_*.jsonl``: ``{"id", "url", "domain", "outlet", "country", "published", "published_evidence", "query"}``
+  per text: ``published`` is the date the page itself states (``published_evidence``: ``url`` for a dated
+  permalink, ``page stamp`` / ``dateline`` / ``stated today`` for the text's own, quoted in ``published_note``),
+  null when the page states none;
 * ``gold_*.jsonl``: ``{"id", "published", "events": [{"story", "type", "actors", "recipients", "date", ...}]}``;
 * ``confusables_*.jsonl``: ``{"a", "b", "why"}``: story pairs that must stay apart.
 
-The texts are ingested into a temporary store with their URLs (as a crawl knows them), never with the gathered
-``published`` (the system must find dates itself). Each gold event is matched to one system event of its text
+The texts are ingested into a temporary store with their URLs (as a crawl knows them); by default never with the
+recorded ``published`` (the system must find dates itself), with ``published=True`` as a crawler's JSONL would
+carry it (the ``feed`` signal, see extract/provenance.py), to measure what known publication dates give. Each gold event is matched to one system event of its text
 (same type family, participants as the event scorer matches them); a gold event no system event matches stands
 alone in the predicted clustering, so a missed event costs recall. Figures: pairwise and B-cubed P/R/F1 over the
 gold events, the pairs of events in one predicted story whose gold dates are more than 30 days apart, and whether
@@ -51,8 +55,10 @@ def load(folder: str | Path) -> dict[str, Any]:
             "texts": d / "texts"}
 
 
-def _ingest(bench: dict[str, Any], tmp: Path, ner_backend: str | None) -> list[dict[str, Any]]:
-    """System events of the benchmark texts, each tagged with its text id (``_doc``)."""
+def _ingest(bench: dict[str, Any], tmp: Path, ner_backend: str | None,
+            published: bool = False) -> list[dict[str, Any]]:
+    """System events of the benchmark texts, each tagged with its text id (``_doc``); ``published`` feeds each
+    text's recorded publication date with it."""
     from .runner import ingest_paths
     from .store import Store
 
@@ -62,11 +68,14 @@ def _ingest(bench: dict[str, Any], tmp: Path, ner_backend: str | None) -> list[d
     plain: list[str] = []
     with open(feed, "w", encoding="utf-8") as f:
         for i in ids:
-            url = (bench["sources"].get(i) or {}).get("url")
+            src = bench["sources"].get(i) or {}
+            url = src.get("url")
             if url and url not in by_url:
                 by_url[url] = i
-                text = (bench["texts"] / i).read_text(encoding="utf-8")
-                f.write(json.dumps({"url": url, "text": text}, ensure_ascii=False) + "\n")
+                rec = {"url": url, "text": (bench["texts"] / i).read_text(encoding="utf-8")}
+                if published and src.get("published"):
+                    rec["published"] = src["published"]
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
             else:
                 plain.append(str(bench["texts"] / i))  # no URL known: read as the file it is
     db = tmp / "stories.db"
@@ -89,30 +98,84 @@ def _gold_date(ev: dict[str, Any], doc: dict[str, Any]) -> date | None:
     return None
 
 
+def _gold_dates(ge: dict[str, Any]) -> list[str]:
+    return [d for d in [ge.get("date"), *(ge.get("date_alt") or [])] if d]
+
+
+def _same_date(se: dict[str, Any], ge: dict[str, Any]) -> bool:
+    return bool(se.get("date")) and se.get("date") in _gold_dates(ge)
+
+
+def _time_agrees(se: dict[str, Any], ge: dict[str, Any]) -> bool:
+    """The system event's date (at its precision) and a gold date are one the prefix of the other (2022 ~
+    2022-03-18), or either is unknown: nothing says they are different times."""
+    sd, gds = se.get("date"), _gold_dates(ge)
+    return not sd or not gds or any(sd.startswith(g) or g.startswith(sd) for g in gds)
+
+
 def _same_evidence(se: dict[str, Any], ge: dict[str, Any]) -> bool:
     a, b = norm((se.get("evidence") or {}).get("text")), norm(ge.get("evidence"))
     return bool(a and b) and (a in b or b in a)
 
 
+def _fit(se: dict[str, Any], ge: dict[str, Any]) -> tuple[bool, bool, bool, bool]:
+    """How well a system event fits a gold event of its text: coded from the gold evidence, with the gold date,
+    with a date that does not contradict it, with the gold status (occurred, historical, future)."""
+    return _same_evidence(se, ge), _same_date(se, ge), _time_agrees(se, ge), se.get("status") == ge.get("status")
+
+
+def _assign(pairs: list[tuple[int, int]], movable: set[tuple[int, int]]) -> dict[int, int]:
+    """gold index → system index: the pairs (best first) taken greedily, then augmenting paths through the
+    ``movable`` pairs, so that as many gold events as can be matched are (a best-fit-first choice must not leave
+    another gold event without one)."""
+    adj: dict[int, list[int]] = {}
+    for k, j in pairs:
+        if (k, j) in movable:
+            adj.setdefault(k, []).append(j)
+    of_gold: dict[int, int] = {}
+    of_sys: dict[int, int] = {}
+    for k, j in pairs:
+        if k not in of_gold and j not in of_sys:
+            of_gold[k], of_sys[j] = j, k
+
+    def augment(k: int, seen: set[int]) -> bool:
+        for j in adj.get(k, []):
+            if j not in seen:
+                seen.add(j)
+                if j not in of_sys or augment(of_sys[j], seen):
+                    of_gold[k], of_sys[j] = j, k
+                    return True
+        return False
+
+    for k in adj:
+        if k not in of_gold:
+            augment(k, set())
+    return of_gold
+
+
 def match(gold: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per gold event: its story, gold date, and the system event (and story) it matched, if any."""
+    """One row per gold event: its story, gold date, and the system event (and story) it matched, if any.
+
+    Within a text, a gold event and a system event can match when their type family (or type) and participants
+    agree. Several system events may fit one gold event (a visit and the one it recalls, coded from one long
+    sentence): pairs are taken best fit first (``_fit``), then in text order, each event used once, so a gold
+    event listed first does not take the event that fits a later one better."""
     by_doc: dict[str, list[dict[str, Any]]] = {}
     for e in events:
         by_doc.setdefault(e["_doc"], []).append(e)
     rows = []
     for doc in gold:
-        used: set[str] = set()
-        for k, ge in enumerate(doc.get("events") or []):
-            cands = [se for se in by_doc.get(doc["id"], []) if se["id"] not in used
-                     and (family(se) == family(ge) or type_matches(se, ge)) and participants_match(se, ge)]
-            # several system events may fit one gold event's type and participants (a visit and the one it
-            # recalls): the one coded from the gold evidence, else the one with the gold date, is its match
-            hit = max(cands, key=lambda se: (_same_evidence(se, ge), bool(ge.get("date")) and
-                                             se.get("date") == ge.get("date")), default=None)
-            if hit is not None:
-                used.add(hit["id"])
+        gevs = doc.get("events") or []
+        sevs = by_doc.get(doc["id"], [])
+        pairs = sorted(((_fit(se, ge), k, j) for k, ge in enumerate(gevs) for j, se in enumerate(sevs)
+                        if (family(se) == family(ge) or type_matches(se, ge)) and participants_match(se, ge)),
+                       key=lambda p: (tuple(not x for x in p[0]), p[1], p[2]))
+        # a pair whose dates contradict is taken only when it costs no other gold event its match
+        of_gold = _assign([(k, j) for _fit_key, k, j in pairs], {(k, j) for f, k, j in pairs if f[2]})
+        for k, ge in enumerate(gevs):
+            se = sevs[of_gold[k]] if k in of_gold else None
             rows.append({"doc": doc["id"], "k": k, "story": ge["story"], "date": _gold_date(ge, doc),
-                         "event": hit["id"] if hit else None, "pred": hit.get("story_id") if hit else None})
+                         "event": se["id"] if se else None, "pred": se.get("story_id") if se else None})
     for i, r in enumerate(rows):
         if r["pred"] is None:
             r["pred"] = f"unmatched:{i}"  # a missed event is a story of its own
@@ -172,17 +235,19 @@ def confusables_apart(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -
 
 
 def evaluate(folder: str | Path, ner_backend: str | None = None,
-             details: list[str] | None = None) -> dict[str, Any]:
+             details: list[str] | None = None, published: bool = False) -> dict[str, Any]:
     bench = load(folder)
     if not bench["gold"]:
         raise ValueError(f"{folder}: no gold_*.jsonl")
     with tempfile.TemporaryDirectory() as t:
-        events = _ingest(bench, Path(t), ner_backend)
+        events = _ingest(bench, Path(t), ner_backend, published)
     rows = match(bench["gold"], events)
     far = far_merges(rows)
     joined = confusables_apart(rows, bench["confusables"])
     res: dict[str, Any] = {
-        "texts": len(bench["gold"]), "gold_events": len(rows), "gold_stories": len({r["story"] for r in rows}),
+        "texts": len(bench["gold"]), "published_fed": published,
+        "texts_dated": sum(bool((bench["sources"].get(g["id"]) or {}).get("published")) for g in bench["gold"]),
+        "gold_events": len(rows), "gold_stories": len({r["story"] for r in rows}),
         "matched_events": sum(r["event"] is not None for r in rows),
         "predicted_stories": len({r["pred"] for r in rows}),
         **{f"bcubed_{k}": v for k, v in bcubed(rows).items()},
@@ -205,8 +270,9 @@ def evaluate(folder: str | Path, ner_backend: str | None = None,
 
 def report(res: dict[str, Any]) -> str:
     return "\n".join([
-        f"story benchmark: {res['texts']} texts, {res['gold_events']} gold events in {res['gold_stories']} stories, "
-        f"{res['matched_events']} matched to system events, {res['predicted_stories']} predicted stories",
+        f"story benchmark: {res['texts']} texts ({res['texts_dated']} with a recorded publication date, "
+        f"{'fed' if res['published_fed'] else 'not fed'} to the system), "
+        f"{res['gold_events']} gold events in {res['gold_stories']} stories, {res['matched_events']} matched to system events, {res['predicted_stories']} predicted stories",
         f"B-cubed   P {res['bcubed_precision']:.3f}  R {res['bcubed_recall']:.3f}  F1 {res['bcubed_f1']:.3f}"
         f"   (matched events only: F1 {res['matched_bcubed_f1']:.3f})",
         f"pairwise  P {res['pairwise_precision']:.3f}  R {res['pairwise_recall']:.3f}  F1 {res['pairwise_f1']:.3f}",

@@ -99,6 +99,7 @@ class Lexicon:
     left_context: re.Pattern[str]
     cue_re: re.Pattern[str]
     clause_break_re: re.Pattern[str]
+    relative_re: re.Pattern[str]  # a relative pronoun (with و/ف), see select.py
     stamp_before_re: re.Pattern[str]
     gates: dict[str, frozenset[str]]  # family → words one of which must occur for its regex to be worth running
     hijri_ambiguous: frozenset[str]
@@ -202,16 +203,19 @@ def lexicon() -> Lexicon:
         ("year", rf"{L}{CL}(?:{PART}\s+)?(?P<yw>{YW})\s*(?P<y>\d{{4}})(?!\d)(?:\s*{YSUF}{R})?"),
         # في 2011 (a preceding context word is checked in code)
         ("ybare", rf"(?<![\w/.\-:])(?P<y>(?:19|20)\d\d)(?![\w/.\-:])(?:\s*{YSUF}{R})?"),
-        # منذ ثلاثة أيام | قبل يومين | بعد أسبوعين | منذ 3 أيام | منذ أيام
-        ("ago", rf"{L}{CL}(?P<mod>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{NUMW})\s+)?{UNIT}(?:\s+واحد)?{R}"
+        # منذ ثلاثة أيام | قبل يومين | بعد أسبوعين | منذ 3 أيام | منذ أيام | بعد نحو أسبوعين
+        ("ago", rf"{L}{CL}(?P<mod>منذ|قبل|بعد)\s+(?:(?P<about>{_alt(raw['approximate']['words'])})\s+)?"
+                rf"(?:(?P<n>\d{{1,3}}|{NUMW})\s+)?{UNIT}(?:\s+واحد)?{R}"
                 rf"(?!\s*(?:\d|{WD}|{REL}|غد|امس|{MON}|{_alt([w for ws in hijri.values() for w in ws])}))"),
     ]
     patterns = tuple((name, re.compile(p)) for name, p in fam)
 
-    # words just before a day-precision date that belong to it: "اليوم الاثنين 23 ...", "مساء الجمعة 16 ..."
+    # words just before a day-precision date that belong to it: "اليوم الاثنين 23 ...", "مساء الجمعة 16 ...",
+    # and the same day word with the date in apposition in brackets: "اليوم الإثنين (19 ديسمبر 2016)"
     left_context = re.compile(
-        rf"{L}(?:(?:{DAYPART}\s+)?(?:(?P<rel>{REL})\s*[,،]?\s+)?(?:يوم\s+)?(?P<wd>{WD})\s*[,،]?\s*(?:الموافق\s*)?"
-        rf"|(?:{DAYPART_N}\s+)?(?P<rel2>{REL})\s*[,،]?\s+(?:يوم\s+)?|(?:{DAYPART_N}\s+)?يوم\s+)$")
+        rf"{L}(?:(?:{DAYPART}\s+)?(?:(?P<rel>{REL})\s*[,،]?\s+)?(?:يوم\s+)?(?P<wd>{WD})\s*[,،]?\s*[(\[]?\s*"
+        rf"(?:الموافق\s*)?|(?:{DAYPART_N}\s+)?(?P<rel2>{REL})(?:\s*[,،]?\s+|\s*[(\[]\s*)(?:يوم\s+)?"
+        rf"|(?:{DAYPART_N}\s+)?يوم\s+)$")
 
     cues = raw["cues"]
     cue_re = re.compile(
@@ -274,6 +278,7 @@ def lexicon() -> Lexicon:
         left_context=left_context,
         cue_re=cue_re,
         clause_break_re=clause_break_re,
+        relative_re=re.compile(rf"{L}[وف]?{_alt(cues['relative_pronouns'])}{R}"),
         stamp_before_re=re.compile(rf"{L}{_alt(raw['stamps']['before'])}(?:\s+[^\s\d]+){{0,2}}\s*[:|\-–]?\s*$"),
         gates=gates,
         hijri_ambiguous=fs(raw["hijri_context"]["ambiguous"]),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..arabic import sentences
 from ..model import Article, Timex
 from ..settings import section
 from .lexicon import fold, lexicon
-from .tagger import tag
+from .tagger import _fold_offset, tag
 
 BOUND_MODS = frozenset({"since", "until", "before", "after", "nominal"})
 # What follows the date of a wire dateline: "طهران، 20 آب 2024 (رويترز) - ...", "الرباط 14-4-2025 - ..."
@@ -84,6 +84,15 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
     if line is not None and any(t is not line and t.relative and t.precision == "day"
                                 and 1 <= (_days_before(t, line) or 0) <= 7 for t in pool):
         pool = [t for t in pool if t is not line]
+    counted = _counted_from(article.text, pool, trigger) if trigger is not None else None
+    if counted is not None:
+        # "تجددت الاحتجاجات اليوم بعد نحو أسبوعين من آخر احتجاجات": the event after من is the count before the
+        # main clause's date (after it for قبل): it is dated from that date, or not at all
+        return _shift_back(counted, pool)
+    if trigger is not None and (rel := _relative_clause(article.text, lo, hi, trigger)) is not None:
+        # "تجددت الاحتجاجات اليوم ... في المدينة التي شهدت حملة اعتقالات": the relative clause is background with
+        # its own time; the other clauses' dates do not date the event inside it
+        pool = [t for t in pool if t.start >= rel[0] and t.end <= rel[1]]
     best: tuple[int, float, int] | None = None
     chosen: Timex | None = None
     for t in pool:
@@ -116,6 +125,71 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
     return chosen
 
 
+_COUNTED_FROM = re.compile(r"\s*(?:من|على|عن)\s+(?:[^\s،,.]+\s+){0,2}$")  # "بعد أسبوعين من [آخر] احتجاجات"
+
+
+def _counted_from(text: str, pool: list[Timex], trigger: int) -> Timex | None:
+    """The count ("بعد نحو أسبوعين", "قبل يومين") whose من-complement holds the trigger, else None."""
+    for t in pool:
+        if t.attrs.get("relative_to") == "event" and t.end <= trigger <= t.end + 40 \
+                and _COUNTED_FROM.match(text[t.end:trigger]):
+            return t
+    return None
+
+
+def _shift_back(count: Timex, pool: list[Timex]) -> Timex | None:
+    """The date ``count`` before (بعد) or after (قبل) the main clause's day: the nearest dated day before the
+    count in its sentence. Days stay days unless the count is approximate; weeks and approximate days give the
+    month when the whole span of uncertainty lies in one month; months and years their month and year."""
+    refs = [t for t in pool if t.end <= count.start and t.precision == "day" and t.value
+            and not t.attrs.get("relative_to")]
+    n, unit = count.attrs.get("count"), count.attrs.get("unit")
+    if not refs or not n or unit not in ("day", "week", "month", "year"):
+        return None
+    ref = refs[-1]
+    day = date.fromisoformat(ref.value or "")
+    step = -int(count.attrs.get("sign", 1)) * int(n)
+    if unit == "year":
+        value, prec = f"{day.year + step:04d}", "year"
+    elif unit == "month":
+        y, m = day.year + (day.month - 1 + step) // 12, (day.month - 1 + step) % 12 + 1
+        value, prec = f"{y:04d}-{m:02d}", "month"
+    else:
+        mid = day + timedelta(days=step * (7 if unit == "week" else 1))
+        slack = 3 if unit == "week" or count.attrs.get("about") else 0
+        lo_d, hi_d = mid - timedelta(days=slack), mid + timedelta(days=slack)
+        if slack == 0:
+            value, prec = mid.isoformat(), "day"
+        elif (lo_d.year, lo_d.month) == (hi_d.year, hi_d.month):
+            value, prec = f"{mid.year:04d}-{mid.month:02d}", "month"
+        else:
+            return None
+    attrs = dict(count.attrs, anchor_source="event", reference=ref.text)
+    return dataclasses.replace(count, value=value, precision=prec, anchor=ref.value, attrs=attrs)
+
+
+_CLAUSE_END = re.compile(r"[،,؛;:.!?؟()\n]")
+_IMPERFECT = re.compile(r"\s*(?:ي|ت(?!م(?!\w)))\w{2,}")  # يقوم، تزور (تم is perfect)
+
+
+def _relative_clause(text: str, lo: int, hi: int, trigger: int) -> tuple[int, int] | None:
+    """(start, end) of the past relative clause the trigger is in ("المدينة التي شهدت حملة من الاعتقالات"): from
+    its pronoun to the next comma or stop; None when the trigger is in no such clause of its sentence. An
+    imperfect verb after the pronoun ("تاياني، الذي يقوم بزيارة عمل") is what goes on at the main clause's
+    time: no barrier."""
+    norm, omap = fold(text[lo:hi])
+    cut = _fold_offset(omap, trigger - lo)
+    last = None
+    for m in lexicon().relative_re.finditer(norm, 0, cut):
+        last = m
+    if last is None or _CLAUSE_END.search(norm, last.end(), cut) or _IMPERFECT.match(norm, last.end()):
+        return None
+    close = _CLAUSE_END.search(norm, cut)
+    end = len(norm) if close is None else close.start()
+    return (lo + (omap[last.start()] if omap is not None else last.start()),
+            lo + (omap[end - 1] + 1 if omap is not None and end > 0 else end))
+
+
 def _breaks(text: str, lo: int, hi: int) -> list[int]:
     """Offsets of clause breaks (؛ : and clause words such as حيث، بينما، الذي) in text[lo:hi]."""
     norm, omap = fold(text[lo:hi])
@@ -130,9 +204,10 @@ def _text_reference(article: Article, t: Timex, window: int) -> Timex | None:
 
     1. The article states its own today ("اليوم الاثنين 23 جانفي 2017"): any relative expression resolves against it
        (``anchor_source = "stated_today"``).
-    2. Otherwise a year/month period ("العام المقبل") resolves against the latest explicit full date before it within
-       ``window`` characters, the narrative's 'now' (``anchor_source = "text"``). Day words are left alone there:
-       "أمس" after "بتاريخ 2024/5/14" need not be the day before that date.
+    2. Otherwise a year/month period ("العام المقبل") or a year-less date ("19 مارس الماضي": only its year is
+       missing) resolves against the latest explicit full date before it within ``window`` characters, the
+       narrative's 'now' (``anchor_source = "text"``). Day words are left alone there: "أمس" after "بتاريخ
+       2024/5/14" need not be the day before that date.
     """
     if article.timexes:
         pool = article.timexes
@@ -143,7 +218,9 @@ def _text_reference(article: Article, t: Timex, window: int) -> Timex | None:
     if today is not None:
         ref, source = today, "stated_today"
     else:
-        if t.attrs.get("kind") not in ("period", "partper") or t.attrs.get("period") not in ("year", "month"):
+        yearless = t.attrs.get("month") is not None and t.attrs.get("day") is not None  # "19 مارس الماضي"
+        if not yearless and (t.attrs.get("kind") not in ("period", "partper")
+                             or t.attrs.get("period") not in ("year", "month")):
             return None
         lo = max(0, t.start - window)
         refs = [r for r in pool if lo <= r.start and r.end <= t.start and not r.relative and r.precision == "day"

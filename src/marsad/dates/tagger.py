@@ -301,6 +301,9 @@ def tag(text: str, anchor: str | date | None, start: int = 0, end: int | None = 
         oe = lo + (omap[e - 1] + 1 if omap is not None else e)
         while oe < hi and text[oe] in _DELETED_SET:  # keep trailing diacritics with their word
             oe += 1
+        if oe < hi and text[oe] in ")]" and text.count("(", os_, oe) + text.count("[", os_, oe) > \
+                text.count(")", os_, oe) + text.count("]", os_, oe):
+            oe += 1  # "اليوم الإثنين (19 ديسمبر 2016)": the bracket the day word opened closes the expression
         if os_ < start or oe > end:
             continue
         if fam in _ABSOLUTE and _BC_AFTER.match(norm, e):
@@ -668,6 +671,8 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
         n = (int(n_word) if n_word.isdigit() else lex.number.get(fold_word(n_word))) if n_word else implied
         sign = 1 if fold_word(g["mod"]) == "بعد" else -1  # type: ignore[arg-type]
         attrs.update(unit=unit, count=n, sign=sign)
+        if g.get("about"):
+            attrs["about"] = True  # "بعد نحو أسبوعين": a day count is then no exact day
         if _word_after(ctx.norm, e) in ("من", "علي"):
             attrs["relative_to"] = "event"  # "قبل يومين من انتهاء المهلة": counted from another event
             return None, "none", True, attrs
@@ -676,10 +681,10 @@ def _resolve(fam: str, m: re.Match[str], extra: dict[str, str | None], a: date |
             return None, "none", True, attrs
         if a is None:
             return None, "none", True, attrs
-        if unit == "day":
+        if unit == "day" and not attrs.get("about"):
             return (a + timedelta(days=sign * n)).isoformat(), "day", True, attrs
-        if unit == "week":
-            attrs["approx"] = (a + timedelta(days=sign * 7 * n)).isoformat()
+        if unit in ("day", "week"):
+            attrs["approx"] = (a + timedelta(days=sign * (7 if unit == "week" else 1) * n)).isoformat()
             return None, "none", True, attrs
         if unit == "month":
             y, mo = shift_month(a.year, a.month, sign * n)

@@ -42,7 +42,8 @@ def _hint_date(hint: str | None) -> str | None:
 
 # "/2017/11/22/", "/2017-11-22-slug" and "/2017/1122/" (People's Daily): a year, month and day in the path
 # ("/20251202" is as often an id as a date: not taken)
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})(?:[/-](0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+                       r"|/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/)")  # youm7's /story/2023/9/12/: unpadded
 
 
 def _url_date(url: str | None) -> str | None:
@@ -51,7 +52,7 @@ def _url_date(url: str | None) -> str | None:
     if not m:
         return None
     try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        return dt.date(int(m.group(1)), int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))).isoformat()
     except ValueError:
         return None
 

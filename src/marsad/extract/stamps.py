@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from typing import Any
 
 from ..arabic import normalize
 from .lexicon import lexicon
@@ -82,6 +83,15 @@ def has_time(text: str) -> bool:
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
 
 
+_SEGMENT = re.compile(r"[|•·]")  # a stamp line's fields: "الأحد 05-11-2023 05:05 | كتب: محمد عبد الخالق |"
+
+
+def _is_byline(segment: str, lx: Any) -> bool:
+    """A field that names the author ("كتب: محمد عبد الخالق مساهل"): part of the stamp, not residue."""
+    seg = segment.strip()
+    return bool(seg) and lx.byline.match(seg) is not None and len(_WORD.findall(seg)) <= lx.byline_max_words
+
+
 def stamp_date(line: str, normalized: str | None = None) -> tuple[str, str] | None:
     """(date, residue) when ``line`` is a stamp: a short line that is mostly a date, time and stamp words."""
     lx = lexicon()
@@ -96,7 +106,7 @@ def stamp_date(line: str, normalized: str | None = None) -> tuple[str, str] | No
     rest = _TIME.sub(" ", rest)
     rest = re.sub(rf"(?<!\w)(?:{lx.weekday_re})(?!\w)", " ", rest, flags=re.I)
     rest = lx.stamp_words_re.sub(" ", rest)
-    words = _WORD.findall(rest)
+    words = [w for seg in _SEGMENT.split(rest) if not _is_byline(seg, lx) for w in _WORD.findall(seg)]
     if len(words) > int(lx.cfg["stamp_max_residue_words"]):
         return None
     return iso, " ".join(words)

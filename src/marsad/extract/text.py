@@ -271,6 +271,8 @@ def _title_ok(s: str, lx: Lexicon) -> bool:
     c = lx.cfg
     if not (_words(s) >= int(c["title_min_words"]) and len(s) <= int(c["title_max_chars"])):
         return False
+    if _PHOTO_CREDIT.search(normalize(s)):
+        return False  # "مظاهرات في فرنسا ... تصوير : آخرون": a picture's caption under the stamp, not the title
     t = s.rstrip(_CLOSERS)
     if t.endswith(("...", "…", ":", "،", ",")):
         return False  # truncated breadcrumb or teaser, or a label
@@ -574,6 +576,7 @@ def _headline_first(block: Block, first: int, lx: Lexicon) -> bool:
 
 
 _CAPTION_CREDIT = re.compile(r"\([^()]{2,40}\)\s*$")
+_PHOTO_CREDIT = re.compile(r"(?:^|\s)(?:تصوير|صوره|الصوره|photo)\s*[:：]\s*[^\s:]+(?:\s+[^\s:]+){0,2}\s*$")
 _CAPTION_CUE = re.compile(r"(?:^|\s)(?:خلال|اثناء|لدى|يصافح|تصافح|يتوسط|يتحدث|تتحدث|صوره|الصوره|من اليمين|من اليسار)(?:\s|$)")
 
 

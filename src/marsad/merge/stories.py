@@ -4,7 +4,8 @@ Two events may share a story when all of these hold:
 
 * **type family**: the same family (a meeting and the future meeting it announces are one family, see ``FAMILY``);
 * **participants**: at least two of the smaller side's participants (or its only one) match, by knowledge-base id
-  or name; a country matches a person or organisation of that country ("Saudi Arabia" ~ "King Salman");
+  or name; a country matches a person or organisation of that country ("Saudi Arabia" ~ "King Salman"); two
+  visit meetings of one visitor with different hosts of one country are one stay (``one_visit``);
 * **time windows**: each event's window is its own date at its precision (a day, a month, a year); else its
   article's publication date minus ``[stories] report_lag_days`` (a report tells what happened in the days before
   it; a future event, the days after it); else unknown. Known windows must overlap (day windows within
@@ -86,12 +87,31 @@ def shared_participants(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return out
 
 
+def _hosts_country(ev: dict[str, Any], shared: set[str]) -> str | None:
+    """The one country of an event's participants other than the shared ones (its hosts), else None."""
+    rest = {e.get("country") for e in _participants(ev) if _key(e) not in shared}
+    return rest.pop() if len(rest) == 1 and None not in rest else None
+
+
+def one_visit(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two visit meetings of the same visitor with different hosts of one country ("الأسد يلتقي محمد بن راشد في
+    دبي", "... ومحمد بن زايد في أبوظبي"): one stay in that country, one occasion (times and places still apply)."""
+    if not all(e["type"] == "CONSULT" and e.get("mode") == "visit" for e in (a, b)):
+        return False
+    shared = participant_keys(a) & participant_keys(b)
+    if not shared:
+        return False
+    host = _hosts_country(a, shared)
+    visitors = {e.get("country") for e in _participants(a) if _key(e) in shared}
+    return host is not None and host == _hosts_country(b, shared) and host not in visitors
+
+
 def participants_compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
     pa, pb = _participants(a), _participants(b)
     if not pa or not pb:
         return False
     need = min(2, len(pa), len(pb))
-    return len(shared_participants(a, b)) >= need
+    return len(shared_participants(a, b)) >= need or one_visit(a, b)
 
 
 def _as_date(s: str | None) -> date | None:
