@@ -830,26 +830,73 @@ class _Spans:
 
 
 # ---------------------------------------------------------------------------------------------------- step
+@dataclass
+class EntityResources:
+    """What the entities stage loads once (the actor KB, the NER tagger, the place gazetteer) and how it turns an
+    article into mentions, body and title. The pipeline hands the same object to the events stage, which takes its
+    KB and gazetteer from here and asks it for the mentions of an article the entities stage did not annotate."""
+
+    kb: ActorKB
+    ner: NER | None = None
+    gazetteer: Any = None
+
+    @classmethod
+    def load(cls, actors: Iterable[str] = (), ner: NER | None | str = "auto", gazetteer: Any = "auto",
+             ner_backend: str | None = None, kb: ActorKB | None = None) -> EntityResources:
+        """"auto": the NER tagger (the backend named, else the settings') and the place gazetteer when they are
+        installed and the settings allow them."""
+        opts = section("entities")
+        tagger = (_load_ner(ner_backend) if ner == "auto" and opts.get("ner", True)
+                  else (None if ner == "auto" else ner))
+        places = (_load_gazetteer() if gazetteer == "auto" and opts.get("gazetteer", True)
+                  else (None if gazetteer == "auto" else gazetteer))
+        return cls(kb or ActorKB.load(actors), tagger, places)
+
+    def mentions(self, article: Article) -> list[Mention]:
+        """The actor and place mentions of ``article.text``."""
+        return resolve_article(article, self.kb, self.ner, self.gazetteer)
+
+    def title_mentions(self, article: Article) -> list[Mention]:
+        """The actor mentions of ``article.title``, offsets into the title: the title resolved as a text of its
+        own (a headline is telegraphic: NER trained on body sentences is not asked)."""
+        return resolve_text(article.title, self.kb, article.published) if article.title else []
+
+    def annotate(self, article: Article) -> Article:
+        if not article.sentences:
+            article.sentences = sentences(article.text)
+        article.mentions = self.mentions(article)
+        article.title_mentions = self.title_mentions(article)
+        return article
+
+
 class EntityStep(MapStep):
-    """Sets ``article.mentions``; needs ``article.sentences`` (computed here when absent), NER spans optional."""
+    """Sets ``article.mentions`` and ``article.title_mentions``; needs ``article.sentences`` (computed here when
+    absent), NER spans optional. Its ``resources`` are what later stages share."""
 
     name = "entities"
     requires = ("sentences",)
-    provides = ("mentions",)
+    provides = ("mentions", "title_mentions")
 
     def __init__(self, kb: ActorKB | None = None, ner: NER | None | str = "auto", gazetteer: Any = "auto",
-                 actors: Iterable[str] = (), ner_backend: str | None = None) -> None:
+                 actors: Iterable[str] = (), ner_backend: str | None = None,
+                 resources: EntityResources | None = None) -> None:
         super().__init__()
-        self.kb = kb or ActorKB.load(actors)
+        self.resources = resources or EntityResources.load(actors, ner, gazetteer, ner_backend, kb)
         opts = section("entities")
-        # "auto": use the NER tagger (the backend named, else the settings') and the place gazetteer when they
-        # are installed and the settings allow it
-        self.ner = (_load_ner(ner_backend) if ner == "auto" and opts.get("ner", True)
-                    else (None if ner == "auto" else ner))
-        self.gazetteer = (_load_gazetteer() if gazetteer == "auto" and opts.get("gazetteer", True)
-                          else (None if gazetteer == "auto" else gazetteer))
         self.batch = int(opts.get("ner_batch_articles", 16))
         self.batch_chars = int(opts.get("ner_batch_max_chars", 20_000))
+
+    @property
+    def kb(self) -> ActorKB:
+        return self.resources.kb
+
+    @property
+    def ner(self) -> NER | None:
+        return self.resources.ner
+
+    @property
+    def gazetteer(self) -> Any:
+        return self.resources.gazetteer
 
     def run(self, items: Iterable[Article]) -> Iterator[Article]:
         """As MapStep, but a batching NER backend (e5) first encodes the unsure sentences of ``batch`` articles
@@ -883,9 +930,7 @@ class EntityStep(MapStep):
             self.count("ner_prefetch_failed")
 
     def process(self, item: Article) -> Article:
-        if not item.sentences:
-            item.sentences = sentences(item.text)
-        item.mentions = resolve_article(item, self.kb, self.ner, self.gazetteer)
+        self.resources.annotate(item)
         self.count("mentions", len(item.mentions))
         self.count("resolved", sum(1 for m in item.mentions if m.entity is not None and m.entity.id))
         return item
