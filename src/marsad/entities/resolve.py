@@ -79,6 +79,7 @@ class _Ctx:
     place_before: set[str] = field(default_factory=set)  # "في", "إلى" ...: a capital after them is a place
     state_prefix: set[str] = field(default_factory=set)  # "مملكة" in "وزير خارجية مملكة إسبانيا"
     anaphors: set[str] = field(default_factory=set)  # "المسؤول" in "المسؤول التونسي": refers back to a person
+    possessors: set[str] = field(default_factory=set)  # "زعيم" in "زعيم التيار الصدري": the body is his office's
     home: str | None = None  # the dateline's country: whose king an unnamed "جلالة الملك" is
     last_gov: tuple[int, Entity] | None = None  # the latest "government of X" mention, an antecedent too
     last_title: tuple[int, str] | None = None  # the latest bare title's role ("وزير الخارجية يبحث مع نظيره")
@@ -141,7 +142,8 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
     ctx = _Ctx(text, (day or "")[:10] or None, toks, [normalize(t) for _, _, t in toks], sent_of_tok,
                seen=list(seed), stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()),
                place_before=kb.lists.get("place_before", set()), state_prefix=kb.lists.get("state_prefixes", set()),
-               anaphors=kb.lists.get("anaphors", set()), home=home)
+               anaphors=kb.lists.get("anaphors", set()), possessors=kb.lists.get("body_possessors", set()),
+               home=home)
     items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
     if ner is not None:
         items = _add_ner(items, ner, text, toks, sents, kb.lists.get("stopwords", set()),
@@ -149,8 +151,8 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
     items.sort(key=lambda it: it.t0)
     out: list[Mention] = []
     i = 0
-    rules = (_title_phrase, _counterpart, _person, _group, _government, _plural, _place_or_org, _nationality,
-             _ner_name)
+    rules = (_title_phrase, _counterpart, _person, _honorific_given_name, _group, _government, _body, _plural,
+             _place_or_org, _nationality, _ner_name)
     while i < len(items):
         for rule in rules:
             res = rule(kb, ctx, items, i)
@@ -628,6 +630,50 @@ def _person(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     return [m], nxt
 
 
+def _honorific_given_name(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    """"الشيخ تميم", "سمو الشيخ محمد": an honorific and the given name(s) of exactly one person named in full
+    earlier in the article is that person (Gulf usage names rulers so after the first mention). The honorific is
+    required: a bare given name ("محمد") is too common to refer back on its own."""
+    it = items[i]
+    if not it.has("honorific"):
+        return None
+    found = _seen_by_given_name(ctx, it.t1)
+    if found is None:
+        return None
+    k, e, a = found
+    end = ctx.toks[it.t1 + k - 1][1]
+    ent = a.entity("", _role_of(ctx, a, e.role)) if a is not None else replace(e)
+    m = _mention(ctx, _start(ctx, it), end, "PERS", ent, "coref", given_name=True)
+    ctx.seen.append((it.t0, m.entity, a))
+    j = i + 1
+    while j < len(items) and items[j].t0 < it.t1 + k:
+        j += 1
+    return [m], j
+
+
+def _seen_by_given_name(ctx: _Ctx, t: int) -> tuple[int, Entity, Actor | None] | None:
+    """(words matched, entity, actor): the longest run of words from token ``t`` (one to three, in its sentence)
+    that begins the full name of exactly one person named before, and is not the whole name."""
+    persons: dict[str, tuple[Entity, Actor | None, list[list[str]]]] = {}
+    for _, e, a in ctx.seen:
+        if e.kind != "person":
+            continue
+        forms = [normalize(e.name_ar or "")] + ([normalize(x) for x in a.variants] if a is not None else [])
+        persons[a.id if a is not None else e.name] = (e, a, [f.split() for f in forms if f])
+    if not persons or t >= len(ctx.toks):
+        return None
+    for k in (3, 2, 1):
+        words = ctx.norm[t:t + k]
+        if len(words) < k or not all(w.isalpha() for w in words) or ctx.sent_of_tok[t + k - 1] != ctx.sent_of_tok[t]:
+            continue
+        hits = [(e, a) for e, a, forms in persons.values() if any(len(f) > k and f[:k] == words for f in forms)]
+        if len(hits) == 1 and not any(f == words for _, _, fs in persons.values() for f in fs):
+            return k, hits[0][0], hits[0][1]
+        if len(hits) > 1:
+            return None  # two people share the given name: leave it
+    return None
+
+
 def _group(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     it = items[i]
     if not it.has("group_head"):
@@ -661,6 +707,54 @@ def _government(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     start, end = _start(ctx, it), nxt.end
     ctx.last_gov = (it.t0, c.entity(""))
     return [_mention(ctx, start, end, "GPE", c.entity(""), government=True)], i + 2
+
+
+def _body(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    """A body head and the definite words after it in its sentence, up to four ("وزارة التربية والتعليم", "لجنة
+    المعلمين السودانيين", "التيار الصدري"): an organisation named by its Arabic phrase, the country from a nationality
+    among the words. A stopword, punctuation, an indefinite word or any other actor or title ends it."""
+    it = items[i]
+    if not it.has("body_head") or _possessed(ctx, items, i):
+        return None
+    t, j, country = it.t1, i + 1, None
+    while t < len(ctx.toks) and t - it.t1 < 4 and ctx.sent_of_tok[t] == ctx.sent_of_tok[it.t0]:
+        w = ctx.norm[t]
+        bare = w[1:] if w[:1] == "و" and w[1:].startswith("ال") else w  # "والتعليم": a coordinated portfolio
+        if not bare.isalpha() or not bare.startswith(("ال", "لل")) or bare in ctx.stop or w in ctx.stop:
+            break
+        while j < len(items) and items[j].t1 <= t:
+            j += 1
+        if j < len(items) and items[j].t0 <= t:
+            if not (items[j].has("nationality") and not items[j].clitic and items[j].t0 == t):
+                break
+            c = _country_hit(items[j])
+            country = country or (c.iso3 if c else None)
+            t, j = items[j].t1, j + 1
+            continue
+        t += 1
+    if t == it.t1:
+        return None
+    start, end = _start(ctx, it), ctx.toks[t - 1][1]
+    name = display_name(ctx.text[start:end])
+    ent = Entity("", name, name, "organization", country, None, None)
+    while j < len(items) and items[j].t0 < t:
+        j += 1
+    return [_mention(ctx, start, end, "ORG", ent, "kb", body=True)], j
+
+
+def _possessed(ctx: _Ctx, items: list[Item], i: int) -> bool:
+    """The body at item i is the genitive of a person's office ("زعيم التيار الصدري", "رئيس مجلس السيادة") or the
+    object of ل + the article ("للجنة المشتركة": for the committee, a frame rather than a party)."""
+    it = items[i]
+    if ctx.norm[it.t0].lstrip("وف").startswith("لل"):
+        return True
+    if it.t0 == 0:
+        return False
+    prev = ctx.norm[it.t0 - 1]
+    bare = prev[1:] if prev[:1] in "وفبل" and len(prev) > 3 else prev
+    if prev in ctx.possessors or bare in ctx.possessors:
+        return True
+    return i > 0 and items[i - 1].t1 == it.t0 and items[i - 1].has(*TITLE_TYPES)
 
 
 def _plural(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
