@@ -557,6 +557,7 @@ def test_named_bodies_the_kb_does_not_know(kb: ActorKB) -> None:
     "وهتف المحتجون ضد زعيم التيار الوطني في الساحة.",       # the body names a person's office
     "وأشاد رئيس مجلس الشورى الجديد بالخطة.",                 # the genitive of a title
     "وعقد الاجتماع في إطار اللجنة المشتركة للتعاون.",          # ل + the article: a frame
+    "واستقبل الوزير ضيفه بمقر مجلس الوزراء بالعاصمة.",          # the genitive of a place: where, not who
     "وشهدت الجلسة قيادة السيارة في الطريق.",                  # not a body head
 ])
 def test_bodies_that_are_no_participants(kb: ActorKB, text: str) -> None:

@@ -743,8 +743,9 @@ def _body(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
 
 
 def _possessed(ctx: _Ctx, items: list[Item], i: int) -> bool:
-    """The body at item i is the genitive of a person's office ("زعيم التيار الصدري", "رئيس مجلس السيادة") or the
-    object of ل + the article ("للجنة المشتركة": for the committee, a frame rather than a party)."""
+    """The body at item i is the genitive of a person's office ("زعيم التيار الصدري", "رئيس مجلس السيادة") or of a
+    place ("بمقر مجلس الوزراء": where, not who), or the object of ل + the article ("للجنة المشتركة": for the
+    committee, a frame rather than a party)."""
     it = items[i]
     if ctx.norm[it.t0].lstrip("وف").startswith("لل"):
         return True
@@ -752,8 +753,8 @@ def _possessed(ctx: _Ctx, items: list[Item], i: int) -> bool:
         return False
     prev = ctx.norm[it.t0 - 1]
     bare = prev[1:] if prev[:1] in "وفبل" and len(prev) > 3 else prev
-    if prev in ctx.possessors or bare in ctx.possessors:
-        return True
+    if prev in ctx.possessors or bare in ctx.possessors or (prev in ctx.place_before and prev not in ctx.stop):
+        return True  # (a preposition is no place noun: "إلى وزارة المالية" is a march's target)
     return i > 0 and items[i - 1].t1 == it.t0 and items[i - 1].has(*TITLE_TYPES)
 
 
