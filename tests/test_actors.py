@@ -592,3 +592,23 @@ def test_events_stage_has_no_finder_of_its_own() -> None:
     assert iu.find_spec("marsad.events.fallback") is None
     src = (Path(__file__).resolve().parents[1] / "src" / "marsad" / "events" / "coder.py").read_text(encoding="utf-8")
     assert "__import__" not in src
+
+
+@pytest.mark.parametrize("text,surface,name,role", [
+    ("وأصدر قائد الشرطة العميد سالم الكعبي أوامر بإغلاق الطرق.", "العميد سالم الكعبي", "سالم الكعبي", None),
+    ("واعتصم العمال أمام مكتب المحافظ، جابر الربيعي، مطالبين بأجورهم.", "المحافظ، جابر الربيعي", "جابر الربيعي",
+     "governor"),
+])
+def test_rank_or_bare_title_and_a_family_nisba_is_a_person(kb: ActorKB, text: str, surface: str, name: str,
+                                                            role: str | None) -> None:
+    m = _find(resolve_text(text, kb, None), surface)
+    assert (m.entity.kind, m.entity.name, m.entity.role, m.entity.id) == ("person", name, role, None)
+
+
+@pytest.mark.parametrize("text", [
+    "الملك عبدالله يدين الهجوم على المقر",                     # a bare title, a given name and a verb: no nisba
+    "وأكد رئيس الجمهورية داخل الحرم الجامعي التزامه.",          # a place word starts no name
+    "استقبل الأمير عبد العزيز بن سلمان الوفد.",                # the name goes on past the guess ("بن")
+])
+def test_no_name_guessed(kb: ActorKB, text: str) -> None:
+    assert not any(m.source == "heuristic" for m in resolve_text(text, kb, "2024-05-01"))

@@ -253,7 +253,8 @@ class ActorKB:
             self.role_fallbacks[str(role)] = [str(a) for a in alts]
         for word, iso in (doc.get("agency_home") or {}).items():
             self.agency_home[normalize(str(word))] = str(iso)
-        for key in ("stopwords", "given_names", "place_before", "state_prefixes", "anaphors", "body_possessors"):
+        for key in ("stopwords", "given_names", "place_before", "state_prefixes", "anaphors", "body_possessors",
+                    "nasab"):
             if doc.get(key):
                 self.lists.setdefault(key, set()).update(normalize(str(w)) for w in doc[key])
 

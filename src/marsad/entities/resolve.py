@@ -80,6 +80,7 @@ class _Ctx:
     state_prefix: set[str] = field(default_factory=set)  # "مملكة" in "وزير خارجية مملكة إسبانيا"
     anaphors: set[str] = field(default_factory=set)  # "المسؤول" in "المسؤول التونسي": refers back to a person
     possessors: set[str] = field(default_factory=set)  # "زعيم" in "زعيم التيار الصدري": the body is his office's
+    nasab: set[str] = field(default_factory=set)  # "بن" in "عبد العزيز بن سلمان": the name goes on
     home: str | None = None  # the dateline's country: whose king an unnamed "جلالة الملك" is
     last_gov: tuple[int, Entity] | None = None  # the latest "government of X" mention, an antecedent too
     last_title: tuple[int, str] | None = None  # the latest bare title's role ("وزير الخارجية يبحث مع نظيره")
@@ -143,7 +144,7 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
                seen=list(seed), stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()),
                place_before=kb.lists.get("place_before", set()), state_prefix=kb.lists.get("state_prefixes", set()),
                anaphors=kb.lists.get("anaphors", set()), possessors=kb.lists.get("body_possessors", set()),
-               home=home)
+               nasab=kb.lists.get("nasab", set()), home=home)
     items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
     if ner is not None:
         items = _add_ner(items, ner, text, toks, sents, kb.lists.get("stopwords", set()),
@@ -151,8 +152,8 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
     items.sort(key=lambda it: it.t0)
     out: list[Mention] = []
     i = 0
-    rules = (_title_phrase, _counterpart, _person, _honorific_given_name, _group, _government, _body, _plural,
-             _place_or_org, _nationality, _ner_name)
+    rules = (_title_phrase, _counterpart, _person, _honorific_given_name, _honorific_name, _group, _government,
+             _body, _plural, _place_or_org, _nationality, _ner_name)
     while i < len(items):
         for rule in rules:
             res = rule(kb, ctx, items, i)
@@ -274,32 +275,45 @@ def _skip_honorifics(ctx: _Ctx, items: list[Item], j: int, pos: int) -> tuple[in
     return j, pos
 
 
-def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int) -> tuple[int, int] | None:
-    """Two or three plain words after a title+country that neither the KB nor NER named: a person's name
-    ("وزير الخارجية الكازاخي مختار تليوبردي"). Conservative: stops at punctuation, stopwords and KB words, and
-    the first word must be a known given name."""
+def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int, nisba: bool = False) -> tuple[int, int] | None:
+    """Two or three plain words after a title (or an honorific) that neither the KB nor NER named: a person's name
+    ("وزير الخارجية الكازاخي مختار تليوبردي", "اللواء عودة الجابري"). Conservative: stops at punctuation, stopwords
+    and KB words; the first word must be a known given name, or a later one a family nisba ("الجابري": an
+    indefinite word cannot take a definite adjective, so "X الـYي" after a title is a name), which ends the name.
+    With ``nisba`` the nisba is required (after a bare title or a rank: "الملك عبدالله يدين الهجوم" is no name)."""
     t = pos
     while t < len(ctx.toks) and ctx.toks[t][2] in (",", "،"):
         t += 1
     nxt_item = items[j].t0 if j < len(items) else len(ctx.toks)
-    words = []
+    words: list[int] = []
     while t < len(ctx.toks) and len(words) < 3 and t < nxt_item:
         w = ctx.norm[t]
+        nisba_next = t + 1 < nxt_item and _nisba(ctx, ctx.norm[t + 1])
         # names rarely end in ta marbuta; the nouns that follow a title ("مكالمة هاتفية") often do
-        if not w.isalpha() or w in ctx.stop or len(w) < 3 or (w.endswith("ه") and not (not words and w in ctx.given)):
-            break  # ...but a known given name may end in it (خليفة, أسامة, حمزة)
-        if not words and (w.startswith("ال") or (w[0] in "وفبل" and w[1:] in ctx.stop)):
-            break
+        if not w.isalpha() or w in ctx.stop or len(w) < 3 or (
+                w.endswith("ه") and not (not words and (w in ctx.given or nisba_next))):
+            break  # ...but a given name may end in it (خليفة, أسامة, حمزة, عودة الجابري)
+        if not words and (w.startswith("ال") or (w[0] in "وفبل" and w[1:] in ctx.stop) or w in ctx.place_before):
+            break  # ("داخل الحرم الجامعي": a preposition or place word starts no name)
         if ctx.sent_of_tok[t] != ctx.sent_of_tok[pos - 1]:
             break
         words.append(t)
         t += 1
+        if len(words) >= 2 and _nisba(ctx, w):
+            break  # the family nisba ends the name
     if len(words) < 2:
         return None
     first = ctx.norm[words[0]]
-    if first not in ctx.given and " ".join(ctx.norm[w] for w in words[:2]) not in ctx.given:
+    family = _nisba(ctx, ctx.norm[words[-1]])
+    if (nisba and not family) or (first not in ctx.given and " ".join(ctx.norm[w] for w in words[:2]) not in ctx.given
+                                  and not family):
         return None
     return words[0], words[-1] + 1
+
+
+def _nisba(ctx: _Ctx, w: str) -> bool:
+    """A definite nisba ("الجابري", "الطبوبي"): the usual shape of an Arab family name."""
+    return len(w) >= 5 and w.startswith("ال") and w.endswith("ي") and w.isalpha() and w not in ctx.stop
 
 
 def _seen_by_surname(ctx: _Ctx, t0: int, t1: int) -> tuple[int, Entity, Actor | None] | None:
@@ -466,6 +480,15 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         ctx.last_title = (it.t0, role)
         if h.type != "title" or not _bare_title_ok(ctx, it):
             return [], i + 1
+        guess = _guess_name(ctx, pos2, items, j2, nisba=True)
+        if guess is not None and not _name_goes_on(ctx, items, j2, guess[1]):
+            # "المحافظ، ناظم الوائلي": an office of no country and a name nobody knows
+            gs, ge = guess
+            name = display_name(ctx.text[ctx.toks[gs][0]:ctx.toks[ge - 1][1]])
+            ent = Entity(text="", name=name, name_ar=name, kind="person", role=role)
+            m = _mention(ctx, start, ctx.toks[ge - 1][1], "PERS", ent, "heuristic", role_text=role)
+            ctx.seen.append((it.t0, m.entity, None))
+            return [m], _past(items, j2, ge)
         app = _apposition(ctx, items, j, pos)
         if app is not None:  # "وزير الشؤون الخارجية والتعاون الأفريقي والمغاربة المقيمين في الخارج، ناصر بوريطة"
             k, actor = app
@@ -498,6 +521,21 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     m = _mention(ctx, start, end, "PERS", ent, source, role_text=role)
     ctx.seen.append((it.t0, m.entity, actor))
     return [m], j
+
+
+def _name_goes_on(ctx: _Ctx, items: list[Item], j: int, t: int) -> bool:
+    """The guessed words stop where the name does not: at a KB match right after them ("الأمير عبد العزيز
+    بن سلمان": "بن سلمان" is a KB short form) or at a nasab word ("بن", "ابن", "بنت")."""
+    if t >= len(ctx.toks):
+        return False
+    return ctx.norm[t] in ctx.nasab or any(it.t0 == t for it in items[j:j + 2])
+
+
+def _past(items: list[Item], j: int, t: int) -> int:
+    """The first item from j on that starts at or after token t."""
+    while j < len(items) and items[j].t0 < t:
+        j += 1
+    return j
 
 
 def _apposition(ctx: _Ctx, items: list[Item], j: int, pos: int) -> tuple[int, Actor] | None:
@@ -647,6 +685,25 @@ def _honorific_given_name(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> 
     ctx.seen.append((it.t0, m.entity, a))
     j = i + 1
     while j < len(items) and items[j].t0 < it.t1 + k:
+        j += 1
+    return [m], j
+
+
+def _honorific_name(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    """An honorific or a rank and a name nobody knows ("اللواء عودة الجابري", "السيد ناظم الوائلي"): a person,
+    named by the guessed words, with no office or country (the rank says neither)."""
+    it = items[i]
+    if not it.has("honorific"):
+        return None
+    j, pos = _skip_honorifics(ctx, items, i + 1, it.t1)
+    guess = _guess_name(ctx, pos, items, j, nisba=True)
+    if guess is None or _name_goes_on(ctx, items, j, guess[1]):
+        return None
+    gs, ge = guess
+    name = display_name(ctx.text[ctx.toks[gs][0]:ctx.toks[ge - 1][1]])
+    m = _mention(ctx, _start(ctx, it), ctx.toks[ge - 1][1], "PERS", Entity("", name, name, "person"), "heuristic")
+    ctx.seen.append((it.t0, m.entity, None))
+    while j < len(items) and items[j].t0 < ge:
         j += 1
     return [m], j
 
