@@ -612,3 +612,13 @@ def test_rank_or_bare_title_and_a_family_nisba_is_a_person(kb: ActorKB, text: st
 ])
 def test_no_name_guessed(kb: ActorKB, text: str) -> None:
     assert not any(m.source == "heuristic" for m in resolve_text(text, kb, "2024-05-01"))
+
+
+def test_a_definite_body_noun_refers_back_to_the_body(kb: ActorKB) -> None:
+    ms = resolve_text("أصدر مجلس الأمن الدولي بيانا. وحمل المجلس الأطراف المسؤولية.", kb, None)
+    assert _find(ms, "المجلس").entity.name == "UN Security Council"
+    ms = resolve_text("أعلنت نقابة المهندسين إضرابا. وقالت النقابة إن الإضراب مفتوح.", kb, None)
+    assert _find(ms, "النقابة").entity.name == "نقابة المهندسين"
+    assert not any(m.text == "المجلس" for m in resolve_text("وأكد المجلس التزامه.", kb, None))  # no antecedent
+    ms = resolve_text("قالت نقابة المهندسين إن المدير العام للنقابة استقال.", kb, None)
+    assert not any(m.text == "للنقابة" for m in ms)  # the body of a person's office

@@ -251,6 +251,8 @@ class ActorKB:
             self._index(form, Hit("post_honorific"))
         for role, alts in (doc.get("role_fallbacks") or {}).items():
             self.role_fallbacks[str(role)] = [str(a) for a in alts]
+        for word, heads in (doc.get("body_anaphors") or {}).items():
+            self._index(str(word), Hit("body_anaphor", tuple(normalize(str(h)) for h in heads)))
         for word, iso in (doc.get("agency_home") or {}).items():
             self.agency_home[normalize(str(word))] = str(iso)
         for key in ("stopwords", "given_names", "place_before", "state_prefixes", "anaphors", "body_possessors",

@@ -83,6 +83,7 @@ class _Ctx:
     nasab: set[str] = field(default_factory=set)  # "بن" in "عبد العزيز بن سلمان": the name goes on
     home: str | None = None  # the dateline's country: whose king an unnamed "جلالة الملك" is
     last_gov: tuple[int, Entity] | None = None  # the latest "government of X" mention, an antecedent too
+    bodies: list[tuple[str, Entity]] = field(default_factory=list)  # (head word, entity) of each body named so far
     last_title: tuple[int, str] | None = None  # the latest bare title's role ("وزير الخارجية يبحث مع نظيره")
     # name endings (word tuples) → person key → (entity, actor), for the people of ``seen`` up to surnames_indexed
     surnames: dict[tuple[str, ...], dict[str, tuple[Entity, Actor | None]]] = field(default_factory=dict)
@@ -153,7 +154,7 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
     out: list[Mention] = []
     i = 0
     rules = (_title_phrase, _counterpart, _person, _honorific_given_name, _honorific_name, _group, _government,
-             _body, _plural, _place_or_org, _nationality, _ner_name)
+             _body, _body_anaphor, _plural, _place_or_org, _nationality, _ner_name)
     while i < len(items):
         for rule in rules:
             res = rule(kb, ctx, items, i)
@@ -796,7 +797,32 @@ def _body(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     ent = Entity("", name, name, "organization", country, None, None)
     while j < len(items) and items[j].t0 < t:
         j += 1
-    return [_mention(ctx, start, end, "ORG", ent, "kb", body=True)], j
+    m = _mention(ctx, start, end, "ORG", ent, "kb", body=True)
+    _note_body(ctx, it, m)
+    return [m], j
+
+
+def _note_body(ctx: _Ctx, it: Item, m: Mention) -> None:
+    """Keep a named body's head word, for a later "المجلس" or "الحركة" to refer back to."""
+    head = ctx.norm[it.t0][len(it.clitic):] if it.clitic else ctx.norm[it.t0]
+    if m.entity is not None:
+        ctx.bodies.append((head, m.entity))
+
+
+def _body_anaphor(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    """"وحمل المجلس المسؤولية" after "مجلس الأمن": a definite body noun alone is the latest body named with that
+    head, when one was; else it is left alone."""
+    it = items[i]
+    hits = it.get("body_anaphor")
+    if not hits or it.t1 - it.t0 != 1:
+        return None
+    if _possessed(ctx, items, i):  # "المدير العام للهيئة": the body of a person's office, as for _body
+        return [], i + 1
+    heads = set(hits[0].ref)
+    ante = next((e for head, e in reversed(ctx.bodies) if head in heads), None)
+    if ante is None:
+        return [], i + 1
+    return [_mention(ctx, _start(ctx, it), it.end, "ORG", replace(ante), "coref", anaphor=True)], i + 1
 
 
 def _possessed(ctx: _Ctx, items: list[Item], i: int) -> bool:
@@ -828,7 +854,9 @@ def _place_or_org(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     start = _start(ctx, it)
     if orgs:
         a = orgs[0].ref
-        return [_mention(ctx, start, it.end, "ORG", a.entity(""))], i + 1
+        m = _mention(ctx, start, it.end, "ORG", a.entity(""))
+        _note_body(ctx, it, m)
+        return [m], i + 1
     hits = it.get("country", "capital", "metonym")
     if not hits:
         return None
