@@ -538,3 +538,87 @@ def test_collective_presidencies(kb: ActorKB) -> None:
     assert _find(ms, "رئيس المجلس الرئاسي الليبي").entity.id == "menfi_mohamed"
     ms = resolve_text("وقال رئيس مجلس القيادة الرئاسي اليمني إن الاتفاق مهم.", kb, "2025-06-01")
     assert _find(ms, "رئيس مجلس القيادة الرئاسي اليمني").entity.id == "alimi_rashad"
+
+
+# ------------------------------------------------------------------------------------------------ issue 11 item 8
+def test_named_bodies_the_kb_does_not_know(kb: ActorKB) -> None:
+    ms = resolve_text("وأعلنت وزارة الزراعة والري أمس خطة جديدة.", kb, None)
+    m = _find(ms, "وزارة الزراعة والري")
+    assert (m.label, m.entity.kind, m.entity.country, m.entity.id) == ("ORG", "organization", None, None)
+    m = _find(resolve_text("ودعت نقابة الأطباء الأردنيين إلى إضراب.", kb, None), "نقابة الأطباء الأردنيين")
+    assert m.entity.country == "JOR" and m.entity.name == "نقابة الأطباء الأردنيين"
+    # a known body stays the KB's; a foreign ministry stays the state (resolved as its government)
+    assert _find(resolve_text("وقال مجلس الأمن إن", kb, None), "مجلس الأمن").entity.id
+    assert _find(resolve_text("وقالت وزارة الخارجية الكويتية إن", kb, None),
+                 "وزارة الخارجية الكويتية").entity.kind == "country"
+
+
+@pytest.mark.parametrize("text", [
+    "وهتف المحتجون ضد زعيم التيار الوطني في الساحة.",       # the body names a person's office
+    "وأشاد رئيس مجلس الشورى الجديد بالخطة.",                 # the genitive of a title
+    "وعقد الاجتماع في إطار اللجنة المشتركة للتعاون.",          # ل + the article: a frame
+    "واستقبل الوزير ضيفه بمقر مجلس الوزراء بالعاصمة.",          # the genitive of a place: where, not who
+    "وشهدت الجلسة قيادة السيارة في الطريق.",                  # not a body head
+])
+def test_bodies_that_are_no_participants(kb: ActorKB, text: str) -> None:
+    assert not any((m.attrs or {}).get("body") for m in resolve_text(text, kb, None))
+
+
+def test_honorific_and_given_name_refer_back(kb: ActorKB) -> None:
+    text = "استقبل أمير قطر الشيخ تميم بن حمد آل ثاني الوفد. وأكد الشيخ تميم دعم بلاده."
+    m = _find(resolve_text(text, kb, "2024-05-01"), "الشيخ تميم")
+    assert m.entity.id == "tamim_bin_hamad" and m.source == "coref"
+    two = "التقى الشيخ محمد بن زايد الشيخ محمد بن راشد. وقال الشيخ محمد إن اللقاء مثمر."
+    assert not any(m.text == "الشيخ محمد" for m in resolve_text(two, kb, "2024-05-01"))  # two Mohammeds
+    assert not any(m.text == "الشيخ تميم" for m in resolve_text("وأكد الشيخ تميم دعم بلاده.", kb, None))
+
+
+def test_step_resolves_the_title_and_shares_its_resources(kb: ActorKB) -> None:
+    from marsad.events import EventStep
+
+    step = EntityStep(kb=kb, ner=None)
+    art = Article(id="t", source_path="/t", text="وقال المتحدث إن الزيارة ناجحة.",
+                  title="الرئيس المصري عبد الفتاح السيسي يستقبل ملك الأردن", published="2024-05-01")
+    (art,) = step([art])
+    assert {m.entity.id for m in art.title_mentions if m.entity} >= {"sisi_abdel_fattah"}
+    assert all(m.end <= len(art.title) for m in art.title_mentions)  # offsets index the title
+    events = EventStep(settings={"gate": False}, entities=step.resources)
+    assert events.coder.res.kb is step.kb and events.coder.res.gazetteer is step.gazetteer
+
+
+def test_events_stage_has_no_finder_of_its_own() -> None:
+    import importlib.util as iu
+
+    assert iu.find_spec("marsad.events.fallback") is None
+    src = (Path(__file__).resolve().parents[1] / "src" / "marsad" / "events" / "coder.py").read_text(encoding="utf-8")
+    assert "__import__" not in src
+
+
+@pytest.mark.parametrize("text,surface,name,role", [
+    ("وأصدر قائد الشرطة العميد سالم الكعبي أوامر بإغلاق الطرق.", "العميد سالم الكعبي", "سالم الكعبي", None),
+    ("واعتصم العمال أمام مكتب المحافظ، جابر الربيعي، مطالبين بأجورهم.", "المحافظ، جابر الربيعي", "جابر الربيعي",
+     "governor"),
+])
+def test_rank_or_bare_title_and_a_family_nisba_is_a_person(kb: ActorKB, text: str, surface: str, name: str,
+                                                            role: str | None) -> None:
+    m = _find(resolve_text(text, kb, None), surface)
+    assert (m.entity.kind, m.entity.name, m.entity.role, m.entity.id) == ("person", name, role, None)
+
+
+@pytest.mark.parametrize("text", [
+    "الملك عبدالله يدين الهجوم على المقر",                     # a bare title, a given name and a verb: no nisba
+    "وأكد رئيس الجمهورية داخل الحرم الجامعي التزامه.",          # a place word starts no name
+    "استقبل الأمير عبد العزيز بن سلمان الوفد.",                # the name goes on past the guess ("بن")
+])
+def test_no_name_guessed(kb: ActorKB, text: str) -> None:
+    assert not any(m.source == "heuristic" for m in resolve_text(text, kb, "2024-05-01"))
+
+
+def test_a_definite_body_noun_refers_back_to_the_body(kb: ActorKB) -> None:
+    ms = resolve_text("أصدر مجلس الأمن الدولي بيانا. وحمل المجلس الأطراف المسؤولية.", kb, None)
+    assert _find(ms, "المجلس").entity.name == "UN Security Council"
+    ms = resolve_text("أعلنت نقابة المهندسين إضرابا. وقالت النقابة إن الإضراب مفتوح.", kb, None)
+    assert _find(ms, "النقابة").entity.name == "نقابة المهندسين"
+    assert not any(m.text == "المجلس" for m in resolve_text("وأكد المجلس التزامه.", kb, None))  # no antecedent
+    ms = resolve_text("قالت نقابة المهندسين إن المدير العام للنقابة استقال.", kb, None)
+    assert not any(m.text == "للنقابة" for m in ms)  # the body of a person's office

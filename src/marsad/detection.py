@@ -84,7 +84,8 @@ def pipeline_fires(min_confidence: float | None = None,
     from .settings import section
 
     ev_settings = {**section("events"), **(events_settings or {})}
-    steps = [SentenceStep(), DateStep(), EntityStep(), EventStep(settings=ev_settings)]
+    ent = EntityStep()
+    steps = [SentenceStep(), DateStep(), ent, EventStep(settings=ev_settings, entities=ent.resources)]
     threshold = default_threshold() if min_confidence is None else min_confidence
 
     def fires(text: str) -> set[str]:

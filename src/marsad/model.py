@@ -1,7 +1,7 @@
 """The data model every stage imports: Page → Article (with Spans, Mentions, Timexes) → Event → Story.
 
 Offsets are always character offsets into ``Article.text`` (the clean body; the title is kept apart in
-``Article.title``). Stored text keeps its original form; normalised forms are for matching only.
+``Article.title``, and ``Article.title_mentions`` index the title). Stored text keeps its original form; normalised forms are for matching only.
 """
 
 from __future__ import annotations
@@ -181,6 +181,7 @@ class Article:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    title_mentions: list[Mention] = field(default_factory=list)  # actor mentions of the title, offsets into it
     timexes: list[Timex] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 

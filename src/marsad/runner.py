@@ -207,15 +207,18 @@ def document_steps(known_pages: set[str], actors: Sequence[str] = (), stages: Se
         from .dates import DateStep
 
         steps.append(DateStep())
+    entities = None  # the entities step's resources, shared with the events step (one KB, one gazetteer)
     if "entities" in want:
         from .entities.resolve import EntityStep
 
-        steps.append(EntityStep(actors=list(actors), ner_backend=ner_backend))
+        ent = EntityStep(actors=list(actors), ner_backend=ner_backend)
+        steps.append(ent)
+        entities = ent.resources
     if "events" in want:
         from .dates.event_text import EventDateTextStep
         from .events import EventStep
 
-        steps.append(EventStep(actors=list(actors)))
+        steps.append(EventStep(actors=list(actors), entities=entities))
         steps.append(EventDateTextStep())
     return steps
 

@@ -244,16 +244,19 @@ class ActorKB:
         for t in doc.get("fixed") or []:
             self._index(t["text"], Hit("fixed_title", t["role"], of=t.get("of")))
         for key in ("honorifics", "counterpart", "plural", "group_heads", "group_modifiers", "government_heads",
-                    "not_current", "ignore"):
+                    "body_heads", "not_current", "ignore"):
             for form in doc.get(key) or []:
                 self._index(form, Hit(key.rstrip("s")))
         for form in doc.get("post_honorifics") or []:
             self._index(form, Hit("post_honorific"))
         for role, alts in (doc.get("role_fallbacks") or {}).items():
             self.role_fallbacks[str(role)] = [str(a) for a in alts]
+        for word, heads in (doc.get("body_anaphors") or {}).items():
+            self._index(str(word), Hit("body_anaphor", tuple(normalize(str(h)) for h in heads)))
         for word, iso in (doc.get("agency_home") or {}).items():
             self.agency_home[normalize(str(word))] = str(iso)
-        for key in ("stopwords", "given_names", "place_before", "state_prefixes", "anaphors"):
+        for key in ("stopwords", "given_names", "place_before", "state_prefixes", "anaphors", "body_possessors",
+                    "nasab"):
             if doc.get(key):
                 self.lists.setdefault(key, set()).update(normalize(str(w)) for w in doc[key])
 

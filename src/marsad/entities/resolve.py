@@ -79,8 +79,11 @@ class _Ctx:
     place_before: set[str] = field(default_factory=set)  # "في", "إلى" ...: a capital after them is a place
     state_prefix: set[str] = field(default_factory=set)  # "مملكة" in "وزير خارجية مملكة إسبانيا"
     anaphors: set[str] = field(default_factory=set)  # "المسؤول" in "المسؤول التونسي": refers back to a person
+    possessors: set[str] = field(default_factory=set)  # "زعيم" in "زعيم التيار الصدري": the body is his office's
+    nasab: set[str] = field(default_factory=set)  # "بن" in "عبد العزيز بن سلمان": the name goes on
     home: str | None = None  # the dateline's country: whose king an unnamed "جلالة الملك" is
     last_gov: tuple[int, Entity] | None = None  # the latest "government of X" mention, an antecedent too
+    bodies: list[tuple[str, Entity]] = field(default_factory=list)  # (head word, entity) of each body named so far
     last_title: tuple[int, str] | None = None  # the latest bare title's role ("وزير الخارجية يبحث مع نظيره")
     # name endings (word tuples) → person key → (entity, actor), for the people of ``seen`` up to surnames_indexed
     surnames: dict[tuple[str, ...], dict[str, tuple[Entity, Actor | None]]] = field(default_factory=dict)
@@ -141,7 +144,8 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
     ctx = _Ctx(text, (day or "")[:10] or None, toks, [normalize(t) for _, _, t in toks], sent_of_tok,
                seen=list(seed), stop=kb.lists.get("stopwords", set()), given=kb.lists.get("given_names", set()),
                place_before=kb.lists.get("place_before", set()), state_prefix=kb.lists.get("state_prefixes", set()),
-               anaphors=kb.lists.get("anaphors", set()), home=home)
+               anaphors=kb.lists.get("anaphors", set()), possessors=kb.lists.get("body_possessors", set()),
+               nasab=kb.lists.get("nasab", set()), home=home)
     items = [Item(m.start, m.end, m.tok_start, m.tok_end, m.hits, m.clitic, m.definite) for m in kb.raw_matches(text)]
     if ner is not None:
         items = _add_ner(items, ner, text, toks, sents, kb.lists.get("stopwords", set()),
@@ -149,8 +153,8 @@ def _resolve(text: str, kb: ActorKB, day: str | None, ner: NER | None, gazetteer
     items.sort(key=lambda it: it.t0)
     out: list[Mention] = []
     i = 0
-    rules = (_title_phrase, _counterpart, _person, _group, _government, _plural, _place_or_org, _nationality,
-             _ner_name)
+    rules = (_title_phrase, _counterpart, _person, _honorific_given_name, _honorific_name, _group, _government,
+             _body, _body_anaphor, _plural, _place_or_org, _nationality, _ner_name)
     while i < len(items):
         for rule in rules:
             res = rule(kb, ctx, items, i)
@@ -272,32 +276,45 @@ def _skip_honorifics(ctx: _Ctx, items: list[Item], j: int, pos: int) -> tuple[in
     return j, pos
 
 
-def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int) -> tuple[int, int] | None:
-    """Two or three plain words after a title+country that neither the KB nor NER named: a person's name
-    ("وزير الخارجية الكازاخي مختار تليوبردي"). Conservative: stops at punctuation, stopwords and KB words, and
-    the first word must be a known given name."""
+def _guess_name(ctx: _Ctx, pos: int, items: list[Item], j: int, nisba: bool = False) -> tuple[int, int] | None:
+    """Two or three plain words after a title (or an honorific) that neither the KB nor NER named: a person's name
+    ("وزير الخارجية الكازاخي مختار تليوبردي", "اللواء عودة الجابري"). Conservative: stops at punctuation, stopwords
+    and KB words; the first word must be a known given name, or a later one a family nisba ("الجابري": an
+    indefinite word cannot take a definite adjective, so "X الـYي" after a title is a name), which ends the name.
+    With ``nisba`` the nisba is required (after a bare title or a rank: "الملك عبدالله يدين الهجوم" is no name)."""
     t = pos
     while t < len(ctx.toks) and ctx.toks[t][2] in (",", "،"):
         t += 1
     nxt_item = items[j].t0 if j < len(items) else len(ctx.toks)
-    words = []
+    words: list[int] = []
     while t < len(ctx.toks) and len(words) < 3 and t < nxt_item:
         w = ctx.norm[t]
+        nisba_next = t + 1 < nxt_item and _nisba(ctx, ctx.norm[t + 1])
         # names rarely end in ta marbuta; the nouns that follow a title ("مكالمة هاتفية") often do
-        if not w.isalpha() or w in ctx.stop or len(w) < 3 or (w.endswith("ه") and not (not words and w in ctx.given)):
-            break  # ...but a known given name may end in it (خليفة, أسامة, حمزة)
-        if not words and (w.startswith("ال") or (w[0] in "وفبل" and w[1:] in ctx.stop)):
-            break
+        if not w.isalpha() or w in ctx.stop or len(w) < 3 or (
+                w.endswith("ه") and not (not words and (w in ctx.given or nisba_next))):
+            break  # ...but a given name may end in it (خليفة, أسامة, حمزة, عودة الجابري)
+        if not words and (w.startswith("ال") or (w[0] in "وفبل" and w[1:] in ctx.stop) or w in ctx.place_before):
+            break  # ("داخل الحرم الجامعي": a preposition or place word starts no name)
         if ctx.sent_of_tok[t] != ctx.sent_of_tok[pos - 1]:
             break
         words.append(t)
         t += 1
+        if len(words) >= 2 and _nisba(ctx, w):
+            break  # the family nisba ends the name
     if len(words) < 2:
         return None
     first = ctx.norm[words[0]]
-    if first not in ctx.given and " ".join(ctx.norm[w] for w in words[:2]) not in ctx.given:
+    family = _nisba(ctx, ctx.norm[words[-1]])
+    if (nisba and not family) or (first not in ctx.given and " ".join(ctx.norm[w] for w in words[:2]) not in ctx.given
+                                  and not family):
         return None
     return words[0], words[-1] + 1
+
+
+def _nisba(ctx: _Ctx, w: str) -> bool:
+    """A definite nisba ("الجابري", "الطبوبي"): the usual shape of an Arab family name."""
+    return len(w) >= 5 and w.startswith("ال") and w.endswith("ي") and w.isalpha() and w not in ctx.stop
 
 
 def _seen_by_surname(ctx: _Ctx, t0: int, t1: int) -> tuple[int, Entity, Actor | None] | None:
@@ -464,6 +481,15 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
         ctx.last_title = (it.t0, role)
         if h.type != "title" or not _bare_title_ok(ctx, it):
             return [], i + 1
+        guess = _guess_name(ctx, pos2, items, j2, nisba=True)
+        if guess is not None and not _name_goes_on(ctx, items, j2, guess[1]):
+            # "المحافظ، ناظم الوائلي": an office of no country and a name nobody knows
+            gs, ge = guess
+            name = display_name(ctx.text[ctx.toks[gs][0]:ctx.toks[ge - 1][1]])
+            ent = Entity(text="", name=name, name_ar=name, kind="person", role=role)
+            m = _mention(ctx, start, ctx.toks[ge - 1][1], "PERS", ent, "heuristic", role_text=role)
+            ctx.seen.append((it.t0, m.entity, None))
+            return [m], _past(items, j2, ge)
         app = _apposition(ctx, items, j, pos)
         if app is not None:  # "وزير الشؤون الخارجية والتعاون الأفريقي والمغاربة المقيمين في الخارج، ناصر بوريطة"
             k, actor = app
@@ -496,6 +522,21 @@ def _title_phrase(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     m = _mention(ctx, start, end, "PERS", ent, source, role_text=role)
     ctx.seen.append((it.t0, m.entity, actor))
     return [m], j
+
+
+def _name_goes_on(ctx: _Ctx, items: list[Item], j: int, t: int) -> bool:
+    """The guessed words stop where the name does not: at a KB match right after them ("الأمير عبد العزيز
+    بن سلمان": "بن سلمان" is a KB short form) or at a nasab word ("بن", "ابن", "بنت")."""
+    if t >= len(ctx.toks):
+        return False
+    return ctx.norm[t] in ctx.nasab or any(it.t0 == t for it in items[j:j + 2])
+
+
+def _past(items: list[Item], j: int, t: int) -> int:
+    """The first item from j on that starts at or after token t."""
+    while j < len(items) and items[j].t0 < t:
+        j += 1
+    return j
 
 
 def _apposition(ctx: _Ctx, items: list[Item], j: int, pos: int) -> tuple[int, Actor] | None:
@@ -628,6 +669,69 @@ def _person(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     return [m], nxt
 
 
+def _honorific_given_name(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    """"الشيخ تميم", "سمو الشيخ محمد": an honorific and the given name(s) of exactly one person named in full
+    earlier in the article is that person (Gulf usage names rulers so after the first mention). The honorific is
+    required: a bare given name ("محمد") is too common to refer back on its own."""
+    it = items[i]
+    if not it.has("honorific"):
+        return None
+    found = _seen_by_given_name(ctx, it.t1)
+    if found is None:
+        return None
+    k, e, a = found
+    end = ctx.toks[it.t1 + k - 1][1]
+    ent = a.entity("", _role_of(ctx, a, e.role)) if a is not None else replace(e)
+    m = _mention(ctx, _start(ctx, it), end, "PERS", ent, "coref", given_name=True)
+    ctx.seen.append((it.t0, m.entity, a))
+    j = i + 1
+    while j < len(items) and items[j].t0 < it.t1 + k:
+        j += 1
+    return [m], j
+
+
+def _honorific_name(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    """An honorific or a rank and a name nobody knows ("اللواء عودة الجابري", "السيد ناظم الوائلي"): a person,
+    named by the guessed words, with no office or country (the rank says neither)."""
+    it = items[i]
+    if not it.has("honorific"):
+        return None
+    j, pos = _skip_honorifics(ctx, items, i + 1, it.t1)
+    guess = _guess_name(ctx, pos, items, j, nisba=True)
+    if guess is None or _name_goes_on(ctx, items, j, guess[1]):
+        return None
+    gs, ge = guess
+    name = display_name(ctx.text[ctx.toks[gs][0]:ctx.toks[ge - 1][1]])
+    m = _mention(ctx, _start(ctx, it), ctx.toks[ge - 1][1], "PERS", Entity("", name, name, "person"), "heuristic")
+    ctx.seen.append((it.t0, m.entity, None))
+    while j < len(items) and items[j].t0 < ge:
+        j += 1
+    return [m], j
+
+
+def _seen_by_given_name(ctx: _Ctx, t: int) -> tuple[int, Entity, Actor | None] | None:
+    """(words matched, entity, actor): the longest run of words from token ``t`` (one to three, in its sentence)
+    that begins the full name of exactly one person named before, and is not the whole name."""
+    persons: dict[str, tuple[Entity, Actor | None, list[list[str]]]] = {}
+    for _, e, a in ctx.seen:
+        if e.kind != "person":
+            continue
+        forms = [normalize(e.name_ar or "")] + ([normalize(x) for x in a.variants] if a is not None else [])
+        persons[a.id if a is not None else e.name] = (e, a, [f.split() for f in forms if f])
+    if not persons or t >= len(ctx.toks):
+        return None
+    for k in (3, 2, 1):
+        words = ctx.norm[t:t + k]
+        if len(words) < k or not all(w.isalpha() for w in words) or ctx.sent_of_tok[t + k - 1] != ctx.sent_of_tok[t]:
+            continue
+        hits = [(e, a) for e, a, forms in persons.values() if any(len(f) > k and f[:k] == words for f in forms)]
+        if len(hits) == 1 and not any(f == words for _, _, fs in persons.values() for f in fs):
+            return k, hits[0][0], hits[0][1]
+        if len(hits) > 1:
+            return None  # two people share the given name: leave it
+    return None
+
+
 def _group(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     it = items[i]
     if not it.has("group_head"):
@@ -663,6 +767,80 @@ def _government(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     return [_mention(ctx, start, end, "GPE", c.entity(""), government=True)], i + 2
 
 
+def _body(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    """A body head and the definite words after it in its sentence, up to four ("وزارة التربية والتعليم", "لجنة
+    المعلمين السودانيين", "التيار الصدري"): an organisation named by its Arabic phrase, the country from a nationality
+    among the words. A stopword, punctuation, an indefinite word or any other actor or title ends it."""
+    it = items[i]
+    if not it.has("body_head") or _possessed(ctx, items, i):
+        return None
+    t, j, country = it.t1, i + 1, None
+    while t < len(ctx.toks) and t - it.t1 < 4 and ctx.sent_of_tok[t] == ctx.sent_of_tok[it.t0]:
+        w = ctx.norm[t]
+        bare = w[1:] if w[:1] == "و" and w[1:].startswith("ال") else w  # "والتعليم": a coordinated portfolio
+        if not bare.isalpha() or not bare.startswith(("ال", "لل")) or bare in ctx.stop or w in ctx.stop:
+            break
+        while j < len(items) and items[j].t1 <= t:
+            j += 1
+        if j < len(items) and items[j].t0 <= t:
+            if not (items[j].has("nationality") and not items[j].clitic and items[j].t0 == t):
+                break
+            c = _country_hit(items[j])
+            country = country or (c.iso3 if c else None)
+            t, j = items[j].t1, j + 1
+            continue
+        t += 1
+    if t == it.t1:
+        return None
+    start, end = _start(ctx, it), ctx.toks[t - 1][1]
+    name = display_name(ctx.text[start:end])
+    ent = Entity("", name, name, "organization", country, None, None)
+    while j < len(items) and items[j].t0 < t:
+        j += 1
+    m = _mention(ctx, start, end, "ORG", ent, "kb", body=True)
+    _note_body(ctx, it, m)
+    return [m], j
+
+
+def _note_body(ctx: _Ctx, it: Item, m: Mention) -> None:
+    """Keep a named body's head word, for a later "المجلس" or "الحركة" to refer back to."""
+    head = ctx.norm[it.t0][len(it.clitic):] if it.clitic else ctx.norm[it.t0]
+    if m.entity is not None:
+        ctx.bodies.append((head, m.entity))
+
+
+def _body_anaphor(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
+    """"وحمل المجلس المسؤولية" after "مجلس الأمن": a definite body noun alone is the latest body named with that
+    head, when one was; else it is left alone."""
+    it = items[i]
+    hits = it.get("body_anaphor")
+    if not hits or it.t1 - it.t0 != 1:
+        return None
+    if _possessed(ctx, items, i):  # "المدير العام للهيئة": the body of a person's office, as for _body
+        return [], i + 1
+    heads = set(hits[0].ref)
+    ante = next((e for head, e in reversed(ctx.bodies) if head in heads), None)
+    if ante is None:
+        return [], i + 1
+    return [_mention(ctx, _start(ctx, it), it.end, "ORG", replace(ante), "coref", anaphor=True)], i + 1
+
+
+def _possessed(ctx: _Ctx, items: list[Item], i: int) -> bool:
+    """The body at item i is the genitive of a person's office ("زعيم التيار الصدري", "رئيس مجلس السيادة") or of a
+    place ("بمقر مجلس الوزراء": where, not who), or the object of ل + the article ("للجنة المشتركة": for the
+    committee, a frame rather than a party)."""
+    it = items[i]
+    if ctx.norm[it.t0].lstrip("وف").startswith("لل"):
+        return True
+    if it.t0 == 0:
+        return False
+    prev = ctx.norm[it.t0 - 1]
+    bare = prev[1:] if prev[:1] in "وفبل" and len(prev) > 3 else prev
+    if prev in ctx.possessors or bare in ctx.possessors or (prev in ctx.place_before and prev not in ctx.stop):
+        return True  # (a preposition is no place noun: "إلى وزارة المالية" is a march's target)
+    return i > 0 and items[i - 1].t1 == it.t0 and items[i - 1].has(*TITLE_TYPES)
+
+
 def _plural(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     it = items[i]
     if not it.has("plural"):
@@ -676,7 +854,9 @@ def _place_or_org(kb: ActorKB, ctx: _Ctx, items: list[Item], i: int) -> Result:
     start = _start(ctx, it)
     if orgs:
         a = orgs[0].ref
-        return [_mention(ctx, start, it.end, "ORG", a.entity(""))], i + 1
+        m = _mention(ctx, start, it.end, "ORG", a.entity(""))
+        _note_body(ctx, it, m)
+        return [m], i + 1
     hits = it.get("country", "capital", "metonym")
     if not hits:
         return None
@@ -830,26 +1010,73 @@ class _Spans:
 
 
 # ---------------------------------------------------------------------------------------------------- step
+@dataclass
+class EntityResources:
+    """What the entities stage loads once (the actor KB, the NER tagger, the place gazetteer) and how it turns an
+    article into mentions, body and title. The pipeline hands the same object to the events stage, which takes its
+    KB and gazetteer from here and asks it for the mentions of an article the entities stage did not annotate."""
+
+    kb: ActorKB
+    ner: NER | None = None
+    gazetteer: Any = None
+
+    @classmethod
+    def load(cls, actors: Iterable[str] = (), ner: NER | None | str = "auto", gazetteer: Any = "auto",
+             ner_backend: str | None = None, kb: ActorKB | None = None) -> EntityResources:
+        """"auto": the NER tagger (the backend named, else the settings') and the place gazetteer when they are
+        installed and the settings allow them."""
+        opts = section("entities")
+        tagger = (_load_ner(ner_backend) if ner == "auto" and opts.get("ner", True)
+                  else (None if ner == "auto" else ner))
+        places = (_load_gazetteer() if gazetteer == "auto" and opts.get("gazetteer", True)
+                  else (None if gazetteer == "auto" else gazetteer))
+        return cls(kb or ActorKB.load(actors), tagger, places)
+
+    def mentions(self, article: Article) -> list[Mention]:
+        """The actor and place mentions of ``article.text``."""
+        return resolve_article(article, self.kb, self.ner, self.gazetteer)
+
+    def title_mentions(self, article: Article) -> list[Mention]:
+        """The actor mentions of ``article.title``, offsets into the title: the title resolved as a text of its
+        own (a headline is telegraphic: NER trained on body sentences is not asked)."""
+        return resolve_text(article.title, self.kb, article.published) if article.title else []
+
+    def annotate(self, article: Article) -> Article:
+        if not article.sentences:
+            article.sentences = sentences(article.text)
+        article.mentions = self.mentions(article)
+        article.title_mentions = self.title_mentions(article)
+        return article
+
+
 class EntityStep(MapStep):
-    """Sets ``article.mentions``; needs ``article.sentences`` (computed here when absent), NER spans optional."""
+    """Sets ``article.mentions`` and ``article.title_mentions``; needs ``article.sentences`` (computed here when
+    absent), NER spans optional. Its ``resources`` are what later stages share."""
 
     name = "entities"
     requires = ("sentences",)
-    provides = ("mentions",)
+    provides = ("mentions", "title_mentions")
 
     def __init__(self, kb: ActorKB | None = None, ner: NER | None | str = "auto", gazetteer: Any = "auto",
-                 actors: Iterable[str] = (), ner_backend: str | None = None) -> None:
+                 actors: Iterable[str] = (), ner_backend: str | None = None,
+                 resources: EntityResources | None = None) -> None:
         super().__init__()
-        self.kb = kb or ActorKB.load(actors)
+        self.resources = resources or EntityResources.load(actors, ner, gazetteer, ner_backend, kb)
         opts = section("entities")
-        # "auto": use the NER tagger (the backend named, else the settings') and the place gazetteer when they
-        # are installed and the settings allow it
-        self.ner = (_load_ner(ner_backend) if ner == "auto" and opts.get("ner", True)
-                    else (None if ner == "auto" else ner))
-        self.gazetteer = (_load_gazetteer() if gazetteer == "auto" and opts.get("gazetteer", True)
-                          else (None if gazetteer == "auto" else gazetteer))
         self.batch = int(opts.get("ner_batch_articles", 16))
         self.batch_chars = int(opts.get("ner_batch_max_chars", 20_000))
+
+    @property
+    def kb(self) -> ActorKB:
+        return self.resources.kb
+
+    @property
+    def ner(self) -> NER | None:
+        return self.resources.ner
+
+    @property
+    def gazetteer(self) -> Any:
+        return self.resources.gazetteer
 
     def run(self, items: Iterable[Article]) -> Iterator[Article]:
         """As MapStep, but a batching NER backend (e5) first encodes the unsure sentences of ``batch`` articles
@@ -883,9 +1110,7 @@ class EntityStep(MapStep):
             self.count("ner_prefetch_failed")
 
     def process(self, item: Article) -> Article:
-        if not item.sentences:
-            item.sentences = sentences(item.text)
-        item.mentions = resolve_article(item, self.kb, self.ner, self.gazetteer)
+        self.resources.annotate(item)
         self.count("mentions", len(item.mentions))
         self.count("resolved", sum(1 for m in item.mentions if m.entity is not None and m.entity.id))
         return item

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..entities.resolve import EntityResources
 from ..model import Article
 from ..pipeline import MapStep
 from ..settings import section
@@ -16,18 +17,19 @@ __all__ = ["Coder", "EventStep", "Gate", "Lexicon", "Resources", "code_article",
 
 
 class EventStep(MapStep):
-    """Sets ``article.events``. Loads the lexicon, the optional helpers of other stages and the precision gate
-    ([events] gate; off when its model file is absent) once."""
+    """Sets ``article.events``. Loads the lexicon and the precision gate ([events] gate; off when its model file is
+    absent) once; takes the KB and gazetteer from the entities stage's ``entities`` resources (the pipeline passes
+    the entities step's), else loads that stage's own."""
 
     name = "events"
     requires = ("sentences", "mentions", "timexes")
     provides = ("events",)
 
     def __init__(self, lexicon_path: str | None = None, settings: dict[str, Any] | None = None,
-                 actors: Iterable[str] = ()) -> None:
+                 actors: Iterable[str] = (), entities: EntityResources | None = None) -> None:
         super().__init__()
         self.settings = settings if settings is not None else section("events")
-        self.coder = Coder(load_lexicon(lexicon_path), self.settings, Resources(actors=actors))
+        self.coder = Coder(load_lexicon(lexicon_path), self.settings, Resources(actors=actors, entities=entities))
         self.gate = Gate.load(threads=self.settings.get("gate_threads")) if self.settings.get("gate", True) else None
 
     def process(self, article: Article) -> Article:

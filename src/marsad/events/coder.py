@@ -16,6 +16,9 @@ from functools import cached_property
 from typing import Any
 
 from ..arabic import normalize, sentences, strip_diacritics, tokens
+from ..dates import clause_cues, select_event_date
+from ..entities.kb import ActorKB
+from ..entities.resolve import EntityResources
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
 from .clause import Discourse, Sentence
 from .discourse import ArticleState
@@ -157,55 +160,39 @@ def entity_key(e: Entity) -> str:
     return n[-1] if n else ""
 
 
-def _optional(modname: str, attr: str) -> Any:
-    try:
-        mod = __import__(modname, fromlist=[attr])
-        return getattr(mod, attr)
-    except Exception:  # the stage is not there yet or broken: code without it
-        return None
-
-
 class Resources:
-    """Optional helpers from the other stages, loaded once per step."""
+    """What the events stage takes from the stages before it: the entities stage's resources (its KB, gazetteer
+    and resolver, shared with that stage when the pipeline passes them) and the dates stage's clause functions."""
 
-    def __init__(self, lexicon: Lexicon | None = None, actors: Iterable[str] = ()) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, actors: Iterable[str] = (),
+                 entities: EntityResources | None = None) -> None:
         self.lexicon = lexicon
-        self.actors = list(actors)  # the user's actor files, so titles resolve as the body does
-        self.select_event_date = _optional("marsad.dates", "select_event_date")
-        self.clause_cues = _optional("marsad.dates", "clause_cues")
-        self.resolve_article = _optional("marsad.entities.resolve", "resolve_article")
-
-    @staticmethod
-    def _load(module: str, name: str, *args: Any) -> Any:
-        cls = _optional(module, name)
-        try:
-            return cls.load(*args) if cls else None
-        except Exception:  # a missing optional resource weakens coding, never stops it
-            return None
+        self.actors = list(actors)  # the user's actor files, for an entities stage of the coder's own
+        self._entities = entities
+        self.select_event_date = select_event_date
+        self.clause_cues = clause_cues
 
     @cached_property
-    def kb(self) -> Any:
-        return self._load("marsad.entities.kb", "ActorKB", self.actors)
+    def entities(self) -> EntityResources:
+        """The pipeline's entities stage resources; a coder used on its own loads the stage's KB and gazetteer
+        (no NER: hand-made articles in tests and tools)."""
+        return self._entities if self._entities is not None else EntityResources.load(self.actors, ner=None)
 
-    @cached_property
+    @property
+    def kb(self) -> ActorKB:
+        return self.entities.kb
+
+    @property
     def gazetteer(self) -> Any:
-        return self._load("marsad.entities.gazetteer", "Gazetteer")
+        return self.entities.gazetteer
 
-    def mentions_for(self, text: str, published: str | None, article_id: str) -> list[Mention]:
-        """Mentions for a text the entities stage did not see (the title) or when it did not run."""
-        if not text:
-            return []
-        if self.resolve_article and self.kb is not None:
-            try:
-                pseudo = Article(id=article_id + ":title", source_path="", text=text, published=published)
-                pseudo.sentences = sentences(text)
-                out = self.resolve_article(pseudo, self.kb)
-                return list(out if isinstance(out, list) else pseudo.mentions)
-            except Exception:
-                pass
-        from .fallback import load_fallback
+    def body_mentions(self, article: Article) -> list[Mention]:
+        """Mentions of an article the entities stage did not annotate."""
+        return self.entities.mentions(article) if article.text else []
 
-        return load_fallback(self.lexicon).find(text, self.kb, published)
+    def title_mentions(self, article: Article) -> list[Mention]:
+        """The title's mentions, from the entities stage when it ran."""
+        return list(article.title_mentions) or self.entities.title_mentions(article)
 
     def location(self, surface: str, mention: Mention | None = None) -> Location | None:
         if mention is not None:
@@ -398,11 +385,7 @@ class Coder:
     def code(self, article: Article) -> list[Event]:
         text = article.text or ""
         sents = list(article.sentences) or sentences(text)
-        mentions = list(article.mentions)
-        if not mentions and text:
-            mentions = self.res.mentions_for(text, article.published, article.id)
-        elif text:
-            mentions = self._complement(text, mentions)
+        mentions = list(article.mentions) or self.res.body_mentions(article)
         state = ArticleState(persons=sorted(
             ((m.start, m.entity) for m in mentions if m.entity is not None and m.entity.kind == "person"),
             key=lambda x: x[0]))
@@ -412,7 +395,7 @@ class Coder:
             cands.extend(self._code_sentence(article, text, s, e, si, mentions, False, state, discourse))
         title_cands: list[Candidate] = []
         if article.title and not text.startswith(article.title.strip()):
-            tmentions = self.res.mentions_for(article.title, article.published, article.id)
+            tmentions = self.res.title_mentions(article)
             title_cands = self._code_sentence(article, article.title, 0, len(article.title), -1, tmentions,
                                               True, state)
         body = self._merge(cands)
@@ -496,30 +479,6 @@ class Coder:
             return ent
         found = {e.id: e for _, e in state.persons if e.id and e.country == ent.country and e.role == ent.role}
         return next(iter(found.values())) if len(found) == 1 else ent
-
-    def _complement(self, text: str, mentions: list[Mention]) -> list[Mention]:
-        """Add the fallback finder's named persons where the entities stage found nothing or only an unresolved
-        title ("نظيره المصري" with no entity): a title + name the KB does not know is still a participant."""
-        from .fallback import load_fallback
-
-        try:
-            own = load_fallback(self.lex)._find(text)
-        except Exception:
-            return mentions
-        out = list(mentions)
-        for m in own:
-            if m.label != "PERS" or m.entity is None or (m.attrs or {}).get("coref") is not None:
-                continue
-            over = [x for x in out if x.start < m.end and m.start < x.end]
-            if not over:
-                out.append(m)
-            elif all((x.entity is None or not x.entity.id) and x.label in ("PERS", "TITLE", "NORP") for x in over) \
-                    and (m.end - m.start) > max(x.end - x.start for x in over):
-                for x in over:
-                    out.remove(x)
-                out.append(m)
-        out.sort(key=lambda x: x.start)
-        return out
 
     # ----------------------------------------------------------------------------- sentence level
     def _code_sentence(self, article: Article, text: str, s: int, e: int, si: int, mentions: list[Mention],

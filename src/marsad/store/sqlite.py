@@ -350,6 +350,7 @@ class Store:
         annotations = json.dumps({
             "sentences": art.sentences,
             "mentions": [asdict(m) for m in art.mentions],
+            "title_mentions": [asdict(m) for m in art.title_mentions],
             "timexes": [asdict(t) for t in art.timexes],
         }, ensure_ascii=False)
         cur = self.db.execute(
