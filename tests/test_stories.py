@@ -213,3 +213,48 @@ def test_eval_stories_feeds_the_recorded_publication_dates(tmp_path: Path) -> No
     assert alone["matched_events"] == fed["matched_events"] == 2 and fed["texts_dated"] == 2
     assert alone["bcubed_recall"] < 1.0  # no date: two outlets' reports stay apart
     assert fed["bcubed_f1"] == 1.0  # the crawl's dates place both: one story
+def _stories_all_pairs(events: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """The greedy merge with every earlier story a candidate (no blocking, no pruning): the reference the
+    indexed candidate search must agree with."""
+    from marsad.merge.stories import _blocking_keys, _compatible, _Item, _root, family, participants_compatible
+
+    items = [_Item(e, event_window(e), _root(e)) for e in events]
+    items.sort(key=lambda it: (it.window is None, it.window.lo if it.window else date.max, it.ev["id"]))
+    clusters: list[list[Any]] = []
+    for it in items:
+        best = None
+        for c in sorted(range(len(clusters)), key=lambda c: (-len(clusters[c]), c)):
+            members = clusters[c]
+            if not _blocking_keys(it.ev) & set().union(*(_blocking_keys(m.ev) for m in members)):
+                continue
+            if family(members[0].ev) == family(it.ev) and any(participants_compatible(it.ev, m.ev) for m in members) \
+                    and all(_compatible(it, m, 3) for m in members):
+                best = c
+                break
+        if best is None:
+            clusters.append([])
+            best = len(clusters) - 1
+        clusters[best].append(it)
+    return {it.ev["id"]: {m.ev["id"] for m in group} for group in clusters for it in group}
+
+
+def test_candidate_search_prunes_only_stories_that_could_not_take_the_event() -> None:
+    # Many reports of the same leaders over years, undated ones and reprints among them: a story too old for
+    # an event, or one an undated event cannot join, leaves the search without changing any story.
+    import random
+
+    r = random.Random(7)
+    people = [PUTIN, ASSAD, SYRIA, {"name": "Recep Erdogan", "id": "erdogan", "kind": "person", "country": "TUR"}]
+    evs = []
+    for i in range(300):
+        when = r.random()
+        day = f"20{r.randint(15, 17)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+        parts = r.sample(people, r.randint(2, 3))
+        evs.append(ev(f"e{i}", f"A{r.randrange(120)}", date=day if when < 0.5 else day[:4] if when < 0.55 else None,
+                      published=day if r.random() < 0.7 else None, actors=parts[:1], recipients=parts[1:],
+                      type=r.choice(["CONSULT", "AGREE"]), dup=r.choice([None, None, None, "A1"]),
+                      status=r.choice(["occurred", "occurred", "future"])))
+    stories, assignment = build_stories(evs)
+    got = {e: set(next(s.event_ids for s in stories if s.id == sid)) for e, sid in assignment.items()}
+    assert got == _stories_all_pairs(evs)
+    assert len(stories) < len(evs)  # some merged: the comparison is not vacuous

@@ -247,10 +247,16 @@ class ShardedExecutor:
 
     def run(self, items: Sequence[Any]) -> list[StepStats]:
         items = list(items)
-        shards = [items[i:i + self.shard_size] for i in range(0, len(items), self.shard_size)]
+        size = self._shard_size(len(items))
+        shards = [items[i:i + size] for i in range(0, len(items), size)]
         for _ in self.sink.iterate(self._produced(shards)):
             pass
         return self.stats()
+
+    def _shard_size(self, n: int) -> int:
+        """``shard_size`` files a shard, fewer when there are too few files for two shards per worker: eight
+        JSONL files of many records each were one shard, so a second worker had nothing to do."""
+        return max(1, min(self.shard_size, -(-n // (2 * self.workers))))
 
     def _produced(self, shards: list[list[Any]]) -> Iterator[Any]:
         for outs, stats in self._outputs(shards):

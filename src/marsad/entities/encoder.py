@@ -246,7 +246,11 @@ class Encoder:
             d["qkv.b"] = np.concatenate([d.pop("q.b"), d.pop("k.b"), d.pop("v.b")])
 
     def hidden(self, batch: list[list[int]]) -> np.ndarray:
-        """Final hidden states [B, T, H] of a batch of piece-id lists (padded to the longest)."""
+        """Final hidden states [B, T, H] of a batch of piece-id lists (padded to the longest; padded rows are 0).
+
+        The linear layers, layer norms and GELU work per token, so they run on the real tokens only, packed into
+        one [tokens, H] matrix (padding was a third of the rows of a length-sorted batch of real sentences); only
+        attention, which mixes the tokens of one sentence, sees the padded [B, T] layout."""
         f = self.f
         H, NH = f.H, f.NH
         hd = H // NH
@@ -257,14 +261,17 @@ class Encoder:
         for i, x in enumerate(batch):
             ids[i, :len(x)] = x
             mask[i, :len(x)] = True
-        uniq, inv = np.unique(ids, return_inverse=True)
-        x = f.word_rows(uniq)[inv.reshape(B, T)] + self.pos[:T] + self.typ
+        rows = np.flatnonzero(mask.reshape(-1))  # packed token -> row of the padded layout
+        pos = np.nonzero(mask)[1]
+        uniq, inv = np.unique(ids.reshape(-1)[rows], return_inverse=True)
+        x = f.word_rows(uniq)[inv] + self.pos[pos] + self.typ
         x = _layernorm(x, *self.eln, f.eps).astype(np.float32)
         bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
         scale = np.float32(1.0 / np.sqrt(hd))
-        x = x.reshape(B * T, H)
+        padded = np.zeros((B * T, 3 * H), np.float32)  # padded keys stay 0 and are masked out anyway
         for d in self.W:
-            qkv = (x @ d["qkv"] + d["qkv.b"]).reshape(B, T, 3 * H)
+            padded[rows] = x @ d["qkv"] + d["qkv.b"]
+            qkv = padded.reshape(B, T, 3 * H)
             q, k, v = (qkv[..., i * H:(i + 1) * H].reshape(B, T, NH, hd).transpose(0, 2, 1, 3) for i in range(3))
             att = q @ k.transpose(0, 1, 3, 2)
             att *= scale
@@ -272,8 +279,10 @@ class Encoder:
             att -= att.max(-1, keepdims=True)
             np.exp(att, out=att)
             att /= att.sum(-1, keepdims=True)
-            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(B * T, H)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(B * T, H)[rows]
             x = _layernorm(x + ctx @ d["ao"] + d["ao.b"], d["aln.w"], d["aln.b"], f.eps)
             mid = _gelu(x @ d["fi"] + d["fi.b"])
             x = _layernorm(x + mid @ d["fo"] + d["fo.b"], d["oln.w"], d["oln.b"], f.eps)
-        return x.reshape(B, T, H)
+        out = np.zeros((B * T, H), np.float32)
+        out[rows] = x
+        return out.reshape(B, T, H)

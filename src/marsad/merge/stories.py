@@ -227,6 +227,59 @@ def _blocking_keys(ev: dict[str, Any]) -> set[tuple[str, str]]:
     return keys
 
 
+class _Candidates:
+    """The stories an event may join, found by blocking key (type family × participant, × participant country)
+    and pruned by time, so that the search does not grow with the whole store's stories of one leader: the
+    pruned ones could never pass the member-by-member test. Events arrive with placed windows first, in order of
+    their start; a story one of whose placed members ended more than ``max_day_gap`` days before the event starts
+    is too old for this event and for every later one with a placed window, and leaves the index. An event that
+    nothing places (no window, or a year) may only join a story all of whose members are its own article or
+    reprints of it: those are found by that root article. Candidates come largest story first, then oldest."""
+
+    def __init__(self, max_day_gap: int) -> None:
+        self.gap = timedelta(days=max_day_gap)
+        self.by_key: dict[tuple[str, str], list[int]] = {}
+        self.keys: list[set[tuple[str, str]]] = []  # per story: its blocking keys
+        self.size: list[int] = []
+        self.ends: list[date] = []  # per story: the earliest end of a placed member's window (date.max: none)
+        self.roots: list[set[str]] = []  # per story: the root articles of its members
+        self.by_root: dict[str, set[int]] = {}  # stories whose members are all of one root article
+
+    def find(self, it: _Item, keys: set[tuple[str, str]]) -> list[int]:
+        w = _placed(it.window)
+        if w is None:
+            found = {c for c in self.by_root.get(it.root, ()) if self.keys[c] & keys}
+        else:
+            oldest = w.lo - self.gap if w.lo > date.min + self.gap else date.min
+            found = set()
+            for key in keys:
+                live = [c for c in self.by_key.get(key, ()) if self.ends[c] >= oldest]
+                if key in self.by_key:
+                    self.by_key[key] = live  # what is too old now is too old for every later event
+                found.update(live)
+        return sorted(found, key=lambda c: (-self.size[c], c))
+
+    def add(self, c: int, it: _Item, keys: set[tuple[str, str]], size: int) -> None:
+        if c == len(self.size):
+            self.keys.append(set())
+            self.size.append(0)
+            self.ends.append(date.max)
+            self.roots.append(set())
+        self.size[c] = size
+        w = _placed(it.window)
+        if w is not None:
+            self.ends[c] = min(self.ends[c], w.hi)
+        for key in keys - self.keys[c]:
+            self.by_key.setdefault(key, []).append(c)
+        self.keys[c] |= keys
+        roots = self.roots[c]
+        if not roots:
+            self.by_root.setdefault(it.root, set()).add(c)
+        elif it.root not in roots and len(roots) == 1:
+            self.by_root[next(iter(roots))].discard(c)  # two root articles: nothing unplaced can join it now
+        roots.add(it.root)
+
+
 def build_stories(events: Iterable[dict[str, Any]], max_day_gap: int = 3, lag_days: int = 3,
                   future_days: int = 30) -> tuple[list[Story], dict[str, str]]:
     """Cluster event records into stories; returns the stories and event id -> story id.
@@ -240,12 +293,11 @@ def build_stories(events: Iterable[dict[str, Any]], max_day_gap: int = 3, lag_da
     items.sort(key=lambda it: (it.window is None, it.window.lo if it.window else date.max, it.ev["id"]))
     clusters: list[list[_Item]] = []
     reasons: dict[str, str] = {}
-    index: dict[tuple[str, str], list[int]] = {}
+    search = _Candidates(max_day_gap)
     for it in items:
         keys = _blocking_keys(it.ev)
-        candidates = {c for key in keys for c in index.get(key, [])}
         best = None
-        for c in sorted(candidates, key=lambda c: (-len(clusters[c]), c)):
+        for c in search.find(it, keys):
             members = clusters[c]
             if family(members[0].ev) != family(it.ev):
                 continue
@@ -259,9 +311,7 @@ def build_stories(events: Iterable[dict[str, Any]], max_day_gap: int = 3, lag_da
             clusters.append([])
             reasons[it.ev["id"]] = "first report" + _when(it)
         clusters[best].append(it)
-        for key in keys:
-            if best not in index.setdefault(key, []):
-                index[key].append(best)
+        search.add(best, it, keys, len(clusters[best]))
 
     stories, assignment = [], {}
     for group in clusters:

@@ -12,7 +12,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,14 @@ def _path(p: str | None) -> str | bytes | None:
 
 def _unpath(v: Any) -> Any:
     return os.fsdecode(v) if isinstance(v, bytes) else v
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """json.dumps ``default`` for dataclasses: their fields, which the encoder then writes itself. The same JSON
+    as ``asdict``, without its deep copy of every mention and date (most of the store step's time)."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: getattr(obj, f.name) for f in fields(obj)}
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
 
 
 def _json(rec: Any) -> str:
@@ -347,12 +355,9 @@ class Store:
     def _insert_article(self, art: Article, signature: bytes | None, norm_text: str | None) -> None:
         norm_text = normalize(art.text) if norm_text is None else norm_text
         norm_title = normalize(art.title or "")
-        annotations = json.dumps({
-            "sentences": art.sentences,
-            "mentions": [asdict(m) for m in art.mentions],
-            "title_mentions": [asdict(m) for m in art.title_mentions],
-            "timexes": [asdict(t) for t in art.timexes],
-        }, ensure_ascii=False)
+        annotations = json.dumps({"sentences": art.sentences, "mentions": art.mentions,
+                                  "title_mentions": art.title_mentions, "timexes": art.timexes},
+                                 ensure_ascii=False, default=_fields)
         cur = self.db.execute(
             "INSERT INTO articles(id, page_id, source_path, url, outlet, title, published, dateline, text, lang,"
             " duplicate_of, crawl_date, annotations, ingested_at, published_source, outlet_source, outlet_country,"
@@ -365,24 +370,25 @@ class Store:
                          search_terms(norm_title + " " + norm_text, normalized=True)))
         if signature is not None:
             self.db.execute("INSERT OR REPLACE INTO minhash(article_id, sig) VALUES (?,?)", (art.id, signature))
-        for ev in art.events:
-            self._add_event(ev, art)
+        self._add_events(art)
 
-    def _add_event(self, ev: Event, art: Article) -> None:
-        rec = event_record(ev, art)
-        rec["location"] = loc = with_coordinates(rec["location"])
-        self.db.execute(
+    def _add_events(self, art: Article) -> None:
+        """An article's events and their participants, one statement each for all rows (executemany)."""
+        rows, parts = [], []
+        for ev in art.events:
+            rec = event_record(ev, art)
+            rec["location"] = loc = with_coordinates(rec["location"])
+            rows.append((ev.id, art.id, ev.type, ev.mode, ev.status, ev.date, ev.date_precision, ev.confidence,
+                         ev.story_id, _json(rec), loc.get("lat") if loc else None, loc.get("lon") if loc else None))
+            parts.extend((ev.id, role, e.name, e.name_ar, e.text, e.country, e.kind, e.id,
+                          normalize(" | ".join(x for x in (e.name, e.name_ar, e.text, e.id) if x)))
+                         for role, ents in (("actor", ev.actors), ("recipient", ev.recipients)) for e in ents)
+        self.db.executemany(
             "INSERT OR IGNORE INTO events(id, article_id, type, mode, status, date, date_precision, confidence,"
-            " story_id, record, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (ev.id, art.id, ev.type, ev.mode, ev.status, ev.date, ev.date_precision, ev.confidence, ev.story_id,
-             _json(rec), loc.get("lat") if loc else None, loc.get("lon") if loc else None))
-        for role, ents in (("actor", ev.actors), ("recipient", ev.recipients)):
-            for e in ents:
-                self.db.execute(
-                    "INSERT INTO event_participants(event_id, role, name, name_ar, text, country, kind, entity_id,"
-                    " norm) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (ev.id, role, e.name, e.name_ar, e.text, e.country, e.kind, e.id,
-                     normalize(" | ".join(x for x in (e.name, e.name_ar, e.text, e.id) if x))))
+            " story_id, record, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        self.db.executemany(
+            "INSERT INTO event_participants(event_id, role, name, name_ar, text, country, kind, entity_id,"
+            " norm) VALUES (?,?,?,?,?,?,?,?,?)", parts)
 
     def signatures_since(self, rowid: int) -> list[tuple[int, str, bytes]]:
         """MinHash rows written after ``rowid`` (by this process or another ingest of the same file)."""
