@@ -19,10 +19,11 @@ import yaml
 
 from ..model import Entity, Evidence
 from ..settings import data_path
+from ..arabic import normalize, sentences
 from .clause import Classes, Discourse, Sentence, agreement, bounds, content_gap, governing_prep
 from .groups import unnamed
 from .lexicon import find_phrase, norm_phrase
-from .words import word_set
+from .words import word_set, word_tuple
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class RuleEngine:
             "victims_are_targets": self._victims, "crowd": self._crowd, "riot": self._riot,
             "dropped_subject": self._dropped_subject, "place_target": self._place_target,
             "drop_attendees": self._drop_attendees, "envoy_country": self._envoy_country,
-            "unnamed_perpetrators": self._unnamed,
+            "unnamed_perpetrators": self._unnamed, "clitic_object": self._clitic_object,
         }
         for r in self.rules.rules:
             if r.phase in ("subject", "object") and r.take not in self.takes:
@@ -485,6 +486,8 @@ class RuleEngine:
     def _dropped_subject(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
         """A verb with no subject in its clause: the discourse's party that agrees with it (a feminine verb a
         state or body, a dual the last two parties, a plural the last group)."""
+        from .coder import entity_key
+
         d: Discourse = sent.discourse
         if slots.actors or sent.in_title:
             return False
@@ -494,14 +497,104 @@ class RuleEngine:
         elif agr == "plural" and d.last_group is not None:
             slots.actors = [d.last_group]
         elif d.last_actor is not None and sent.index - d.last_actor_sentence <= int(r.params.get("sentences", 2)):
-            person = d.last_actor.kind == "person"
-            if agr == "feminine" and person or agr == "masculine" and not person and d.last_actor.kind != "group":
+            if not self._agrees(d.last_actor, agr):
                 return False
             slots.actors = [d.last_actor]
         else:
-            return False
+            # no event has named an actor lately: the party the text last named that agrees with the verb
+            found = self._antecedent(sent, h.start, agr, {entity_key(x) for x in slots.recipients},
+                                     int(r.params.get("sentences", 2)))
+            if found is None:
+                return False
+            slots.actors = [found]
         keys = {id(x) for x in slots.actors}
         slots.recipients = [x for x in slots.recipients if id(x) not in keys]
+        return True
+
+    @staticmethod
+    def _agrees(x: Entity, agr: str) -> bool:
+        """A verb's agreement against a party: a feminine verb is no person's, a masculine one no state's (bodies
+        take a feminine verb, groups either); dual and plural forms want a group."""
+        person = x.kind == "person"
+        if agr == "feminine":
+            return not person
+        if agr == "masculine":
+            return person or x.kind == "group"
+        if agr in ("plural", "dual"):
+            return x.kind == "group"
+        return True
+
+    def _antecedent(self, sent: Sentence, pos: int, agr: str, exclude: set[Any], back: int) -> Entity | None:
+        """The nearest named party before character ``pos``, in this sentence or the ``back`` before it, that agrees
+        with ``agr`` and is not governed by a preposition (an agreeing pronoun or a dropped subject refers to a
+        party the text has named as a participant, not to a place or a noun inside an adverbial)."""
+        from .coder import entity_key
+
+        spans = list(sent.article.sentences or sentences(sent.text))
+        first = spans[max(0, min(sent.index, len(spans) - 1) - back)][0] if spans and not sent.in_title else sent.start
+        mentions = getattr(self.coder, "_article_mentions", None) or sent.article.mentions
+        for m in sorted((m for m in mentions if first <= m.start and m.end <= pos and m.entity is not None),
+                        key=lambda m: -m.start):
+            x = m.entity
+            if m.label in ("LOC", "TITLE") or entity_key(x) in exclude or not self._agrees(x, agr):
+                continue
+            if m.label == "NORP" and not self._heads_body(sent.text, m.start):
+                continue  # "القصف الإسرائيلي": a nationality stands for its state only after a body ("وزارة الدفاع الروسية")
+            if self._governed_at(sent.text, m.start):
+                continue
+            return x
+        return None
+
+    def _heads_body(self, text: str, start: int) -> bool:
+        """One of the three words before ``start`` heads a state body (وزارة، الحكومة، القوات، الخزانة)."""
+        heads = self._class("body_heads")
+        return any(self._stem(w) in heads for w in normalize(text[max(0, start - 60):start]).split()[-3:])
+
+    def _governed_at(self, text: str, start: int) -> bool:
+        """A preposition glued to the word at ``start`` (بالحكومة، للجيش) or standing before it (على، ضد)."""
+        k = start
+        while k > 0 and not text[k - 1].isspace():
+            k -= 1
+        glued = normalize(text[k:start]).lstrip(self.classes.clitics)
+        if glued and glued[-1] in self.classes.prep_clitics:
+            return True
+        prev = normalize(text[:k]).split()[-1:] if k else []
+        if not prev:
+            return False
+        w = prev[0].lstrip(self.classes.clitics) if len(prev[0]) > 2 else prev[0]
+        return prev[0] in self.classes.preps or w in self.classes.preps
+
+    def _object_pronoun(self, sent: Sentence, h: Any) -> str | None:
+        """The agreement of an object pronoun glued to a verb trigger (يهددها، اتهمه، طالبهم), when the word less
+        that pronoun is still a form of the same trigger: feminine, masculine, plural or dual."""
+        if h.kind not in ("past", "present") or h.n != 1:
+            return None
+        tok = sent.norm[h.i]
+        for suffix, agr in zip(word_tuple("object_pronouns"), ("dual", "plural", "feminine", "masculine"),
+                               strict=True):
+            if not tok.endswith(suffix) or len(tok) - len(suffix) < 3:
+                continue
+            stem = tok[: -len(suffix)]
+            for form in (stem, stem + "ا"):  # اتهموه: the plural's alif drops before the pronoun
+                n, hits, _ = self.coder.lex.match_at([form], 0)
+                if n and any(f.trigger.id == h.trigger.id and f.kind == h.kind for f in hits):
+                    return agr
+        return None
+
+    def _clitic_object(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
+        """"رسالة من ترامب يهددها فيها بمقاضاتها": the glued object pronoun is the recipient, the nearest named
+        party before it that agrees with the pronoun and is not the actor. It fills the verb's object slot, so a
+        noun the object phase took after it ("اتهمتها باستهداف المدنيين") is no recipient."""
+        from .coder import entity_key
+
+        agr = self._object_pronoun(sent, h)
+        if agr is None:
+            return False
+        found = self._antecedent(sent, h.start, agr, {entity_key(x) for x in slots.actors},
+                                 int(r.params.get("sentences", 2)))
+        if found is None:
+            return False
+        slots.recipients = [found]
         return True
 
     def _place_target(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
