@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
+from ..arabic import normalize, sentences
 from ..model import Entity, Evidence
 from ..settings import data_path
-from ..arabic import normalize, sentences
 from .clause import Classes, Discourse, Sentence, agreement, bounds, content_gap, governing_prep
 from .groups import unnamed
 from .lexicon import find_phrase, norm_phrase
