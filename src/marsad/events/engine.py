@@ -114,7 +114,7 @@ class RuleEngine:
             "main_clause": self._take_main_clause, "light_verb": self._take_light_verb,
             "genitive": self._take_genitive, "nisba": self._take_nisba, "by_phrase": self._take_by_phrase,
             "direct": self._take_direct, "prep": self._take_prep, "between": self._take_between,
-            "owner": self._take_owner,
+            "owner": self._take_owner, "body_nationality": self._take_body_nationality,
         }
         self.rewrites: dict[str, Callable[[Sentence, Any, Slots, Rule], bool]] = {
             "victims_are_targets": self._victims, "crowd": self._crowd, "riot": self._riot,
@@ -356,6 +356,21 @@ class RuleEngine:
                     and a not in slots.subjects][:1]
         return [a for a in sent.args if a.label == "NORP_OBJ" and end <= a.t0 <= end + 1][:1]
 
+    def _take_body_nationality(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
+                               r: Rule) -> list[Any]:
+        """"اتهمت الخزانة الأميركية X": a state body named by its nationality right after the verb is the verb's
+        subject (the nationality stands for the state), so the subject is not dropped."""
+        end = h.i + h.n
+        gap = int(r.params.get("max_gap", 3))
+        for a in sent.args:
+            if a.label != "NORP_OBJ" or a.t0 < end or a.t0 >= slots.hi:
+                continue
+            if a.t0 - end > gap or self._prep(sent, a):
+                return []
+            heads = self._class("body_heads")
+            return [a] if any(self._stem(sent.norm[k]) in heads for k in range(end, a.t0)) else []
+        return []
+
     def _take_by_phrase(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                         r: Rule) -> list[Any]:
         """"هجوم شنه مسلحون", "من قبل X", "على يد X", "برصاص X": the agent named after the act."""
@@ -393,9 +408,13 @@ class RuleEngine:
         recipient prepositions, within ``max_gap`` words."""
         start = slots.anchor_after or h.i + h.n
         gap = int(r.params.get("max_gap", 10))
+        stop = self._content_start(sent, start, slots.hi) if h.trigger.type in r.params.get("content_stop", ()) \
+            else slots.hi
         for a in parties:
             if a.t0 < start or a.t0 >= slots.hi or a in slots.subjects:
                 continue
+            if a.t0 > stop:
+                return []
             if content_gap(sent, start, a.t0, self.classes) - self._paren(sent, start, a.t0) > gap:
                 return []
             p = self._prep(sent, a)
@@ -403,13 +422,28 @@ class RuleEngine:
                 return self._with_coordinated(sent, a, parties, slots.hi)
         return []
 
+    def _content_start(self, sent: Sentence, start: int, hi: int) -> int:
+        """The first word from ``start`` with a glued ب outside any participant ("بتنفيذ", "بالإفراج"): where
+        what is alleged or asked begins; ``hi`` when there is none."""
+        inside = {k for a in sent.args for k in range(a.t0, a.t1)}
+        b = self.classes.prep_clitics[:1]
+        for k in range(start, hi):
+            w = sent.norm[k]
+            w = w[1:] if w[:1] in self.classes.clitics and len(w) > 4 else w
+            if k not in inside and w.startswith(b) and len(w) > 3:
+                return k
+        return hi
+
     def _take_prep(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                    r: Rule) -> list[Any]:
         """A participant governed by a recipient preposition anywhere in the clause ("ضد X", "على X")."""
         preps = frozenset(r.params.get("preps") or spec.recipient_preps)
+        start = slots.anchor_after or h.i + h.n
+        stop = self._content_start(sent, start, slots.hi) if h.trigger.type in r.params.get("content_stop", ()) \
+            else slots.hi
         for a in parties:  # after the trigger: a governed noun before it belongs to another clause ("قال للجزيرة إن")
             if h.i + h.n <= a.t0 < slots.hi and a not in slots.subjects and self._prep(sent, a) in preps:
-                return [a]
+                return [a] if a.t0 <= stop else []
         return []
 
     def _take_owner(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
