@@ -158,6 +158,8 @@ class RuleEngine:
             return False
         if "trigger" in w and not any(t.id.startswith(p) for p in w["trigger"]):
             return False
+        if "not_trigger" in w and any(t.id.startswith(p) for p in w["not_trigger"]):
+            return False
         if "definite" in w and sent.norm[h.i].lstrip(self.classes.clitics + self.classes.prep_clitics).startswith(
                 self.classes.article) != bool(w["definite"]):
             return False
