@@ -369,7 +369,9 @@ class RuleEngine:
                 continue
             if a.t0 - end > gap or self._prep(sent, a):
                 return []
-            heads = self._class("body_heads")
+            heads, envoys = self._class("body_heads"), self._class("envoy_nouns")
+            if any(sent.norm[k] in envoys for k in range(end, a.t0)):
+                return []  # "استدعت القائم بأعمال السفارة العراقية": the envoy's state is the object
             return [a] if any(self._stem(sent.norm[k]) in heads for k in range(end, a.t0)) else []
         return []
 
@@ -410,8 +412,7 @@ class RuleEngine:
         recipient prepositions, within ``max_gap`` words."""
         start = slots.anchor_after or h.i + h.n
         gap = int(r.params.get("max_gap", 10))
-        stop = self._content_start(sent, start, slots.hi) if h.trigger.type in r.params.get("content_stop", ()) \
-            else slots.hi
+        stop = self._stop(sent, h, start, slots.hi, r)
         for a in parties:
             if a.t0 < start or a.t0 >= slots.hi or a in slots.subjects:
                 continue
@@ -424,25 +425,33 @@ class RuleEngine:
                 return self._with_coordinated(sent, a, parties, slots.hi)
         return []
 
-    def _content_start(self, sent: Sentence, start: int, hi: int) -> int:
-        """The first word from ``start`` with a glued ب outside any participant ("بتنفيذ", "بالإفراج"): where
-        what is alleged or asked begins; ``hi`` when there is none."""
+    def _content_start(self, sent: Sentence, start: int, hi: int, masdar: bool = True) -> int:
+        """Where what is alleged, asked or warned of begins: the first complementizer from ``start`` ("محذرا من أن
+        الجيش سيكثف": the nouns after it belong to that clause) or, with ``masdar``, the first word with a glued ب
+        outside any participant ("بتنفيذ", "بالإفراج"); ``hi`` when there is none."""
         inside = {k for a in sent.args for k in range(a.t0, a.t1)}
         b = self.classes.prep_clitics[:1]
+        comp = self._class("complementizers")
         for k in range(start, hi):
             w = sent.norm[k]
+            if k not in inside and w in comp:
+                return k
             w = w[1:] if w[:1] in self.classes.clitics and len(w) > 4 else w
-            if k not in inside and w.startswith(b) and len(w) > 3:
+            if masdar and k not in inside and w.startswith(b) and len(w) > 3:
                 return k
         return hi
+
+    def _stop(self, sent: Sentence, h: Any, start: int, hi: int, r: Rule) -> int:
+        if h.trigger.type in r.params.get("content_stop", ()):
+            return self._content_start(sent, start, hi)
+        return self._content_start(sent, start, hi, masdar=False) if r.params.get("clause_stop") else hi
 
     def _take_prep(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                    r: Rule) -> list[Any]:
         """A participant governed by a recipient preposition anywhere in the clause ("ضد X", "على X")."""
         preps = frozenset(r.params.get("preps") or spec.recipient_preps)
         start = slots.anchor_after or h.i + h.n
-        stop = self._content_start(sent, start, slots.hi) if h.trigger.type in r.params.get("content_stop", ()) \
-            else slots.hi
+        stop = self._stop(sent, h, start, slots.hi, r)
         for a in parties:  # after the trigger: a governed noun before it belongs to another clause ("قال للجزيرة إن")
             if h.i + h.n <= a.t0 < slots.hi and a not in slots.subjects and self._prep(sent, a) in preps:
                 return [a] if a.t0 <= stop else []
@@ -525,7 +534,7 @@ class RuleEngine:
         from .coder import entity_key
 
         d: Discourse = sent.discourse
-        if slots.actors or sent.in_title:
+        if slots.actors or sent.in_title or self._unnamed_subject(sent, h):
             return False
         agr = agreement(sent.norm[h.i], h.kind, self.classes)
         if agr == "dual" and len(d.last_parties) == 2:
@@ -632,6 +641,15 @@ class RuleEngine:
             return False
         slots.recipients = [found]
         return True
+
+    def _unnamed_subject(self, sent: Sentence, h: Any) -> bool:
+        """"وحذر الاتحاد العام ...، حكومة X": a definite noun right after the verb, in no participant and no time
+        word, is an overt subject the entities stage did not name; the subject is not dropped."""
+        k = h.i + h.n
+        if k >= len(sent.norm) or any(a.t0 <= k < a.t1 for a in sent.args):
+            return False
+        w = sent.norm[k]
+        return w.startswith(self.classes.article) and len(w) > 3 and w not in self._class("time_definites")
 
     def _place_target(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
         """"قصف ... في سوريا": with no named target, the country where force falls."""
