@@ -177,6 +177,10 @@ class RuleEngine:
             return False
         if w.get("alleged") is not None and self.coder._alleged(sent.norm, h.i) != bool(w["alleged"]):
             return False
+        if "not_agreement" in w and agreement(sent.norm[h.i], h.kind, self.classes) in w["not_agreement"]:
+            return False
+        if "not_coordinated" in w and self.classes.starts_with_coordinator(sent.norm[h.i]):
+            return False
         if slots is not None and "no_subject" in w and bool(slots.subjects or slots.actors) == bool(w["no_subject"]):
             return False
         return True
@@ -413,9 +417,12 @@ class RuleEngine:
         start = slots.anchor_after or h.i + h.n
         gap = int(r.params.get("max_gap", 10))
         stop = self._stop(sent, h, start, slots.hi, r)
+        own = {x.country for a in slots.subjects for x in a.entities if x.kind == "country" and x.country}
         for a in parties:
             if a.t0 < start or a.t0 >= slots.hi or a in slots.subjects:
                 continue
+            if a.entities and all(x.kind == "country" and x.country in own for x in a.entities):
+                continue  # "سوريا تدين القصف على محيط دمشق": the actor's own state is no recipient
             if a.t0 > stop:
                 return []
             if content_gap(sent, start, a.t0, self.classes) - self._paren(sent, start, a.t0) > gap:
@@ -644,12 +651,18 @@ class RuleEngine:
 
     def _unnamed_subject(self, sent: Sentence, h: Any) -> bool:
         """"وحذر الاتحاد العام ...، حكومة X": a definite noun right after the verb, in no participant and no time
-        word, is an overt subject the entities stage did not name; the subject is not dropped."""
-        k = h.i + h.n
-        if k >= len(sent.norm) or any(a.t0 <= k < a.t1 for a in sent.args):
-            return False
-        w = sent.norm[k]
-        return w.startswith(self.classes.article) and len(w) > 3 and w not in self._class("time_definites")
+        word, is an overt subject the entities stage did not name (and so is one just before it that opens its
+        clause); the subject is not dropped."""
+        def bare_definite(k: int) -> bool:
+            if k < 0 or k >= len(sent.norm) or any(a.t0 <= k < a.t1 for a in sent.args):
+                return False
+            w = sent.norm[k]
+            return w.startswith(self.classes.article) and len(w) > 3 and w not in self._class("time_definites")
+
+        # "إن الدول الأعضاء دعت": the same noun just before the verb, after a complementizer, is its subject too
+        before = h.i - 1
+        opened = before > 0 and (sent.norm[before - 1] in self._class("complementizers") or bare_definite(before - 1))
+        return bare_definite(h.i + h.n) or bool(opened and bare_definite(before))
 
     def _place_target(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
         """"قصف ... في سوريا": with no named target, the country where force falls."""
