@@ -582,8 +582,10 @@ class RuleEngine:
         party the text has named as a participant, not to a place or a noun inside an adverbial)."""
         from .coder import entity_key
 
+        if sent.in_title:  # the article's mentions index its text, not the title
+            return None
         spans = list(sent.article.sentences or sentences(sent.text))
-        first = spans[max(0, min(sent.index, len(spans) - 1) - back)][0] if spans and not sent.in_title else sent.start
+        first = spans[max(0, min(sent.index, len(spans) - 1) - back)][0] if spans else sent.start
         mentions = getattr(self.coder, "_article_mentions", None) or sent.article.mentions
         for m in sorted((m for m in mentions if first <= m.start and m.end <= pos and m.entity is not None),
                         key=lambda m: -m.start):
