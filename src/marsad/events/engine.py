@@ -437,14 +437,18 @@ class RuleEngine:
         الجيش سيكثف": the nouns after it belong to that clause) or, with ``masdar``, the first word with a glued ب
         outside any participant ("بتنفيذ", "بالإفراج"); ``hi`` when there is none."""
         inside = {k for a in sent.args for k in range(a.t0, a.t1)}
+        inside |= set(self.coder._parentheticals(sent.norm, start, hi))  # "، في بيان صدر عنها اليوم،"
         b = self.classes.prep_clitics[:1]
-        comp = self._class("complementizers")
+        comp, not_content = self._class("complementizers"), self._class("not_content_b")
         for k in range(start, hi):
             w = sent.norm[k]
-            if k not in inside and w in comp:
+            if k in inside:
+                continue
+            if w in comp:
                 return k
             w = w[1:] if w[:1] in self.classes.clitics and len(w) > 4 else w
-            if masdar and k not in inside and w.startswith(b) and len(w) > 3:
+            after_prep = k > 0 and sent.norm[k - 1] in self.classes.preps  # "في بيان": a noun, its ب a root letter
+            if masdar and w.startswith(b) and len(w) > 3 and w not in not_content and not after_prep:
                 return k
         return hi
 
@@ -629,7 +633,7 @@ class RuleEngine:
             if not tok.endswith(suffix) or len(tok) - len(suffix) < 3:
                 continue
             stem = tok[: -len(suffix)]
-            for form in (stem, stem + "ا"):  # اتهموه: the plural's alif drops before the pronoun
+            for form in (stem, *(stem + a for a in word_tuple("plural_alif"))):  # اتهموه: the alif drops
                 n, hits, _ = self.coder.lex.match_at([form], 0)
                 if n and any(f.trigger.id == h.trigger.id and f.kind == h.kind for f in hits):
                     return agr
