@@ -119,6 +119,10 @@ _PUB_LABEL = re.compile(r"تاريخ النشر|نشر في|نشر بتاريخ|
 def _labelled_stamp(tree: HtmlElement) -> str | None:
     """'تاريخ النشر : الثلاثاء 27 مايو 2025' in a meta <div> that the main-text extractor drops: a short element
     that labels its date as the publication date (a bare header date, the site's 'today', has no such label)."""
+    # an element's text is a stretch of the page's text: no label in the page, none in any element (one pass
+    # instead of one text_content() per element, most pages having no such label)
+    if not _PUB_LABEL.search(" ".join(tree.text_content().split())):
+        return None
     for el in tree.iter("div", "span", "p", "li", "small", "em", "time"):
         txt = " ".join(el.text_content().split())
         if not txt or len(txt) > 100 or not _PUB_LABEL.search(txt):
