@@ -72,9 +72,9 @@ def _text(el: HtmlElement | None) -> str | None:
     return _clean(el.text_content()) if el is not None else None
 
 
-def _jsonld(tree: HtmlElement) -> list[dict[str, Any]]:
+def _jsonld(scripts: list[HtmlElement]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for node in tree.iter("script"):
+    for node in scripts:
         if (node.get("type") or "").lower() != "application/ld+json":
             continue
         try:
@@ -119,6 +119,10 @@ _PUB_LABEL = re.compile(r"تاريخ النشر|نشر في|نشر بتاريخ|
 def _labelled_stamp(tree: HtmlElement) -> str | None:
     """'تاريخ النشر : الثلاثاء 27 مايو 2025' in a meta <div> that the main-text extractor drops: a short element
     that labels its date as the publication date (a bare header date, the site's 'today', has no such label)."""
+    # an element's text is a stretch of the page's text: no label in the page, none in any element (one pass
+    # instead of one text_content() per element, most pages having no such label)
+    if not _PUB_LABEL.search(" ".join(tree.text_content().split())):
+        return None
     for el in tree.iter("div", "span", "p", "li", "small", "em", "time"):
         txt = " ".join(el.text_content().split())
         if not txt or len(txt) > 100 or not _PUB_LABEL.search(txt):
@@ -129,16 +133,39 @@ def _labelled_stamp(tree: HtmlElement) -> str | None:
     return None
 
 
+def _head_elements(tree: HtmlElement) -> tuple[dict[str, str], list[HtmlElement], list[HtmlElement],
+                                              HtmlElement | None, str | None]:
+    """(meta name → content, <script>s, <h1>s, the first <title>, the canonical link's href), in one walk of the
+    tree rather than one per kind; the first of each in document order wins, as before."""
+    metas: dict[str, str] = {}
+    scripts: list[HtmlElement] = []
+    h1s: list[HtmlElement] = []
+    title: HtmlElement | None = None
+    canon: str | None = None
+    for el in tree.iter("meta", "script", "h1", "title", "link"):
+        tag = el.tag
+        if tag == "meta":
+            key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+            val = el.get("content")
+            if key and val and key not in metas:
+                metas[key] = val.strip()
+        elif tag == "script":
+            scripts.append(el)
+        elif tag == "h1":
+            h1s.append(el)
+        elif tag == "title":
+            if title is None and el is not tree:
+                title = el
+        elif canon is None and el.get("rel") == "canonical" and el.get("href") is not None:
+            canon = el.get("href")
+    return metas, scripts, h1s, title, canon
+
+
 def metadata(tree: HtmlElement) -> dict[str, Any]:
     """Title, published date (with evidence), outlet, url and language from meta tags, JSON-LD and <time>."""
-    metas: dict[str, str] = {}
-    for m in tree.iter("meta"):
-        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
-        val = m.get("content")
-        if key and val and key not in metas:
-            metas[key] = val.strip()
+    metas, scripts, h1s, title_el, canon = _head_elements(tree)
     md: dict[str, Any] = {}
-    for d in _jsonld(tree):
+    for d in _jsonld(scripts):
         if not md.get("published"):
             md["published"] = _iso(d.get("datePublished")) or _iso(d.get("dateCreated"))
             md["published_source"] = "jsonld" if md["published"] else None
@@ -164,13 +191,11 @@ def metadata(tree: HtmlElement) -> dict[str, Any]:
         md["published"] = _labelled_stamp(tree)
         md["published_source"] = "markup" if md["published"] else None
     md["title"] = metas.get("og:title") or metas.get("twitter:title") or md.get("ld_title")
-    h1s = list(tree.iter("h1"))
     h1 = next((h for h in h1s if _inside(h, ("article", "main"))), h1s[0] if h1s else None)
     md["h1"] = _text(h1)
-    md["html_title"] = _text(tree.find(".//title"))
+    md["html_title"] = _text(title_el)
     md["outlet"] = md.get("outlet") or metas.get("og:site_name") or metas.get("application-name")
-    canon = tree.xpath('//link[@rel="canonical"]/@href')
-    md["canonical"] = (str(canon[0]) if canon else None) or metas.get("og:url") or md.get("url")
+    md["canonical"] = canon or metas.get("og:url") or md.get("url")
     md["lang"] = (tree.get("lang") or "")[:2].lower() if tree.tag == "html" else ""
     return md
 
@@ -265,8 +290,10 @@ def _main_text(tree: HtmlElement, url: str | None, lx: Lexicon, errors: list[str
     need = int(c["html_min_chars"])
     candidates: list[tuple[str, str]] = []
     try:
-        opts = copy(_extractor(bool(c["favor_precision"]), bool(c["include_tables"])))
-        opts.url = url
+        opts = _extractor(bool(c["favor_precision"]), bool(c["include_tables"]))
+        if url is not None:  # trafilatura never writes to the options it is given: only a URL needs a copy
+            opts = copy(opts)
+            opts.url = url
         text = trafilatura.extract(tree, options=opts)
     except Exception as e:  # noqa: BLE001 - a parser failure on one page falls through to the next extractor
         errors.append(f"trafilatura: {type(e).__name__}: {e}")

@@ -13,6 +13,7 @@ from .lexicon import lexicon
 
 _TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)(\s*(?:am|pm|ص|م|صباحا|مساء|مساءا)(?!\w))?", re.I)
 _WORD = re.compile(r"[^\W\d_]+")
+_YEAR = re.compile(r"\d{4}")
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +34,8 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
 def find_date(text: str, normalized: bool = False) -> tuple[str, int, int] | None:
     """First valid calendar date in ``text``: (YYYY-MM-DD, start, end); offsets into the normalised text."""
     s = text if normalized else normalize(text)
+    if _YEAR.search(s) is None:
+        return None  # every pattern, the Hijri one too, holds a four-digit year: most lines have none
     lx = lexicon()
     lo, hi = int(lx.cfg["min_year"]), int(lx.cfg["max_year"])
     best: tuple[str, int, int] | None = None
