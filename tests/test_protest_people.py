@@ -37,3 +37,19 @@ def test_second_conjunct_shares_the_governor() -> None:
 def test_a_relative_clause_keeps_the_crowd_acting() -> None:
     norm = _norm("اشتبكت الشرطة مع المتظاهرين الذين أغلقوا الطريق")
     assert not _governed_protesters(norm, norm.index(normalize("المتظاهرين")))
+
+
+@pytest.mark.parametrize(("text", "protest"), [
+    ("نظم الطلاب مسيرة حاشدة في وسط المدينة أمس.", True),
+    ("وتحدث الوزير عن المسيرة التعليمية في المدارس الريفية.", False),
+    ("وأكد الرئيس دعم بلاده مسيرة السلام في المنطقة.", False),
+])
+def test_a_course_is_no_march(text: str, protest: bool) -> None:
+    """A "مسيرة" of a process ("المسيرة التعليمية", "مسيرة السلام") is no rally (triggers.yaml protest.rally)."""
+    from marsad.entities.resolve import EntityStep
+    from marsad.events.coder import Coder
+    from marsad.model import Article
+
+    (art,) = EntityStep(ner_backend="crf")([Article(id="t", source_path="/tmp/t.txt", text=text,
+                                                    published="2023-10-20")])
+    assert any(e.type == "PROTEST" for e in Coder().code(art)) is protest
