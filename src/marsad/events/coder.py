@@ -119,6 +119,7 @@ _BY_PHRASES, _BY_FIRE = word_set("by_phrases"), word_set("by_fire_words")
 _DESTINATION_PREPS, _RESUMPTIVE = word_set("destination_preps"), word_set("resumptive_pronoun_words")
 _DELEGATION_LEADS, _REGION_WORDS = word_set("delegation_lead_words"), word_set("region_words")
 _MINISTRY_WORDS, _PROTESTER_STEMS = word_set("ministry_words"), word_tuple("protester_stems")
+_PEOPLE_GOVERNORS = word_set("people_governors")
 _MINISTER_WORDS = word_tuple("minister_words")
 _TODAY_TOMORROW, _ONGOING, _DAY_WORDS = word_set("today_tomorrow"), word_set("ongoing_words"), word_set("day_words")
 _POSSESSIVE_SUFFIXES, _OBJECT_SUFFIXES = word_tuple("possessive_suffixes"), word_tuple("object_suffixes")
@@ -766,6 +767,8 @@ class Coder:
             return True  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
         if t.type != "ACCUSE" and self._alleged(norm, h.i):
             return True
+        if t.type == "PROTEST" and h.kind in ("noun", "form") and _governed_protesters(norm, h.i):
+            return True  # "تفريق المتظاهرين": the crowd named, not a protest told
         if h.kind in ("noun", "form") and norm[h.i].startswith((_ART, _BI + _ART)) and find_phrase(
                 norm, self.lex.status_cues.get("reason_before", []), max(0, h.i - 2), h.i, prefix=False) is not None:
             return True  # "استدعت X السفير احتجاجا على القصف": the shelling is the reason, not an event told here
@@ -1710,6 +1713,27 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "bias": -2.0, "strength": 3.0, "resolved": 0.8, "two_resolved": 0.4, "directional": 0.2, "dated": 0.3,
     "lead": 0.5, "title": -0.6, "merged": 0.6, "bad_status": -3.0, "many": -0.3, "alone": -0.3, "none": -2.0,
 }
+
+
+def _governed_protesters(norm: list[str], i: int) -> bool:
+    """Token i names protesters ("المتظاهرين") governed by a preposition, glued ("للمحتجين") or not ("على
+    المتظاهرين"), or by a noun of what was done to them ("تفريق المتظاهرين"), and no relative clause of their
+    own follows: the people, not their act."""
+    w = norm[i].removeprefix(_AND)
+    if i + 1 < len(norm) and norm[i + 1] in _RELATIVE:
+        return False  # "مع المتظاهرين الذين أغلقوا الطريق": the crowd's own clause may tell its act
+    if w.removeprefix(_ART).startswith(_PROTESTER_STEMS):
+        # a second conjunct shares the first's governor: "مواجهات بين عناصر الشرطة ومتظاهرين"
+        back = 4 if w != norm[i] else 1
+        for k in range(i - 1, max(-1, i - 1 - back), -1):
+            if norm[k] in _STOP or norm[k] in _COMMAS:
+                return False
+            if norm[k].removeprefix(_AND) in _PEOPLE_GOVERNORS:
+                return True
+        return False
+    if w.startswith(_LAM_ART):
+        return w[len(_LAM_ART[0]):].startswith(_PROTESTER_STEMS)
+    return w[:1] in (_BI, _LI) and w[1:].removeprefix(_ART).startswith(_PROTESTER_STEMS)
 
 
 def _uniq(ents: list[Entity]) -> list[Entity]:
