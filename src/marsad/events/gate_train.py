@@ -168,7 +168,8 @@ def main() -> int:
     examples = _cached(cache / "oeda.json" if cache else None, lambda: oeda_examples(a.oeda)) if a.oeda else []
     if a.real:
         examples += _cached(cache / "real.json" if cache else None, lambda: real_examples(*a.real))
-    gate = train(examples, Gate({}, {}, threads=section("events").get("gate_threads")),
+    gate = train(examples, Gate({}, {}, threads=section("events").get("gate_threads"),
+                                encoder=section("events").get("gate_encoder")),
                  cache / "vectors.npz" if cache else None)
     gate.save(a.out)
     print(f"wrote {a.out}: gates for {', '.join(sorted(gate.types)) or 'no type'}")
