@@ -116,6 +116,19 @@ def test_bounds_and_stamps_are_marked() -> None:
     assert r.value is None and r.attrs["relative_to"] == "event"
 
 
+@pytest.mark.parametrize("text,value", [
+    ("وخرجت بعد عصر اليوم تظاهرات غاضبة", "2017-05-23"),
+    ("وصل الوفد قبل ظهر اليوم إلى العاصمة", "2017-05-23"),
+    ("وقعت الاشتباكات بعد منتصف ليل أمس", "2017-05-22"),
+])
+def test_a_part_of_one_day_after_before_is_that_day_not_a_bound(text: str, value: str) -> None:
+    """"after this afternoon" is this evening: a day part bounds nothing beyond its day, a whole day does."""
+    (t,) = tag(text, "2017-05-23")
+    assert t.value == value and "mod" not in t.attrs
+    (b,) = tag("بعد يوم الاثنين", "2017-05-23")
+    assert b.attrs["mod"] == "after"
+
+
 def test_helpers() -> None:
     from datetime import date
 
