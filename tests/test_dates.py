@@ -368,3 +368,20 @@ def test_a_yearless_date_takes_its_year_from_the_texts_last_full_date() -> None:
     assert got is not None and got.value == "2024-09-03" and got.attrs["anchor_source"] == "text"
     alone = Article(id="b", source_path="y", text=text[s:], published=None)
     assert select_event_date(alone, 0, len(alone.text)).value is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text,trigger_word,want", [
+    # the year dates the noun منذ governs, not the visit: a bound, as "منذ 2018" is
+    ("وصل ولي العهد إلى أنقرة الأربعاء، في أول زيارة لقيادة سعودية منذ أزمة مقتل جمال خاشقجي عام 2018 .", "زيارة",
+     None),
+    ("قام الرئيس بوتين الثلاثاء بثاني زيارة له إلى سوريا منذ الأحداث التي شهدتها البلاد عام 2011، التقى خلالها "
+     "مع نظيره.", "زيارة", None),
+    # a preposition or a day word after منذ starts a phrase of its own: the date is the event's
+    ("التقى الرئيس منذ قليل في القاهرة يوم الثلاثاء 5 مارس 2024 نظيره الفرنسي.", "التقى", "2024-03-05"),
+    ("زار الرئيس دمشق في 5 مارس 2024 لأول مرة منذ سنوات.", "زار", "2024-03-05"),
+])
+def test_a_date_closing_a_since_phrase_is_a_bound(text: str, trigger_word: str, want: str | None) -> None:
+    a = Article(id="x", source_path="x", text=text, published=None)
+    a.timexes = tag(text, None)
+    t = select_event_date(a, 0, len(text), text.find(trigger_word))
+    assert (t.value if t is not None else None) == want
