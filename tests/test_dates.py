@@ -385,3 +385,21 @@ def test_a_date_closing_a_since_phrase_is_a_bound(text: str, trigger_word: str, 
     a.timexes = tag(text, None)
     t = select_event_date(a, 0, len(text), text.find(trigger_word))
     assert (t.value if t is not None else None) == want
+
+
+def test_undated_event_keeps_the_expression_its_trigger_takes_not_the_sentences_first() -> None:
+    """EventDateTextStep re-selects from the trigger, as the coder does: the speech's Sunday is not the meeting's."""
+    from marsad.dates.event_text import EventDateTextStep
+    from marsad.model import Event, Evidence
+
+    text = "قال المتحدث يوم الأحد إن الرئيس التقى نظيره أمس الاثنين في القاهرة."
+    art = Article(id="a", source_path="a", text=text, published=None)
+    art.timexes = tag(text, None)
+    trig = text.find("التقى")
+    ev = Event(id="e", article_id="a", type="CONSULT", evidence=Evidence(text, 0, len(text)),
+               why={"trigger_span": [trig, trig + 5]})
+    bare = Event(id="f", article_id="a", type="CONSULT", evidence=Evidence(text, 0, len(text)))
+    art.events = [ev, bare]
+    EventDateTextStep().process(art)
+    assert ev.date is None and ev.date_precision == "none" and ev.date_text == "أمس الاثنين"
+    assert bare.date_text == "يوم الأحد"  # no trigger known: the sentence's first expression, as before
