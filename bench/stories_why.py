@@ -57,6 +57,8 @@ def refusal(a: dict[str, Any], b: dict[str, Any], gap: int, lag: int, future: in
         return "same article"
     if (a.get("status") == "future") != (b.get("status") == "future"):
         return "status future/occurred"
+    if not ms.modes_compatible(a, b):
+        return f"mode {a.get('mode')}/{b.get('mode')}"
     if not ms.times_compatible(ia, ib, gap):
         wa, wb = ms._placed(ia.window), ms._placed(ib.window)
         if wa is None or wb is None:

@@ -21,9 +21,9 @@ SYRIA = {"name": "Syria", "id": "SYR", "kind": "country", "country": "SYR"}
 def ev(eid: str, art: str, *, date: str | None = None, published: str | None = None, type: str = "CONSULT",
        actors: list[dict[str, Any]] | None = None, recipients: list[dict[str, Any]] | None = None,
        outlet: str = "o", dup: str | None = None, wire: str | None = None, conf: float = 0.8,
-       status: str = "occurred", source: str | None = None) -> dict[str, Any]:
+       status: str = "occurred", source: str | None = None, mode: str | None = None) -> dict[str, Any]:
     prec = {10: "day", 7: "month", 4: "year"}.get(len(date or ""), "none")
-    return {"id": eid, "type": type, "status": status, "date": date, "date_precision": prec,
+    return {"id": eid, "type": type, "mode": mode, "status": status, "date": date, "date_precision": prec,
             "actors": actors if actors is not None else [PUTIN], "recipients": recipients if recipients is not None
             else [ASSAD], "confidence": conf, "article": {"id": art, "published": published},
             "_outlet": outlet, "_duplicate_of": dup, "_published": published, "_wire": wire,
@@ -77,6 +77,13 @@ def test_type_families_stay_apart() -> None:
     future = ev("b", "B", date="2017-11-20", type="AGREE", status="future")
     assert same_story(ev("a", "A", date="2017-11-20", status="future"), future)
     assert not same_story(ev("a", "A", date="2017-11-20"), future)
+
+
+def test_a_call_and_a_meeting_in_person_are_two_stories() -> None:
+    call = ev("a", "A", date="2017-11-20", mode="phone")
+    assert not same_story(call, ev("b", "B", date="2017-11-20", mode="visit"))
+    assert same_story(call, ev("c", "C", date="2017-11-20", mode="phone"))
+    assert same_story(call, ev("d", "D", date="2017-11-20"))  # a meeting of unknown mode may be the call
 
 
 def test_two_events_of_one_article_are_two_stories_and_a_year_places_nothing() -> None:

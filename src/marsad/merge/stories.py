@@ -3,6 +3,7 @@
 Two events may share a story when all of these hold:
 
 * **type family**: the same family (a meeting and the future meeting it announces are one family, see ``FAMILY``);
+  a phone call and a meeting in person are not one occasion (``modes_compatible``);
 * **participants**: at least two of the smaller side's participants (or its only one) match, by knowledge-base id
   or name; a country matches a person or organisation of that country ("Saudi Arabia" ~ "King Salman"); two
   visit meetings of one visitor with different hosts of one country are one stay (``one_visit``);
@@ -40,6 +41,7 @@ from ..model import Entity, Location, Story, stable_id
 
 # A future meeting (AGREE/CONSULT status future) and the meeting itself are one story family.
 FAMILY = {"CONSULT": "meet", "AGREE": "agree"}
+PHONE = "phone"
 _UNKNOWN_WINDOW_SOURCES = {"crawl_date"}  # a crawl date bounds the publication, it does not date it
 
 
@@ -47,6 +49,13 @@ def family(ev: dict[str, Any]) -> str:
     if ev["type"] == "AGREE" and ev.get("status") == "future":
         return "meet"
     return FAMILY.get(ev["type"], ev["type"])
+
+
+def modes_compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """A call and a meeting in person are two occasions (the call that announces a visit, the visit it set up);
+    an event whose mode is unknown may be either."""
+    ma, mb = a.get("mode"), b.get("mode")
+    return not (ma and mb and ma != mb and PHONE in (ma, mb) and family(a) == family(b) == "meet")
 
 
 def _key(e: dict[str, Any]) -> str:
@@ -210,6 +219,8 @@ def _compatible(a: _Item, b: _Item, max_day_gap: int) -> bool:
         return False  # the coder already merged one article's mentions of one event: two events are two
     if (a.ev.get("status") == "future") != (b.ev.get("status") == "future"):
         return False  # an announced meeting is not yet the meeting (the benchmark's confusables)
+    if not modes_compatible(a.ev, b.ev):
+        return False
     return times_compatible(a, b, max_day_gap) and places_compatible(a.ev, b.ev)
 
 
