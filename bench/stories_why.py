@@ -82,6 +82,9 @@ def main() -> int:
     cfg = section("stories")
     gap, lag, fut = cfg.get("max_day_gap", 3), cfg.get("report_lag_days", 3), cfg.get("future_days", 30)
     recs = records(args.folder, args.published)
+    from marsad.entities.kb import ActorKB
+
+    ms.mark_affiliations(recs, ms.kb_affiliations(ActorKB.load()))  # as the runner's merge sees them
     _stories, assignment = ms.build_stories(recs, gap, lag, fut)
     for r in recs:
         r["story_id"] = assignment.get(r["id"])

@@ -97,6 +97,25 @@ def test_a_country_covers_its_people() -> None:
     assert same_story(a, b)
 
 
+def test_an_organisation_covers_the_holder_of_its_office_on_the_day() -> None:
+    hezbollah = {"name": "Hezbollah", "id": "hezbollah", "kind": "organization", "country": "LBN"}
+    leader = {"name": "Hassan Nasrallah", "id": "nasrallah", "kind": "person", "country": "LBN"}
+    israel = {"name": "Israel", "id": "ISR", "kind": "country", "country": "ISR"}
+    aff = {"nasrallah": [("hezbollah", "1992-02-16", "2024-09-27")]}
+
+    def pair(day: str) -> list[set[str]]:
+        evs = [ev("a", "A", date=day, type="THREATEN", actors=[hezbollah], recipients=[israel]),
+               ev("b", "B", date=day, type="THREATEN", actors=[leader], recipients=[israel])]
+        stories, _ = build_stories(evs, affiliations=aff)
+        return sorted((set(s.event_ids) for s in stories), key=sorted)
+
+    assert pair("2023-11-03") == [{"a", "b"}]
+    assert pair("2025-01-10") == [{"a"}, {"b"}]  # no longer its secretary general: two actors
+    assert pair("2023-11-03") != [{"a"}, {"b"}] and not same_story(  # without the knowledge base: two actors
+        ev("a", "A", date="2023-11-03", actors=[hezbollah], recipients=[israel]),
+        ev("b", "B", date="2023-11-03", actors=[leader], recipients=[israel]))
+
+
 def test_wire_copies_are_one_source_and_confidence_is_a_noisy_or() -> None:
     evs = [ev("a", "A", date="2017-11-20", outlet="x", wire="Reuters", conf=0.5),
            ev("b", "B", date="2017-11-20", outlet="y", wire="Reuters", conf=0.6),
