@@ -497,10 +497,22 @@ def test_a_city_and_date_first_line_is_the_dateline_and_the_publication(line: st
     assert h.published == iso and h.dateline == place and h.text.startswith("استقبل")
 
 
-@pytest.mark.parametrize("line", ["الثلاثاء 2 يناير 2024", "2 يناير 2024", "اليوم 2 يناير 2024",
+@pytest.mark.parametrize("line", ["الثلاثاء 2 يناير 2024", "2 يناير 2024", "اليوم 2 يناير 2024", "التوقيت الإثنين، 25 نوفمبر 2024",
                                   "نشر في 2 يناير 2024 - آخر تحديث"])
 def test_a_date_with_no_place_before_it_is_no_dateline(line: str) -> None:
     from marsad.extract.lexicon import lexicon
     from marsad.extract.text import dated_dateline
 
     assert dated_dateline(line, lexicon()) is None
+
+
+@pytest.mark.parametrize("lead,iso,place", [
+    ("باريس، 2 يناير 2024 - ", "2024-01-02", "باريس"),
+    ("باريس - 2 يناير 2024: ", "2024-01-02", "باريس"),
+    ("باريس 2 يناير 2024 (أ ف ب) - ", "2024-01-02", "باريس"),
+    ("باريس (أ ف ب) – 2 يناير 2024 – ", "2024-01-02", "باريس (أ ف ب)"),
+    ("أعلن الرئيس في 2 يناير 2024 - ", "2024-01-02", None),  # a clause and its date: no place
+])
+def test_a_city_and_date_dateline_opening_the_first_paragraph(lead: str, iso: str, place: str | None) -> None:
+    (a,) = extract_articles(_text_page(f"{lead}{P1}\n\n{P2}\n"))
+    assert a.published == iso and a.dateline == place

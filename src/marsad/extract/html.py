@@ -35,6 +35,7 @@ from .text import (
     copyright_outlet,
     dated_dateline,
     extract_parts,
+    inline_dated_dateline,
 )
 
 _DATE_KEYS = (
@@ -428,9 +429,10 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
         dateline = body.pop(0)  # "الرياض - واس" on its own line
     if not body:
         return [], {**md, "url": page_url, "extractor": how}
-    published = md.get("published") or stamp or _intext_stamp(body[0], lx)
+    inline = inline_dated_dateline(body[0], lx)  # "باريس، 2 يناير 2024 - ..."
+    published = md.get("published") or stamp or _intext_stamp(body[0], lx) or (inline[1] if inline else None)
     how_dated = md.get("published_source") if md.get("published") else "text_stamp" if published else None
-    dateline = dateline or _inline_dateline(body[0], lx)
+    dateline = dateline or (inline[0] if inline else None) or _inline_dateline(body[0], lx)
     parts.append(Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=body,
                        published_source=how_dated))
     return parts, {**md, "url": page_url, "extractor": how}
