@@ -110,6 +110,12 @@ def test_an_organisation_covers_the_holder_of_its_office_on_the_day() -> None:
         return sorted((set(s.event_ids) for s in stories), key=sorted)
 
     assert pair("2023-11-03") == [{"a", "b"}]
+    gcc = {"name": "GCC", "id": "gcc", "kind": "organization"}  # no country: found through the office alone
+    sg = {"name": "Nayef al-Hajraf", "id": "hajraf", "kind": "person", "country": "KWT"}
+    (one,) = build_stories([ev("c", "C", date="2021-01-05", actors=[gcc], recipients=[]),
+                            ev("d", "D", date="2021-01-05", actors=[sg], recipients=[])],
+                           affiliations={"hajraf": [("gcc", "2020-02-01", "2023-01-31")]})[0]
+    assert set(one.event_ids) == {"c", "d"}
     assert pair("2025-01-10") == [{"a"}, {"b"}]  # no longer its secretary general: two actors
     assert pair("2023-11-03") != [{"a"}, {"b"}] and not same_story(  # without the knowledge base: two actors
         ev("a", "A", date="2023-11-03", actors=[hezbollah], recipients=[israel]),

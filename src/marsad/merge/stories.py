@@ -265,6 +265,7 @@ def _blocking_keys(ev: dict[str, Any]) -> set[tuple[str, str]]:
     fam = family(ev)
     keys = {(fam, _key(e)) for e in _participants(ev)}
     keys |= {(fam, "country:" + e["country"]) for e in _participants(ev) if e.get("country")}
+    keys |= {(fam, org) for e in _participants(ev) for org in e.get("_of", ())}  # an officer meets their organisation
     return keys
 
 
