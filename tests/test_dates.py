@@ -116,6 +116,19 @@ def test_bounds_and_stamps_are_marked() -> None:
     assert r.value is None and r.attrs["relative_to"] == "event"
 
 
+@pytest.mark.parametrize("text,value", [
+    ("وخرجت بعد عصر اليوم تظاهرات غاضبة", "2017-05-23"),
+    ("وصل الوفد قبل ظهر اليوم إلى العاصمة", "2017-05-23"),
+    ("وقعت الاشتباكات بعد منتصف ليل أمس", "2017-05-22"),
+])
+def test_a_part_of_one_day_after_before_is_that_day_not_a_bound(text: str, value: str) -> None:
+    """"after this afternoon" is this evening: a day part bounds nothing beyond its day, a whole day does."""
+    (t,) = tag(text, "2017-05-23")
+    assert t.value == value and "mod" not in t.attrs
+    (b,) = tag("بعد يوم الاثنين", "2017-05-23")
+    assert b.attrs["mod"] == "after"
+
+
 def test_helpers() -> None:
     from datetime import date
 
@@ -355,3 +368,38 @@ def test_a_yearless_date_takes_its_year_from_the_texts_last_full_date() -> None:
     assert got is not None and got.value == "2024-09-03" and got.attrs["anchor_source"] == "text"
     alone = Article(id="b", source_path="y", text=text[s:], published=None)
     assert select_event_date(alone, 0, len(alone.text)).value is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text,trigger_word,want", [
+    # the year dates the noun منذ governs, not the visit: a bound, as "منذ 2018" is
+    ("وصل ولي العهد إلى أنقرة الأربعاء، في أول زيارة لقيادة سعودية منذ أزمة مقتل جمال خاشقجي عام 2018 .", "زيارة",
+     None),
+    ("قام الرئيس بوتين الثلاثاء بثاني زيارة له إلى سوريا منذ الأحداث التي شهدتها البلاد عام 2011، التقى خلالها "
+     "مع نظيره.", "زيارة", None),
+    # a preposition or a day word after منذ starts a phrase of its own: the date is the event's
+    ("التقى الرئيس منذ قليل في القاهرة يوم الثلاثاء 5 مارس 2024 نظيره الفرنسي.", "التقى", "2024-03-05"),
+    ("زار الرئيس دمشق في 5 مارس 2024 لأول مرة منذ سنوات.", "زار", "2024-03-05"),
+])
+def test_a_date_closing_a_since_phrase_is_a_bound(text: str, trigger_word: str, want: str | None) -> None:
+    a = Article(id="x", source_path="x", text=text, published=None)
+    a.timexes = tag(text, None)
+    t = select_event_date(a, 0, len(text), text.find(trigger_word))
+    assert (t.value if t is not None else None) == want
+
+
+def test_undated_event_keeps_the_expression_its_trigger_takes_not_the_sentences_first() -> None:
+    """EventDateTextStep re-selects from the trigger, as the coder does: the speech's Sunday is not the meeting's."""
+    from marsad.dates.event_text import EventDateTextStep
+    from marsad.model import Event, Evidence
+
+    text = "قال المتحدث يوم الأحد إن الرئيس التقى نظيره أمس الاثنين في القاهرة."
+    art = Article(id="a", source_path="a", text=text, published=None)
+    art.timexes = tag(text, None)
+    trig = text.find("التقى")
+    ev = Event(id="e", article_id="a", type="CONSULT", evidence=Evidence(text, 0, len(text)),
+               why={"trigger_span": [trig, trig + 5]})
+    bare = Event(id="f", article_id="a", type="CONSULT", evidence=Evidence(text, 0, len(text)))
+    art.events = [ev, bare]
+    EventDateTextStep().process(art)
+    assert ev.date is None and ev.date_precision == "none" and ev.date_text == "أمس الاثنين"
+    assert bare.date_text == "يوم الأحد"  # no trigger known: the sentence's first expression, as before

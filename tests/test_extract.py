@@ -478,3 +478,41 @@ def test_a_photo_caption_under_the_stamp_is_not_the_title() -> None:
             "وقال الوزير في تصريحات للصحفيين إن العلاقات بين البلدين تشهد تطورا مستمرا في مختلف المجالات.\n")
     a = extract_articles(Page(source_path="x.txt", url=None, raw=None, text=page, content_type="text"))[0]
     assert a.title == "وزير الخارجية يزور عمان لبحث ملف المياه" and a.published == "2024-03-10"
+
+
+@pytest.mark.parametrize("line,iso,place", [
+    ("مقديشو 2 يناير 2024 م", "2024-01-02", "مقديشو"),  # city + date (+ era mark)
+    ("بيروت (رويترز) – 2 يناير 2024", "2024-01-02", "بيروت (رويترز)"),  # city (agency) – date
+    ("القاهرة، الأربعاء 3 يناير 2024", "2024-01-03", "القاهرة"),  # city, weekday date
+    ("تونس في 3 مارس 2022", "2022-03-03", "تونس"),  # city في date
+    ("عمّان – 2 يناير 2024 (بترا)", "2024-01-02", "عمّان"),  # city – date (agency)
+])
+def test_a_city_and_date_first_line_is_the_dateline_and_the_publication(line: str, iso: str, place: str) -> None:
+    """A first line that puts a place before the date is the story's dateline, unlike a site header's "today"."""
+    (a,) = extract_articles(_text_page(f"{line}\n{P1}\n\n{P2}\n"))
+    assert a.published == iso and a.dateline == place and a.title is None and a.text.startswith("استقبل")
+    html = (f"<html><head><title>ماكرون يستقبل ولي العهد</title></head><body><h1>ماكرون يستقبل ولي العهد السعودي"
+            f"</h1><article><p>{line}</p><p>{P1}</p><p>{P2}</p></article></body></html>")
+    (h,) = extract_articles(_html_page(html))
+    assert h.published == iso and h.dateline == place and h.text.startswith("استقبل")
+
+
+@pytest.mark.parametrize("line", ["الثلاثاء 2 يناير 2024", "2 يناير 2024", "اليوم 2 يناير 2024", "التوقيت الإثنين، 25 نوفمبر 2024",
+                                  "نشر في 2 يناير 2024 - آخر تحديث"])
+def test_a_date_with_no_place_before_it_is_no_dateline(line: str) -> None:
+    from marsad.extract.lexicon import lexicon
+    from marsad.extract.text import dated_dateline
+
+    assert dated_dateline(line, lexicon()) is None
+
+
+@pytest.mark.parametrize("lead,iso,place", [
+    ("باريس، 2 يناير 2024 - ", "2024-01-02", "باريس"),
+    ("باريس - 2 يناير 2024: ", "2024-01-02", "باريس"),
+    ("باريس 2 يناير 2024 (أ ف ب) - ", "2024-01-02", "باريس"),
+    ("باريس (أ ف ب) – 2 يناير 2024 – ", "2024-01-02", "باريس (أ ف ب)"),
+    ("أعلن الرئيس في 2 يناير 2024 - ", "2024-01-02", None),  # a clause and its date: no place
+])
+def test_a_city_and_date_dateline_opening_the_first_paragraph(lead: str, iso: str, place: str | None) -> None:
+    (a,) = extract_articles(_text_page(f"{lead}{P1}\n\n{P2}\n"))
+    assert a.published == iso and a.dateline == place

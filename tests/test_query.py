@@ -219,3 +219,17 @@ def test_a_query_from_url_parameters_and_back() -> None:
         with pytest.raises(QueryError) as e:
             EventQuery.from_params(params)
         assert e.value.param == param
+
+
+@pytest.mark.parametrize("filters", [
+    {}, {"type": "consult"}, {"actor": "السيسي"}, {"actor": "EGY"}, {"since": "2017-02"}, {"until": "2017"},
+    {"type": "CONSULT", "actor": "macron", "since": "2016", "until": "2017-12-31"}, {"min_confidence": 0.9},
+])
+def test_store_readers_and_the_query_layer_filter_alike(st, filters) -> None:
+    """Store.events / Store.stories take the query layer's one WHERE clause: the same filters, the same rows."""
+    q = EventQuery(types=filters.get("type") or (), actor=filters.get("actor"), since=filters.get("since"),
+                   until=filters.get("until"), min_confidence=filters.get("min_confidence", 0.0), limit=None)
+    assert [e["id"] for e in st.events(**filters)] == ids(query.events(st, q))
+    story_filters = {k: v for k, v in filters.items() if k != "min_confidence"}
+    assert [s["id"] for s in st.stories(**story_filters)] == ids(query.stories(st, q.with_(sort="date",
+                                                                                         min_confidence=0.0)))

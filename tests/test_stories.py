@@ -21,9 +21,9 @@ SYRIA = {"name": "Syria", "id": "SYR", "kind": "country", "country": "SYR"}
 def ev(eid: str, art: str, *, date: str | None = None, published: str | None = None, type: str = "CONSULT",
        actors: list[dict[str, Any]] | None = None, recipients: list[dict[str, Any]] | None = None,
        outlet: str = "o", dup: str | None = None, wire: str | None = None, conf: float = 0.8,
-       status: str = "occurred", source: str | None = None) -> dict[str, Any]:
+       status: str = "occurred", source: str | None = None, mode: str | None = None) -> dict[str, Any]:
     prec = {10: "day", 7: "month", 4: "year"}.get(len(date or ""), "none")
-    return {"id": eid, "type": type, "status": status, "date": date, "date_precision": prec,
+    return {"id": eid, "type": type, "mode": mode, "status": status, "date": date, "date_precision": prec,
             "actors": actors if actors is not None else [PUTIN], "recipients": recipients if recipients is not None
             else [ASSAD], "confidence": conf, "article": {"id": art, "published": published},
             "_outlet": outlet, "_duplicate_of": dup, "_published": published, "_wire": wire,
@@ -79,6 +79,13 @@ def test_type_families_stay_apart() -> None:
     assert not same_story(ev("a", "A", date="2017-11-20"), future)
 
 
+def test_a_call_and_a_meeting_in_person_are_two_stories() -> None:
+    call = ev("a", "A", date="2017-11-20", mode="phone")
+    assert not same_story(call, ev("b", "B", date="2017-11-20", mode="visit"))
+    assert same_story(call, ev("c", "C", date="2017-11-20", mode="phone"))
+    assert same_story(call, ev("d", "D", date="2017-11-20"))  # a meeting of unknown mode may be the call
+
+
 def test_two_events_of_one_article_are_two_stories_and_a_year_places_nothing() -> None:
     assert _groups([ev("a", "A", date="2017-11-20"), ev("b", "A", date="2017-11-20")]) == [{"a"}, {"b"}]
     assert not same_story(ev("a", "A", date="2022"), ev("b", "B", date="2022-03-18"))
@@ -88,6 +95,31 @@ def test_a_country_covers_its_people() -> None:
     a = ev("a", "A", date="2017-11-20")
     b = ev("b", "B", date="2017-11-20", recipients=[SYRIA])
     assert same_story(a, b)
+
+
+def test_an_organisation_covers_the_holder_of_its_office_on_the_day() -> None:
+    hezbollah = {"name": "Hezbollah", "id": "hezbollah", "kind": "organization", "country": "LBN"}
+    leader = {"name": "Hassan Nasrallah", "id": "nasrallah", "kind": "person", "country": "LBN"}
+    israel = {"name": "Israel", "id": "ISR", "kind": "country", "country": "ISR"}
+    aff = {"nasrallah": [("hezbollah", "1992-02-16", "2024-09-27")]}
+
+    def pair(day: str) -> list[set[str]]:
+        evs = [ev("a", "A", date=day, type="THREATEN", actors=[hezbollah], recipients=[israel]),
+               ev("b", "B", date=day, type="THREATEN", actors=[leader], recipients=[israel])]
+        stories, _ = build_stories(evs, affiliations=aff)
+        return sorted((set(s.event_ids) for s in stories), key=sorted)
+
+    assert pair("2023-11-03") == [{"a", "b"}]
+    gcc = {"name": "GCC", "id": "gcc", "kind": "organization"}  # no country: found through the office alone
+    sg = {"name": "Nayef al-Hajraf", "id": "hajraf", "kind": "person", "country": "KWT"}
+    (one,) = build_stories([ev("c", "C", date="2021-01-05", actors=[gcc], recipients=[]),
+                            ev("d", "D", date="2021-01-05", actors=[sg], recipients=[])],
+                           affiliations={"hajraf": [("gcc", "2020-02-01", "2023-01-31")]})[0]
+    assert set(one.event_ids) == {"c", "d"}
+    assert pair("2025-01-10") == [{"a"}, {"b"}]  # no longer its secretary general: two actors
+    assert pair("2023-11-03") != [{"a"}, {"b"}] and not same_story(  # without the knowledge base: two actors
+        ev("a", "A", date="2023-11-03", actors=[hezbollah], recipients=[israel]),
+        ev("b", "B", date="2023-11-03", actors=[leader], recipients=[israel]))
 
 
 def test_wire_copies_are_one_source_and_confidence_is_a_noisy_or() -> None:

@@ -284,8 +284,12 @@ def ingest_paths(paths: Sequence[str], db_path: str | Path, actors: Sequence[str
             LocalExecutor(pipeline).run(_progress(files, progress))
             stats, failures = pipeline.stats(), pipeline.failures()
         cfg = section("stories")
+        from .entities.kb import ActorKB  # cached: the entities step loaded it already in this process
+        from .merge.stories import kb_affiliations
+
         stories, assignment = build_stories(store.all_events_for_merge(), cfg.get("max_day_gap", 3),
-                                            cfg.get("report_lag_days", 3), cfg.get("future_days", 30))
+                                            cfg.get("report_lag_days", 3), cfg.get("future_days", 30),
+                                            affiliations=kb_affiliations(ActorKB.load(list(actors))))
         store.replace_stories(stories, assignment)
         counts = store.counts()
     by = {s.name: s for s in stats}

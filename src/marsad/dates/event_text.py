@@ -20,7 +20,10 @@ class EventDateTextStep(MapStep):
             if ev.date is None:
                 ev.date_precision = "none"
                 if ev.date_text is None and ev.evidence is not None and ev.evidence.field == "text":
-                    tx = select_event_date(item, ev.evidence.start, ev.evidence.end)
+                    # from the trigger, as the coder selected: without it the sentence's first expression wins,
+                    # which may date another clause ("قال يوم الأحد إن الرئيس التقى نظيره أمس الاثنين")
+                    span = (ev.why or {}).get("trigger_span") or [None]
+                    tx = select_event_date(item, ev.evidence.start, ev.evidence.end, span[0])
                     if tx is not None and tx.value is None:
                         ev.date_text = tx.text
                         self.count("date_text_kept")

@@ -86,6 +86,8 @@ class Lexicon:
     month_prefixes: frozenset[str]
     year_prefixes: frozenset[str]
     modifiers: dict[str, str]  # folded word → since | until | before | after
+    since_phrase_breakers: frozenset[str]  # words that end a "منذ ..." phrase before a date
+    since_phrase_words: int
     today_not_after: frozenset[str]
     rel_not_before: frozenset[str]
     today_not_before: frozenset[str]
@@ -265,7 +267,9 @@ def lexicon() -> Lexicon:
         hijri_suffix=fs(raw["year_suffix"]["hijri"]),
         month_prefixes=fs(raw["month_context"]["prefixes"]),
         year_prefixes=fs(raw["year_words"]["prefixes"] + raw["year_words"]["words"]),
-        modifiers={fold_word(w): k for k, ws in raw["modifiers"].items() for w in ws},
+        modifiers={fold_word(w): k for k, ws in raw["modifiers"].items() if isinstance(ws, list) for w in ws},
+        since_phrase_breakers=fs(raw["since_phrase"]["breakers"]),
+        since_phrase_words=int(raw["since_phrase"]["max_words"]),
         today_not_after=fs(raw["today_context"]["not_after"]),
         rel_not_before=fs(raw["relative_context"]["not_before"]),
         today_not_before=fs(raw["today_context"]["not_before"]),

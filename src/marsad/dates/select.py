@@ -74,7 +74,8 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
         pool = [t for t in article.timexes if t.start >= lo and t.end <= hi]
     else:
         pool = tag(article.text, article.published, lo, hi)
-    pool = [t for t in pool if t.attrs.get("mod") not in BOUND_MODS and not t.attrs.get("stamp")]
+    pool = [t for t in pool if t.attrs.get("mod") not in BOUND_MODS and not t.attrs.get("stamp")
+            and not _closes_since_phrase(article.text, t, lo)]
     if not pool:
         return None
     breaks = _breaks(article.text, lo, hi)
@@ -123,6 +124,20 @@ def select_event_date(article: Article, ev_start: int, ev_end: int, trigger: int
     if chosen.value is None and article.published is None and st["text_reference"]:
         return _text_reference(article, chosen, int(st["text_reference_chars"])) or chosen
     return chosen
+
+
+def _closes_since_phrase(text: str, t: Timex, lo: int) -> bool:
+    """t ends a "since" phrase: منذ a few words before it in its clause ("منذ أزمة مقتل جمال خاشقجي عام 2018"),
+    with no preposition or day word between (see ``[since_phrase]`` in the lexicon)."""
+    lx = lexicon()
+    before = fold(text[max(lo, t.start - 120):t.start])[0]
+    before = _CLAUSE_END.split(before)[-1]  # the clause the date is in
+    words = before.split()[-(lx.since_phrase_words + 1):]
+    for k in range(len(words) - 1, -1, -1):
+        w = words[k][1:] if words[k][:1] in ("و", "ف") and len(words[k]) > 3 else words[k]
+        if lx.modifiers.get(words[k]) == "since" or lx.modifiers.get(w) == "since":
+            return k < len(words) - 1 and not any(x in lx.since_phrase_breakers for x in words[k + 1:])
+    return False
 
 
 _COUNTED_FROM = re.compile(r"\s*(?:من|على|عن)\s+(?:[^\s،,.]+\s+){0,2}$")  # "بعد أسبوعين من [آخر] احتجاجات"

@@ -314,6 +314,8 @@ def tag(text: str, anchor: str | date | None, start: int = 0, end: int | None = 
         value, precision, relative, attrs = res
         prev = _word_before(norm, s)
         mod = lex.modifiers.get(prev) or (lex.modifiers.get(prev[1:]) if prev[:1] in ("و", "ف") else None)
+        if mod in ("before", "after") and attrs.get("daypart") and precision == "day":
+            mod = None  # "بعد عصر اليوم", "قبل ظهر الثلاثاء": a part of one day bounds nothing beyond that day
         if mod and fam != "ago" and (mod != "nominal" or fam in _NOMINAL_OK):
             attrs["mod"] = mod
         if fam in _STAMP_OK and (fam == "mdy" or ":" in m.group() or _CLOCK_AFTER.match(norm, e)

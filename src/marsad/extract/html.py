@@ -33,7 +33,9 @@ from .text import (
     _intext_stamp,
     classify,
     copyright_outlet,
+    dated_dateline,
     extract_parts,
+    inline_dated_dateline,
 )
 
 _DATE_KEYS = (
@@ -354,6 +356,12 @@ def _clean_lines(text: str, lx: Lexicon, title: str | None) -> tuple[list[str], 
     return out, stamp
 
 
+def _top_dateline(text: str, lx: Lexicon) -> str | None:
+    """The place of a "city + date" stamp line that opens the main text, if one does."""
+    first = next((x for x in text.split("\n", 8) if x.strip()), "")
+    return dated_dateline(first, lx) if classify(first, lx).kind == STAMP else None
+
+
 def _article_nodes(tree: HtmlElement, lx: Lexicon) -> list[HtmlElement]:
     """Several full articles on one page: <article> elements (not wrappers), each with a heading and a real body."""
     min_chars = int(lx.cfg["multi_article_min_chars"])
@@ -416,14 +424,15 @@ def extract_html(html: str, url: str | None = None, lx: Lexicon | None = None) -
                 p.outlet = md.get("outlet") or p.outlet or host
             return found, {**md, "url": page_url, "extractor": how + "+text"}
     body, stamp = _clean_lines(text, lx, title)
-    dateline = None
-    if len(body) > 1 and _dateline_line(body[0], lx):
+    dateline = _top_dateline(text, lx)  # "مقديشو 2 يناير 2024 م" above the body: its stamp already dates it
+    if dateline is None and len(body) > 1 and _dateline_line(body[0], lx):
         dateline = body.pop(0)  # "الرياض - واس" on its own line
     if not body:
         return [], {**md, "url": page_url, "extractor": how}
-    published = md.get("published") or stamp or _intext_stamp(body[0], lx)
+    inline = inline_dated_dateline(body[0], lx)  # "باريس، 2 يناير 2024 - ..."
+    published = md.get("published") or stamp or _intext_stamp(body[0], lx) or (inline[1] if inline else None)
     how_dated = md.get("published_source") if md.get("published") else "text_stamp" if published else None
-    dateline = dateline or _inline_dateline(body[0], lx)
+    dateline = dateline or (inline[0] if inline else None) or _inline_dateline(body[0], lx)
     parts.append(Parts(title=title, published=published, dateline=dateline, outlet=outlet, paragraphs=body,
                        published_source=how_dated))
     return parts, {**md, "url": page_url, "extractor": how}

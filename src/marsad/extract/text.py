@@ -317,6 +317,52 @@ def _inline_dateline(first: str, lx: Lexicon) -> str | None:
     return None
 
 
+# What may follow the date of a "city + date" dateline on its own line: the era mark, a dash, an agency in brackets
+_DATED_DATELINE_TAIL = re.compile(r"^[\s\-–—.،,]*(?:م|مـ|ميلادي|ميلاديه)?[\s\-–—.]*(?:\([^()\d]{1,20}\)[\s\-–—.]*)?$")
+_STAMP_HEAD = re.compile(r"(?<!\w)[وف]?(?:يوم|اليوم|منذ|الساعه|بتوقيت|توقيت|التوقيت|الموافق|اخر|عدد|العدد|في|فى|بتاريخ|حتى|قبل|بعد|"
+                         r"خلال|مطلع|منتصف|اواخر|اوائل|نهايه|بدايه)(?!\w)")
+_DATED_DATELINE_HEAD = re.compile(r"^\s*([^\d()،,:.!?؟\-–—]{2,30}?)\s*(\([^()\d]{1,20}\))?\s*[-–—،,:]?\s*(?:في)?\s*$")
+
+
+def dated_dateline(line: str, lx: Lexicon, max_words: int = 3) -> str | None:
+    """The place of a "city + date" dateline line ("مقديشو 2 يناير 2024 م", "بيروت (رويترز) – 2 يناير 2024",
+    "القاهرة، الثلاثاء 2 يناير 2024"), else None: a place of one to three words (and an agency in brackets) before
+    the date and nothing after it but the era mark. A bare date, or a weekday and a date, with no place before it
+    is a site header's "today", not this story's dateline."""
+    norm, where = normalize_with_map(line)
+    found = find_date(norm, normalized=True)
+    if found is None or not found[1] or not _DATED_DATELINE_TAIL.match(norm[found[2]:]):
+        return None
+    head = re.sub(rf"(?<!\w)(?:{lx.weekday_re})(?!\w)", lambda w: " " * len(w.group()), norm[:found[1]],
+                  flags=re.I)  # "القاهرة، الثلاثاء 2 يناير": the weekday belongs to the date (same length: offsets hold)
+    m = _DATED_DATELINE_HEAD.match(head)
+    if not m or not 1 <= _words(m.group(1)) <= max_words or _PUBLISH_WORDS.search(m.group(1)) or \
+            _STAMP_HEAD.search(m.group(1)):
+        return None  # "نشر في 2 يناير 2024", "آخر تحديث ...", "اليوم 2 يناير 2024" are stamps, not places
+    end = m.end(2) if m.group(2) else m.end(1)
+    return line[where[m.start(1)]:where[end - 1] + 1].strip()
+
+
+_INLINE_DATELINE_END = re.compile(r"\s*(?:\([^()\d]{1,20}\)\s*)?[-–—:|]\s")
+
+
+def inline_dated_dateline(first: str, lx: Lexicon) -> tuple[str, str] | None:
+    """(place, date) of a "city + date" dateline that opens the first paragraph and a dash or colon ends
+    ("باريس، 2 يناير 2024 - ...", "باريس 2 يناير 2024 (أ ف ب) - ..."); the place is one or two words here, as
+    a sentence's own subject and date ("أعلن الرئيس في 2 يناير 2024") must not pass for one."""
+    window = first[: int(lx.cfg["intext_stamp_window"])]
+    norm, where = normalize_with_map(window)
+    found = find_date(norm, normalized=True)
+    if found is None or not found[1]:
+        return None
+    m = _INLINE_DATELINE_END.match(norm, found[2])
+    if m is None or norm[:found[1]].split()[-1:] == ["في"]:
+        return None  # "أعلن الرئيس في 2 يناير 2024 -": a clause and its date, not a place and a dateline
+    head = norm[:m.end()].rstrip(" -–—:|")
+    place = dated_dateline(window[:where[len(head) - 1] + 1], lx, max_words=2)
+    return (place, found[0]) if place else None
+
+
 def _agency_in(line: str, lx: Lexicon) -> bool:
     return any(w.strip("()[]") in lx.agencies for w in normalize(line).split())
 
@@ -436,8 +482,9 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
     for ln in lines:
         if ln.kind == BLANK:
             continue
+        # "الرياض - واس - 6 أبريل 2023", "مقديشو 2 يناير 2024 م": a dateline, not "today"
         if ln.kind == STAMP and not has_time(ln.text) and not _PUBLISH_WORDS.search(ln.text) and \
-                not _agency_in(ln.text, lx):  # "الرياض - واس - 6 أبريل 2023": a wire dateline, not "today"
+                not _agency_in(ln.text, lx) and dated_dateline(ln.text, lx) is None:
             ln.kind, ln.date = UI, None
         break
     blocks = _blocks(lines)
@@ -508,8 +555,11 @@ def extract_parts(text: str, lx: Lexicon | None = None) -> list[Parts]:
             published = _intext_stamp(body[0], lx)
         if published is None:
             published = _bottom_stamp(blocks, bi, lx)
-        if dateline is None and stamp is not None and _agency_in(stamp.text, lx):
-            dateline = _stamp_dateline(stamp.text)
+        if dateline is None and stamp is not None:
+            dateline = _stamp_dateline(stamp.text) if _agency_in(stamp.text, lx) else dated_dateline(stamp.text, lx)
+        inline = inline_dated_dateline(body[0], lx)
+        if inline is not None:  # "باريس، 2 يناير 2024 - ..."
+            dateline, published = dateline or inline[0], published or inline[1]
         if dateline is None:
             dateline = _inline_dateline(body[0], lx)
         kept: list[str] = []

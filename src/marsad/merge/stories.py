@@ -3,6 +3,7 @@
 Two events may share a story when all of these hold:
 
 * **type family**: the same family (a meeting and the future meeting it announces are one family, see ``FAMILY``);
+  a phone call and a meeting in person are not one occasion (``modes_compatible``);
 * **participants**: at least two of the smaller side's participants (or its only one) match, by knowledge-base id
   or name; a country matches a person or organisation of that country ("Saudi Arabia" ~ "King Salman"); two
   visit meetings of one visitor with different hosts of one country are one stay (``one_visit``);
@@ -30,7 +31,7 @@ event joined (``marsad stories --explain ID``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -40,6 +41,7 @@ from ..model import Entity, Location, Story, stable_id
 
 # A future meeting (AGREE/CONSULT status future) and the meeting itself are one story family.
 FAMILY = {"CONSULT": "meet", "AGREE": "agree"}
+PHONE = "phone"
 _UNKNOWN_WINDOW_SOURCES = {"crawl_date"}  # a crawl date bounds the publication, it does not date it
 
 
@@ -47,6 +49,13 @@ def family(ev: dict[str, Any]) -> str:
     if ev["type"] == "AGREE" and ev.get("status") == "future":
         return "meet"
     return FAMILY.get(ev["type"], ev["type"])
+
+
+def modes_compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """A call and a meeting in person are two occasions (the call that announces a visit, the visit it set up);
+    an event whose mode is unknown may be either."""
+    ma, mb = a.get("mode"), b.get("mode")
+    return not (ma and mb and ma != mb and PHONE in (ma, mb) and family(a) == family(b) == "meet")
 
 
 def _key(e: dict[str, Any]) -> str:
@@ -62,8 +71,11 @@ def participant_keys(ev: dict[str, Any]) -> set[str]:
 
 
 def _covers(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Same participant, or a country and one of its people or organisations."""
+    """Same participant, an organisation and a person holding one of its offices ("حزب الله" ~ its secretary
+    general: ``_of``, see ``mark_affiliations``), or a country and one of its people or organisations."""
     if _key(a) == _key(b):
+        return True
+    if (a.get("id") and a["id"] in b.get("_of", ())) or (b.get("id") and b["id"] in a.get("_of", ())):
         return True
     ca, cb = a.get("country"), b.get("country")
     if not ca or ca != cb:
@@ -112,6 +124,33 @@ def participants_compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
         return False
     need = min(2, len(pa), len(pb))
     return len(shared_participants(a, b)) >= need or one_visit(a, b)
+
+
+# person id -> the organisations they held an office of: (organisation id, first day, last day; None: open)
+Affiliations = Mapping[str, Sequence[tuple[str, str | None, str | None]]]
+
+
+def kb_affiliations(kb: Any) -> dict[str, list[tuple[str, str | None, str | None]]]:
+    """The offices of organisations (not countries) that the knowledge base's people held (``ActorKB``)."""
+    out: dict[str, list[tuple[str, str | None, str | None]]] = {}
+    for a in kb.actors.values():
+        spans = [(o.of, o.start, o.end) for o in a.offices if o.of and kb.country(o.of) is None]
+        if spans:
+            out[a.id] = spans
+    return out
+
+
+def mark_affiliations(events: Iterable[dict[str, Any]], affiliations: Affiliations) -> None:
+    """Give each participant of a known person the organisations whose office they held on the event's day
+    (``_of``; any of them when the event has no date): an organisation then covers its officer."""
+    for ev in events:
+        day = ev.get("date") or ev.get("_published") or (ev.get("article") or {}).get("published")
+        for e in _participants(ev):
+            spans = affiliations.get(e.get("id") or "")
+            if spans:
+                e["_of"] = [org for org, lo, hi in spans
+                            if not day or ((lo is None or str(lo)[:len(day)] <= day) and
+                                           (hi is None or day <= str(hi)))]
 
 
 def _as_date(s: str | None) -> date | None:
@@ -210,6 +249,8 @@ def _compatible(a: _Item, b: _Item, max_day_gap: int) -> bool:
         return False  # the coder already merged one article's mentions of one event: two events are two
     if (a.ev.get("status") == "future") != (b.ev.get("status") == "future"):
         return False  # an announced meeting is not yet the meeting (the benchmark's confusables)
+    if not modes_compatible(a.ev, b.ev):
+        return False
     return times_compatible(a, b, max_day_gap) and places_compatible(a.ev, b.ev)
 
 
@@ -224,6 +265,7 @@ def _blocking_keys(ev: dict[str, Any]) -> set[tuple[str, str]]:
     fam = family(ev)
     keys = {(fam, _key(e)) for e in _participants(ev)}
     keys |= {(fam, "country:" + e["country"]) for e in _participants(ev) if e.get("country")}
+    keys |= {(fam, org) for e in _participants(ev) for org in e.get("_of", ())}  # an officer meets their organisation
     return keys
 
 
@@ -281,14 +323,20 @@ class _Candidates:
 
 
 def build_stories(events: Iterable[dict[str, Any]], max_day_gap: int = 3, lag_days: int = 3,
-                  future_days: int = 30) -> tuple[list[Story], dict[str, str]]:
+                  future_days: int = 30, affiliations: Affiliations | None = None
+                  ) -> tuple[list[Story], dict[str, str]]:
     """Cluster event records into stories; returns the stories and event id -> story id.
 
     Greedy single pass, events with a known window first in time order: an event joins the largest candidate
     story (found by blocking key) whose members it shares a family and participants with and is compatible with
     in time and place, every one of them. Records carry ``_outlet``, ``_duplicate_of``, ``_published``,
-    ``_published_source`` and ``_wire`` (from the store) for windows and sources.
+    ``_published_source`` and ``_wire`` (from the store) for windows and sources; ``affiliations`` (person id ->
+    organisation offices, ``kb_affiliations``) lets an organisation cover its officers.
     """
+    if affiliations:  # on copies of the participants: the caller's records stay as they were
+        events = [{**ev, "actors": [dict(e) for e in ev.get("actors") or []],
+                   "recipients": [dict(e) for e in ev.get("recipients") or []]} for ev in events]
+        mark_affiliations(events, affiliations)
     items = [_Item(ev, event_window(ev, lag_days, future_days), _root(ev)) for ev in events]
     items.sort(key=lambda it: (it.window is None, it.window.lo if it.window else date.max, it.ev["id"]))
     clusters: list[list[_Item]] = []

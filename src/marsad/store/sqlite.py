@@ -429,23 +429,13 @@ class Store:
     def events(self, type: str | None = None, actor: str | None = None, since: str | None = None,
                until: str | None = None, min_confidence: float = 0.0, article_id: str | None = None,
                story_id: str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
-        where, args = _date_type_filters(type, since, until)
-        where.append("confidence >= ?")
-        args.append(min_confidence)
-        if article_id:
-            where.append("article_id = ?")
-            args.append(article_id)
-        if story_id:
-            where.append("story_id = ?")
-            args.append(story_id)
-        if actor:
-            where.append("id IN (SELECT event_id FROM event_participants WHERE norm LIKE ? OR lower(country) = ?)")
-            args.extend([f"%{normalize(actor)}%", actor.lower()])
-        sql = f"SELECT record, story_id FROM events WHERE {' AND '.join(where)} ORDER BY rowid"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        for row in self.db.execute(sql, args):
-            yield _event_from_row(row)
+        """Event records in ingest order: ``marsad.query.EventQuery``'s filters (one WHERE clause for every
+        reader: the CLI, the API and the web UI filter alike)."""
+        from ..query import EventQuery, iter_events  # the query layer builds on the store: imported when used
+
+        yield from iter_events(self, EventQuery(
+            types=type or (), actor=actor, since=since, until=until, min_confidence=min_confidence,
+            article_id=article_id, story_id=story_id, limit=limit or None))
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT record, story_id FROM events WHERE id=?", (event_id,)).fetchone()
@@ -453,14 +443,12 @@ class Store:
 
     def stories(self, type: str | None = None, actor: str | None = None, since: str | None = None,
                 until: str | None = None) -> Iterator[dict[str, Any]]:
-        where, args = _date_type_filters(type, since, until)
-        sql = f"SELECT record FROM stories WHERE {' AND '.join(where)} ORDER BY coalesce(date, '9999'), id"
-        na = normalize(actor) if actor else None
-        for row in self.db.execute(sql, args):
-            rec = json.loads(row["record"])
-            if na and not _story_has_actor(rec, na, actor or ""):
-                continue
-            yield rec
+        """Stories in date order (undated last) with a member event that matches the filters (``EventQuery``'s:
+        a story of CONSULT and AGREE members is found by either type, and by any member's date)."""
+        from ..query import EventQuery, iter_stories
+
+        yield from iter_stories(self, EventQuery(types=type or (), actor=actor, since=since, until=until,
+                                                 sort="date", limit=None))
 
     def timeline(self, actors: list[str], since: str | None = None, until: str | None = None
                  ) -> Iterator[dict[str, Any]]:
@@ -538,23 +526,6 @@ def fts_query(query: str) -> str | None:
         star = "*" if i == len(words) - 1 else ""
         parts.append(f'("{w}"{star} OR stems:"{light_stem(w)}"{star})')
     return " AND ".join(parts)
-
-
-def _date_type_filters(type: str | None, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
-    """WHERE clauses shared by events and stories. A month or year date overlaps [since, until] when any of its
-    days does: '2017-11' is kept for since=2017-11-15 (its end, '2017-11-99', sorts after) and until=2017-11-03."""
-    where: list[str] = ["1=1"]
-    args: list[Any] = []
-    if type:
-        where.append("type = ?")
-        args.append(type.upper())
-    if since:
-        where.append("date IS NOT NULL AND substr(date || '-99-99', 1, 10) >= ?")
-        args.append(since)
-    if until:
-        where.append("date IS NOT NULL AND date <= ?")
-        args.append(until)
-    return where, args
 
 
 def _story_has_actor(rec: dict[str, Any], na: str, raw: str) -> bool:
