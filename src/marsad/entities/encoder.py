@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib.util
 import mmap
 import struct
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +104,7 @@ class E5File:
             count, off, nbytes = struct.unpack_from("<IQQ", b, o)
             o += 20
             self.tensors[name] = (dtype, off, nbytes)
+        self._layers: dict[int, tuple[np.ndarray, ...]] = {}
 
     def raw(self, name: str) -> np.ndarray:
         _dtype, off, nbytes = self.tensors[name]
@@ -114,11 +117,30 @@ class E5File:
     def matrix(self, name: str, nin: int) -> np.ndarray:
         return dequantize(self.raw(name), nin)
 
+    def base_layer(self, li: int) -> tuple[np.ndarray, ...]:
+        """The base model's prepared matrices of layer ``li``, built once per file: every encoder of this file
+        that runs them unmerged (the gate's, the NER's with ``share_base``) holds the same arrays."""
+        hit = self._layers.get(li)
+        if hit is None:
+            hit = self._layers[li] = prepared(self, li)
+        return hit
+
     def word_rows(self, ids: np.ndarray) -> np.ndarray:
         """Dequantised input embeddings of the given piece ids, [len(ids), H]."""
         nb = self.H // QK
         raw = self.raw("emb.word").reshape(self.VOC, nb * 18)
         return dequantize(np.ascontiguousarray(raw[ids]), self.H)
+
+
+def shared_file(path: str | Path | None = None) -> E5File:
+    """One parsed model image per process (its vocabulary is about 40 MB of Python objects), shared by the NER's
+    encoder and the gate's."""
+    return _parsed(str(path or ""))  # one cache key for "", None and no argument
+
+
+@lru_cache(maxsize=2)
+def _parsed(path: str) -> E5File:
+    return E5File(path or None)
 
 
 class Tokenizer:
@@ -218,62 +240,114 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 # cache between the two matrix products and GELU's passes, where the whole [tokens, FF] matrix went to memory.
 FF_ROWS = 256
 
+Factors = dict[str, tuple[np.ndarray, np.ndarray]]  # 'l{i}.{name}.w' -> LoRA (B [out, r], A [r, in]): delta B @ A
+
+
+def prepared(f: E5File, li: int, ad: dict[str, np.ndarray] | None = None,
+             lora: Factors | None = None) -> tuple[np.ndarray, ...]:
+    """Layer ``li``'s four matrices (qkv, ao, fi, fo) stored for ``x @ W``: Q, K and V fused into one [H, 3H]
+    matrix with the attention scale 1/sqrt(head size) folded into Q's columns, the GELU's 1/2 folded into the
+    feed-forward output (a power of two: exact). Dense deltas (``ad``) and LoRA factors are added, one matrix at
+    a time (building every delta first doubled the load's peak memory)."""
+    H, FF = f.H, f.FF
+    nins = fan_in(H, FF)
+
+    def mat(n: str) -> np.ndarray:
+        w = f.matrix(f"l{li}.{n}.w", nins[n])  # [out, in]
+        key = f"l{li}.{n}.w"
+        if ad and key in ad:
+            w += ad[key]
+        if lora and key in lora:
+            bm, a = lora[key]
+            w += bm @ a
+        return w
+
+    qkv = np.empty((H, 3 * H), np.float32)
+    for i, n in enumerate(("q", "k", "v")):
+        qkv[:, i * H:(i + 1) * H] = mat(n).T
+    qkv[:, :H] *= np.float32(1.0 / np.sqrt(H // f.NH))
+    fo = np.ascontiguousarray(mat("fo").T)
+    fo *= np.float32(0.5)
+    return qkv, np.ascontiguousarray(mat("ao").T), np.ascontiguousarray(mat("fi").T), fo
+
+
+class Lora:
+    """A layer's LoRA adapters run beside the shared base matrices: x @ (W + B A)^T = x @ W^T + (x @ A^T) @ B^T,
+    about 12% more arithmetic than merged weights, but no second copy of the base matrices."""
+
+    __slots__ = ("qkv_a", "qkv_b", "ao", "fi", "fo")
+
+    def __init__(self, factors: Factors, li: int, H: int, scale: float) -> None:
+        def pair(n: str, s: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+            bm, a = factors[f"l{li}.{n}.w"]
+            return np.ascontiguousarray(a.T, np.float32), np.ascontiguousarray(bm.T * np.float32(s), np.float32)
+
+        q, k, v = pair("q", scale), pair("k"), pair("v")
+        self.qkv_a = np.concatenate([q[0], k[0], v[0]], axis=1)  # one product for the three down-projections
+        self.qkv_b = (q[1], k[1], v[1])
+        self.ao, self.fi, self.fo = pair("ao"), pair("fi"), pair("fo", 0.5)
+
+    def add_qkv(self, x: np.ndarray, qkv: np.ndarray) -> None:
+        xa = x @ self.qkv_a
+        r = self.qkv_b[0].shape[0]
+        H = self.qkv_b[0].shape[1]
+        for i, b in enumerate(self.qkv_b):
+            qkv[:, i * H:(i + 1) * H] += xa[:, i * r:(i + 1) * r] @ b
+
+    @staticmethod
+    def add(x: np.ndarray, ab: tuple[np.ndarray, np.ndarray], out: np.ndarray) -> None:
+        out += (x @ ab[0]) @ ab[1]
+
 
 class Layer:
-    """One transformer block's float32 weights, stored for ``x @ W``: Q, K and V fused into one [H, 3H] matrix with
-    the attention scale 1/sqrt(head size) folded into Q's columns and bias, and the GELU's 1/2 folded into the
-    feed-forward output matrix."""
+    """One transformer block: the four matrices of ``prepared`` (shared between encoders when they are the base
+    model's) and its own vectors (biases and layer norms, which adapters may replace), Q's bias scaled like Q."""
 
-    __slots__ = ("qkv", "qkv_b", "ao", "ao_b", "fi", "fi_b", "fo", "fo_b", "aln_w", "aln_b", "oln_w", "oln_b")
+    __slots__ = ("qkv", "ao", "fi", "fo", "qkv_b", "ao_b", "fi_b", "fo_b", "aln_w", "aln_b", "oln_w", "oln_b",
+                 "lora")
 
-    def __init__(self, m: dict[str, np.ndarray], scale: float) -> None:
-        H = m["q"].shape[1]
-        qkv = np.empty((H, 3 * H), np.float32)
-        for i, n in enumerate(("q", "k", "v")):
-            qkv[:, i * H:(i + 1) * H] = m[n]
-        qkv[:, :H] *= np.float32(scale)
-        self.qkv = qkv
-        self.qkv_b = np.concatenate([m["q.b"] * np.float32(scale), m["k.b"], m["v.b"]]).astype(np.float32)
-        self.ao, self.ao_b, self.fi, self.fi_b = m["ao"], m["ao.b"], m["fi"], m["fi.b"]
-        self.fo = m["fo"]
-        self.fo *= np.float32(0.5)
-        self.fo_b = m["fo.b"]
-        self.aln_w, self.aln_b, self.oln_w, self.oln_b = m["aln.w"], m["aln.b"], m["oln.w"], m["oln.b"]
+    def __init__(self, mats: tuple[np.ndarray, ...], vec: Callable[[str], np.ndarray], scale: float,
+                 lora: Lora | None = None) -> None:
+        self.qkv, self.ao, self.fi, self.fo = mats
+        self.qkv_b = np.concatenate([vec("q.b") * np.float32(scale), vec("k.b"), vec("v.b")]).astype(np.float32)
+        self.ao_b, self.fi_b, self.fo_b = vec("ao.b"), vec("fi.b"), vec("fo.b")
+        self.aln_w, self.aln_b, self.oln_w, self.oln_b = vec("aln.w"), vec("aln.b"), vec("oln.w"), vec("oln.b")
+        self.lora = lora
 
 
 class Encoder:
     """The first ``layers`` transformer layers, weights dequantised once, with optional trained deltas:
-    ``adapters`` maps 'l{i}.{name}.w' to a dense delta added to that matrix (LoRA merged as B@A) and
-    any float tensor name ('l3.aln.w', 'emb.ln.b', ...) to a replacement."""
+    ``adapters`` maps 'l{i}.{name}.w' to a dense delta added to that matrix and any float tensor name
+    ('l3.aln.w', 'emb.ln.b', ...) to a replacement; ``lora`` maps 'l{i}.{name}.w' to LoRA factors, merged into
+    the matrices (``share_base`` False) or run beside the base model's matrices, which every encoder of the same
+    file then holds once (``E5File.base_layer``)."""
 
-    def __init__(self, f: E5File, layers: int | None = None, adapters: dict[str, np.ndarray] | None = None) -> None:
+    def __init__(self, f: E5File, layers: int | None = None, adapters: dict[str, np.ndarray] | None = None,
+                 lora: Factors | None = None, share_base: bool = False) -> None:
         self.f = f
         self.tok = Tokenizer(f)
         self.layers = layers or f.NL
         ad = adapters or {}
-        H, FF = f.H, f.FF
-
-        def vec(name: str) -> np.ndarray:
-            return np.asarray(ad.get(name, f.f32(name)), np.float32)
-
+        H = f.H
+        scale = float(1.0 / np.sqrt(H // f.NH))
         self.pos = f.f32("emb.pos").reshape(-1, H)
         self.typ = f.f32("emb.type")[:H]
-        self.eln = (vec("emb.ln.w"), vec("emb.ln.b"))
+        self.eln = (self._vec(ad, "emb.ln.w"), self._vec(ad, "emb.ln.b"))
         self.W: list[Layer] = []
-        nins = fan_in(H, FF)
-        scale = 1.0 / np.sqrt(H // f.NH)
+        dense = any(k.endswith(f".{n}.w") for k in ad for n in LINEAR)
         for li in range(self.layers):
-            d: dict[str, np.ndarray] = {}
-            for n in LINEAR:
-                w = f.matrix(f"l{li}.{n}.w", nins[n])
-                delta = ad.get(f"l{li}.{n}.w")
-                if delta is not None:
-                    w += delta
-                d[n] = np.ascontiguousarray(w.T)  # x @ W.T, stored transposed once
-                d[n + ".b"] = vec(f"l{li}.{n}.b")
-            for n in ("aln.w", "aln.b", "oln.w", "oln.b"):
-                d[n] = vec(f"l{li}.{n}")
-            self.W.append(Layer(d, scale))
+            def vec(n: str, li: int = li) -> np.ndarray:
+                return self._vec(ad, f"l{li}.{n}")
+
+            if not dense and (not lora or share_base):
+                mats = f.base_layer(li)
+                run = Lora(lora, li, H, scale) if lora else None
+            else:
+                mats, run = prepared(f, li, ad, lora), None
+            self.W.append(Layer(mats, vec, scale, run))
+
+    def _vec(self, ad: dict[str, np.ndarray], name: str) -> np.ndarray:
+        return np.asarray(ad.get(name, self.f.f32(name)), np.float32)
 
     def hidden(self, batch: list[list[int]]) -> np.ndarray:
         """Final hidden states [B, T, H] of a batch of piece-id lists (padded to the longest; padded rows are 0).
@@ -308,7 +382,10 @@ class Encoder:
         """One transformer block on the packed tokens ``x`` (overwritten)."""
         H, NH = self.f.H, self.f.NH
         hd = H // NH
+        lo = w.lora
         qkv = x @ w.qkv
+        if lo is not None:
+            lo.add_qkv(x, qkv)
         qkv += w.qkv_b
         ctx = np.empty_like(x)
         for r0, n, L in runs:
@@ -321,6 +398,8 @@ class Encoder:
             c /= s
             ctx[r0:r0 + n * L].reshape(n, L, NH, hd)[:] = c.transpose(0, 2, 1, 3)
         y = ctx @ w.ao
+        if lo is not None:
+            lo.add(ctx, lo.ao, y)
         y += w.ao_b
         y += x
         x = _layernorm(y, w.aln_w, w.aln_b, self.f.eps)
@@ -328,8 +407,12 @@ class Encoder:
         for r in range(0, len(x), FF_ROWS):
             xr = x[r:r + FF_ROWS]
             mid = xr @ w.fi
+            if lo is not None:
+                lo.add(xr, lo.fi, mid)
             mid += w.fi_b
             o = np.matmul(_gelu2(mid), w.fo, out=out[r:r + FF_ROWS])
+            if lo is not None:
+                lo.add(mid, lo.fo, o)
             o += w.fo_b
             o += xr
         return _layernorm(out, w.oln_w, w.oln_b, self.f.eps)
