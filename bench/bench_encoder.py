@@ -44,6 +44,15 @@ def _cpu() -> float:
 
 
 def main(n: int = 1000, save: Path | None = None, compare: Path | None = None) -> dict[str, Any]:
+    from threadpoolctl import threadpool_limits
+
+    from marsad.pipeline import blas_threads
+
+    with threadpool_limits(blas_threads()):  # as the pipeline runs it: one BLAS thread a process by default
+        return _main(n, save, compare)
+
+
+def _main(n: int, save: Path | None, compare: Path | None) -> dict[str, Any]:
     from marsad.arabic.text import tokens
     from marsad.entities.neural import NeuralTagger
     from marsad.events.gate import _base_encoder, passage_vectors
