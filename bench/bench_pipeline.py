@@ -133,7 +133,7 @@ def main(pages: int = 100, n_sent: int = 200, quick: bool = False, shared: Path 
                 out["runs"].append(r)
                 _print_run(r)
     by = {(r["suite"], r["ner"], r["workers"]): r for r in out["runs"] if "error" not in r}
-    out["scaling"] = {s: round(by[(s, n, 2)]["pages_per_s"] / by[(s, n, 1)]["pages_per_s"], 2)
+    out["scaling"] = {f"{s} {n}": round(by[(s, n, 2)]["pages_per_s"] / by[(s, n, 1)]["pages_per_s"], 2)
                       for s in suites for n in ("e5", "crf") if (s, n, 1) in by and (s, n, 2) in by}
     out["targets"] = {f"{s} e5 2 workers >= {v}/s": by[(s, "e5", 2)]["pages_per_s"] >= v
                       for s, v in TARGETS.items() if (s, "e5", 2) in by}
