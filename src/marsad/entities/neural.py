@@ -83,6 +83,8 @@ class NeuralTagger(SentenceTagger):
         share = section("entities").get("ner_e5_share_base", "auto")
         if share == "auto":
             share = section("events").get("gate_encoder") == "numpy"
+        elif isinstance(share, str):  # "false" from an environment-made settings file is not true
+            share = share.lower() in ("true", "yes", "1")
         enc = Encoder(shared_file(e5), layers, ad, lora, share_base=bool(share))
         return cls(enc, z["head.w"], z["head.b"], crf, weight, context=context)
 
