@@ -70,13 +70,21 @@ args = json.loads(sys.argv[1])
 tmp = Path(args["tmp"])
 ingest_paths(args["warm"], tmp / "warm.db", ner_backend=args["ner"])  # models and lexicons loaded once
 gc.collect()  # the warm-up's steps are gone before the run builds its own (they inflated the peak RSS)
-t0 = time.perf_counter()
+def cpu():  # user + sys of this process and of its reaped workers
+    return sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+c0, t0 = cpu(), time.perf_counter()
 rep = ingest_paths(args["paths"], tmp / "run.db", workers=args["workers"], ner_backend=args["ner"])
 secs = time.perf_counter() - t0
+cpu_s = cpu() - c0
 mb = lambda who: resource.getrusage(who).ru_maxrss / 1024
-print(json.dumps({"seconds": secs, "pages": rep.pages_read, "articles": rep.articles_stored, "events": rep.events,
+def own_peak():  # VmHWM is this process's own: ru_maxrss keeps the peak of the process that started it (make bench)
+    try:
+        return int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024
+    except (OSError, StopIteration):
+        return mb(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": secs, "cpu_s": cpu_s, "pages": rep.pages_read, "articles": rep.articles_stored, "events": rep.events,
                   "failures": len(rep.failures), "stages": {s.name: s.seconds for s in rep.stats},
-                  "rss_mb": mb(resource.RUSAGE_SELF), "worker_rss_mb": mb(resource.RUSAGE_CHILDREN)}))
+                  "rss_mb": own_peak(), "worker_rss_mb": mb(resource.RUSAGE_CHILDREN)}))
 """
 
 
@@ -94,7 +102,7 @@ def _stage_rates(r: dict[str, Any]) -> str:
 
 
 def main(pages: int = 100, n_sent: int = 200, quick: bool = False, shared: Path | None = None,
-         full: bool = False) -> dict[str, Any]:
+         full: bool = False, only: list[str] | None = None, workers: list[int] | None = None) -> dict[str, Any]:
     from bench_ingest import generate
 
     shared = shared or ROOT.parent / "shared"
@@ -108,20 +116,24 @@ def main(pages: int = 100, n_sent: int = 200, quick: bool = False, shared: Path 
             suites["real"] = [str(root / "real")]
         if sentence_pages(root / "sent", n_sent, shared):
             suites["sentence"] = [str(root / "sent")]
+        if only:
+            suites = {k: v for k, v in suites.items() if k in only}
         configs = [("e5", 1), ("e5", 2), ("crf", 1), ("crf", 2)]
         for suite, paths in suites.items():
             # the CRF backend on the real-text variants only (each run loads the models again), unless --full
-            for ner, workers in configs if full or (suite == "real" and not quick) else configs[:2]:
-                run = root / f"{suite}-{ner}-{workers}"
+            for ner, n_workers in configs if full or (suite == "real" and not quick) else configs[:2]:
+                if workers and n_workers not in workers:
+                    continue
+                run = root / f"{suite}-{ner}-{n_workers}"
                 run.mkdir()
-                r = run_one(paths, [str(wdir)], workers, ner, run)
-                r.update({"suite": suite, "ner": ner, "workers": workers})
+                r = run_one(paths, [str(wdir)], n_workers, ner, run)
+                r.update({"suite": suite, "ner": ner, "workers": n_workers})
                 if "error" not in r:
                     r["pages_per_s"] = round(r["pages"] / r["seconds"], 1)
                 out["runs"].append(r)
                 _print_run(r)
     by = {(r["suite"], r["ner"], r["workers"]): r for r in out["runs"] if "error" not in r}
-    out["scaling"] = {s: round(by[(s, n, 2)]["pages_per_s"] / by[(s, n, 1)]["pages_per_s"], 2)
+    out["scaling"] = {f"{s} {n}": round(by[(s, n, 2)]["pages_per_s"] / by[(s, n, 1)]["pages_per_s"], 2)
                       for s in suites for n in ("e5", "crf") if (s, n, 1) in by and (s, n, 2) in by}
     out["targets"] = {f"{s} e5 2 workers >= {v}/s": by[(s, "e5", 2)]["pages_per_s"] >= v
                       for s, v in TARGETS.items() if (s, "e5", 2) in by}
@@ -139,7 +151,8 @@ def _print_run(r: dict[str, Any]) -> None:
         return
     rss = r["rss_mb"] if r["workers"] == 1 else r["worker_rss_mb"]
     print(f"{label}: {r['pages_per_s']:>7,.1f} pages/s ({r['pages']} pages, {r['events']} events, "
-          f"{r['seconds']:.1f}s)  peak RSS {rss:.0f} MB{' per worker' if r['workers'] > 1 else ''}\n"
+          f"{r['seconds']:.1f}s; {r['cpu_s']:.1f} CPU-s, {100 * r['cpu_s'] / max(1, r['pages']):.1f} per 100 pages)"
+          f"  peak RSS {rss:.0f} MB{' per worker' if r['workers'] > 1 else ''}\n"
           f"    stages: {_stage_rates(r)}", flush=True)
 
 
@@ -150,5 +163,7 @@ if __name__ == "__main__":
     ap.add_argument("--quick", action="store_true", help="the e5 runs only")
     ap.add_argument("--full", action="store_true", help="both backends on every suite")
     ap.add_argument("--shared", type=Path)
+    ap.add_argument("--suites", nargs="*", help="text, html, real, sentence (default: all)")
+    ap.add_argument("--workers", nargs="*", type=int, help="worker counts to run (default: 1 and 2)")
     a = ap.parse_args()
-    main(a.pages, a.sentences, a.quick, a.shared, a.full)
+    main(a.pages, a.sentences, a.quick, a.shared, a.full, a.suites, a.workers)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCHES = ["bench_ingest", "bench_ner", "bench_dates", "bench_pipeline"]
+BENCHES = ["bench_ingest", "bench_ner", "bench_encoder", "bench_dates", "bench_pipeline"]
 
 
 def main() -> int:

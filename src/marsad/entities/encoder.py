@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib.util
 import mmap
 import struct
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +104,7 @@ class E5File:
             count, off, nbytes = struct.unpack_from("<IQQ", b, o)
             o += 20
             self.tensors[name] = (dtype, off, nbytes)
+        self._layers: dict[int, tuple[np.ndarray, ...]] = {}
 
     def raw(self, name: str) -> np.ndarray:
         _dtype, off, nbytes = self.tensors[name]
@@ -114,11 +117,30 @@ class E5File:
     def matrix(self, name: str, nin: int) -> np.ndarray:
         return dequantize(self.raw(name), nin)
 
+    def base_layer(self, li: int) -> tuple[np.ndarray, ...]:
+        """The base model's prepared matrices of layer ``li``, built once per file: every encoder of this file
+        that runs them unmerged (the gate's, the NER's with ``share_base``) holds the same arrays."""
+        hit = self._layers.get(li)
+        if hit is None:
+            hit = self._layers[li] = prepared(self, li)
+        return hit
+
     def word_rows(self, ids: np.ndarray) -> np.ndarray:
         """Dequantised input embeddings of the given piece ids, [len(ids), H]."""
         nb = self.H // QK
         raw = self.raw("emb.word").reshape(self.VOC, nb * 18)
         return dequantize(np.ascontiguousarray(raw[ids]), self.H)
+
+
+def shared_file(path: str | Path | None = None) -> E5File:
+    """One parsed model image per process (its vocabulary is about 40 MB of Python objects), shared by the NER's
+    encoder and the gate's."""
+    return _parsed(str(path or ""))  # one cache key for "", None and no argument
+
+
+@lru_cache(maxsize=2)
+def _parsed(path: str) -> E5File:
+    return E5File(path or None)
 
 
 class Tokenizer:
@@ -193,96 +215,204 @@ def _layernorm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.nd
     return x
 
 
-def _gelu(x: np.ndarray) -> np.ndarray:
-    """tanh-form GELU, overwriting ``x`` (a temporary): within 1e-3 of erf-GELU and needs no scipy; training uses
-    the same form. In place, the [tokens, FF] temporaries were its cost."""
-    t = x * np.float32(0.044715)
+def _gelu2(x: np.ndarray) -> np.ndarray:
+    """Twice the tanh-form GELU, x (1 + tanh(c (x + 0.044715 x^3))), overwriting ``x`` (a temporary): the 1/2 is
+    folded into the feed-forward output matrix (a power of two: exact). Within 1e-3 of erf-GELU and needs no
+    scipy; training uses the same form. Five passes over the array, called on blocks that stay in the L2 cache."""
+    t = np.square(x)
+    t *= np.float32(0.7978845608028654 * 0.044715)
+    t += np.float32(0.7978845608028654)
     t *= x
-    t *= x
-    t += x
-    t *= np.float32(0.7978845608028654)
     np.tanh(t, out=t)
     t += np.float32(1.0)
-    x *= np.float32(0.5)
     x *= t
     return x
 
 
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """tanh-form GELU, overwriting ``x``: 0.5 x (1 + tanh(0.7978845608 (x + 0.044715 x^3)))."""
+    x = _gelu2(x)
+    x *= np.float32(0.5)
+    return x
+
+
+# Rows of the packed token matrix per feed-forward block: its [rows, FF] activations (1.5 MB) stay in a core's L2
+# cache between the two matrix products and GELU's passes, where the whole [tokens, FF] matrix went to memory.
+FF_ROWS = 256
+
+Factors = dict[str, tuple[np.ndarray, np.ndarray]]  # 'l{i}.{name}.w' -> LoRA (B [out, r], A [r, in]): delta B @ A
+
+
+def prepared(f: E5File, li: int, ad: dict[str, np.ndarray] | None = None,
+             lora: Factors | None = None) -> tuple[np.ndarray, ...]:
+    """Layer ``li``'s four matrices (qkv, ao, fi, fo) stored for ``x @ W``: Q, K and V fused into one [H, 3H]
+    matrix with the attention scale 1/sqrt(head size) folded into Q's columns, the GELU's 1/2 folded into the
+    feed-forward output (a power of two: exact). Dense deltas (``ad``) and LoRA factors are added, one matrix at
+    a time (building every delta first doubled the load's peak memory)."""
+    H, FF = f.H, f.FF
+    nins = fan_in(H, FF)
+
+    def mat(n: str) -> np.ndarray:
+        w = f.matrix(f"l{li}.{n}.w", nins[n])  # [out, in]
+        key = f"l{li}.{n}.w"
+        if ad and key in ad:
+            w += ad[key]
+        if lora and key in lora:
+            bm, a = lora[key]
+            w += bm @ a
+        return w
+
+    qkv = np.empty((H, 3 * H), np.float32)
+    for i, n in enumerate(("q", "k", "v")):
+        qkv[:, i * H:(i + 1) * H] = mat(n).T
+    qkv[:, :H] *= np.float32(1.0 / np.sqrt(H // f.NH))
+    fo = np.ascontiguousarray(mat("fo").T)
+    fo *= np.float32(0.5)
+    return qkv, np.ascontiguousarray(mat("ao").T), np.ascontiguousarray(mat("fi").T), fo
+
+
+class Lora:
+    """A layer's LoRA adapters run beside the shared base matrices: x @ (W + B A)^T = x @ W^T + (x @ A^T) @ B^T,
+    about 12% more arithmetic than merged weights, but no second copy of the base matrices."""
+
+    __slots__ = ("qkv_a", "qkv_b", "ao", "fi", "fo")
+
+    def __init__(self, factors: Factors, li: int, H: int, scale: float) -> None:
+        def pair(n: str, s: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+            bm, a = factors[f"l{li}.{n}.w"]
+            return np.ascontiguousarray(a.T, np.float32), np.ascontiguousarray(bm.T * np.float32(s), np.float32)
+
+        q, k, v = pair("q", scale), pair("k"), pair("v")
+        self.qkv_a = np.concatenate([q[0], k[0], v[0]], axis=1)  # one product for the three down-projections
+        self.qkv_b = (q[1], k[1], v[1])
+        self.ao, self.fi, self.fo = pair("ao"), pair("fi"), pair("fo", 0.5)
+
+    def add_qkv(self, x: np.ndarray, qkv: np.ndarray) -> None:
+        xa = x @ self.qkv_a
+        r = self.qkv_b[0].shape[0]
+        H = self.qkv_b[0].shape[1]
+        for i, b in enumerate(self.qkv_b):
+            qkv[:, i * H:(i + 1) * H] += xa[:, i * r:(i + 1) * r] @ b
+
+    @staticmethod
+    def add(x: np.ndarray, ab: tuple[np.ndarray, np.ndarray], out: np.ndarray) -> None:
+        out += (x @ ab[0]) @ ab[1]
+
+
+class Layer:
+    """One transformer block: the four matrices of ``prepared`` (shared between encoders when they are the base
+    model's) and its own vectors (biases and layer norms, which adapters may replace), Q's bias scaled like Q."""
+
+    __slots__ = ("qkv", "ao", "fi", "fo", "qkv_b", "ao_b", "fi_b", "fo_b", "aln_w", "aln_b", "oln_w", "oln_b",
+                 "lora")
+
+    def __init__(self, mats: tuple[np.ndarray, ...], vec: Callable[[str], np.ndarray], scale: float,
+                 lora: Lora | None = None) -> None:
+        self.qkv, self.ao, self.fi, self.fo = mats
+        self.qkv_b = np.concatenate([vec("q.b") * np.float32(scale), vec("k.b"), vec("v.b")]).astype(np.float32)
+        self.ao_b, self.fi_b, self.fo_b = vec("ao.b"), vec("fi.b"), vec("fo.b")
+        self.aln_w, self.aln_b, self.oln_w, self.oln_b = vec("aln.w"), vec("aln.b"), vec("oln.w"), vec("oln.b")
+        self.lora = lora
+
+
 class Encoder:
     """The first ``layers`` transformer layers, weights dequantised once, with optional trained deltas:
-    ``adapters`` maps 'l{i}.{name}.w' to a dense delta added to that matrix (LoRA merged as B@A) and
-    any float tensor name ('l3.aln.w', 'emb.ln.b', ...) to a replacement."""
+    ``adapters`` maps 'l{i}.{name}.w' to a dense delta added to that matrix and any float tensor name
+    ('l3.aln.w', 'emb.ln.b', ...) to a replacement; ``lora`` maps 'l{i}.{name}.w' to LoRA factors, merged into
+    the matrices (``share_base`` False) or run beside the base model's matrices, which every encoder of the same
+    file then holds once (``E5File.base_layer``)."""
 
-    def __init__(self, f: E5File, layers: int | None = None, adapters: dict[str, np.ndarray] | None = None) -> None:
+    def __init__(self, f: E5File, layers: int | None = None, adapters: dict[str, np.ndarray] | None = None,
+                 lora: Factors | None = None, share_base: bool = False) -> None:
         self.f = f
         self.tok = Tokenizer(f)
         self.layers = layers or f.NL
         ad = adapters or {}
-        H, FF = f.H, f.FF
-
-        def vec(name: str) -> np.ndarray:
-            return np.asarray(ad.get(name, f.f32(name)), np.float32)
-
+        H = f.H
+        scale = float(1.0 / np.sqrt(H // f.NH))
         self.pos = f.f32("emb.pos").reshape(-1, H)
         self.typ = f.f32("emb.type")[:H]
-        self.eln = (vec("emb.ln.w"), vec("emb.ln.b"))
-        self.W: list[dict[str, np.ndarray]] = []
-        nins = fan_in(H, FF)
+        self.eln = (self._vec(ad, "emb.ln.w"), self._vec(ad, "emb.ln.b"))
+        self.W: list[Layer] = []
+        dense = any(k.endswith(f".{n}.w") for k in ad for n in LINEAR)
         for li in range(self.layers):
-            d: dict[str, np.ndarray] = {}
-            for n in LINEAR:
-                w = f.matrix(f"l{li}.{n}.w", nins[n])
-                delta = ad.get(f"l{li}.{n}.w")
-                if delta is not None:
-                    w = w + delta
-                d[n] = np.ascontiguousarray(w.T)  # x @ W.T, stored transposed once
-                d[n + ".b"] = vec(f"l{li}.{n}.b")
-            for n in ("aln.w", "aln.b", "oln.w", "oln.b"):
-                d[n] = vec(f"l{li}.{n}")
-            self.W.append(d)
-        # Q, K and V share their input: one matmul instead of three.
-        for d in self.W:
-            d["qkv"] = np.concatenate([d.pop("q"), d.pop("k"), d.pop("v")], axis=1)
-            d["qkv.b"] = np.concatenate([d.pop("q.b"), d.pop("k.b"), d.pop("v.b")])
+            def vec(n: str, li: int = li) -> np.ndarray:
+                return self._vec(ad, f"l{li}.{n}")
+
+            if not dense and (not lora or share_base):
+                mats = f.base_layer(li)
+                run = Lora(lora, li, H, scale) if lora else None
+            else:
+                mats, run = prepared(f, li, ad, lora), None
+            self.W.append(Layer(mats, vec, scale, run))
+
+    def _vec(self, ad: dict[str, np.ndarray], name: str) -> np.ndarray:
+        return np.asarray(ad.get(name, self.f.f32(name)), np.float32)
 
     def hidden(self, batch: list[list[int]]) -> np.ndarray:
         """Final hidden states [B, T, H] of a batch of piece-id lists (padded to the longest; padded rows are 0).
 
         The linear layers, layer norms and GELU work per token, so they run on the real tokens only, packed into
-        one [tokens, H] matrix (padding was a third of the rows of a length-sorted batch of real sentences); only
-        attention, which mixes the tokens of one sentence, sees the padded [B, T] layout."""
+        one [tokens, H] matrix, sequences ordered by length; attention, which mixes the tokens of one sentence,
+        runs on each run of sequences of the same length, so no attention cell is spent on padding."""
         f = self.f
-        H, NH = f.H, f.NH
-        hd = H // NH
         B = len(batch)
         T = max(len(x) for x in batch)
-        ids = np.full((B, T), f.pad, np.int64)
-        mask = np.zeros((B, T), bool)
-        for i, x in enumerate(batch):
-            ids[i, :len(x)] = x
-            mask[i, :len(x)] = True
-        rows = np.flatnonzero(mask.reshape(-1))  # packed token -> row of the padded layout
-        pos = np.nonzero(mask)[1]
-        uniq, inv = np.unique(ids.reshape(-1)[rows], return_inverse=True)
-        x = f.word_rows(uniq)[inv] + self.pos[pos] + self.typ
-        x = _layernorm(x, *self.eln, f.eps).astype(np.float32)
-        bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
-        scale = np.float32(1.0 / np.sqrt(hd))
-        padded = np.zeros((B * T, 3 * H), np.float32)  # padded keys stay 0 and are masked out anyway
-        for d in self.W:
-            padded[rows] = x @ d["qkv"] + d["qkv.b"]
-            qkv = padded.reshape(B, T, 3 * H)
-            q, k, v = (qkv[..., i * H:(i + 1) * H].reshape(B, T, NH, hd).transpose(0, 2, 1, 3) for i in range(3))
-            att = q @ k.transpose(0, 1, 3, 2)
-            att *= scale
-            att += bias
+        order = sorted(range(B), key=lambda i: len(batch[i]))
+        lens = np.array([len(batch[i]) for i in order])
+        flat = np.fromiter((t for i in order for t in batch[i]), np.int64, int(lens.sum()))
+        starts = np.concatenate([[0], np.cumsum(lens)])
+        pos = np.arange(len(flat)) - np.repeat(starts[:-1], lens)
+        uniq, inv = np.unique(flat, return_inverse=True)
+        x = f.word_rows(uniq)[inv]
+        x += self.pos[pos]
+        x += self.typ
+        x = _layernorm(x, *self.eln, f.eps)
+        # runs of equal length: (first row, sequences, length)
+        cut = np.flatnonzero(np.diff(lens)) + 1
+        runs = [(int(starts[a]), int(b - a), int(lens[a])) for a, b in zip([0, *cut], [*cut, B], strict=True)]
+        for w in self.W:
+            x = self._block(x, w, runs)
+        out = np.zeros((B, T, f.H), np.float32)
+        for k, i in enumerate(order):
+            out[i, :lens[k]] = x[starts[k]:starts[k + 1]]
+        return out
+
+    def _block(self, x: np.ndarray, w: Layer, runs: list[tuple[int, int, int]]) -> np.ndarray:
+        """One transformer block on the packed tokens ``x`` (overwritten)."""
+        H, NH = self.f.H, self.f.NH
+        hd = H // NH
+        lo = w.lora
+        qkv = x @ w.qkv
+        if lo is not None:
+            lo.add_qkv(x, qkv)
+        qkv += w.qkv_b
+        ctx = np.empty_like(x)
+        for r0, n, L in runs:
+            g = qkv[r0:r0 + n * L].reshape(n, L, 3, NH, hd)
+            att = g[:, :, 0].transpose(0, 2, 1, 3) @ g[:, :, 1].transpose(0, 2, 3, 1)  # [n, NH, L, L], scaled
             att -= att.max(-1, keepdims=True)
             np.exp(att, out=att)
-            att /= att.sum(-1, keepdims=True)
-            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(B * T, H)[rows]
-            x = _layernorm(x + ctx @ d["ao"] + d["ao.b"], d["aln.w"], d["aln.b"], f.eps)
-            mid = _gelu(x @ d["fi"] + d["fi.b"])
-            x = _layernorm(x + mid @ d["fo"] + d["fo.b"], d["oln.w"], d["oln.b"], f.eps)
-        out = np.zeros((B * T, H), np.float32)
-        out[rows] = x
-        return out.reshape(B, T, H)
+            s = att.sum(-1, keepdims=True)  # normalised after the product: [L, hd] divisions, not [L, L]
+            c = att @ g[:, :, 2].transpose(0, 2, 1, 3)
+            c /= s
+            ctx[r0:r0 + n * L].reshape(n, L, NH, hd)[:] = c.transpose(0, 2, 1, 3)
+        y = ctx @ w.ao
+        if lo is not None:
+            lo.add(ctx, lo.ao, y)
+        y += w.ao_b
+        y += x
+        x = _layernorm(y, w.aln_w, w.aln_b, self.f.eps)
+        out = np.empty_like(x)
+        for r in range(0, len(x), FF_ROWS):
+            xr = x[r:r + FF_ROWS]
+            mid = xr @ w.fi
+            if lo is not None:
+                lo.add(xr, lo.fi, mid)
+            mid += w.fi_b
+            o = np.matmul(_gelu2(mid), w.fo, out=out[r:r + FF_ROWS])
+            if lo is not None:
+                lo.add(mid, lo.fo, o)
+            o += w.fo_b
+            o += xr
+        return _layernorm(out, w.oln_w, w.oln_b, self.f.eps)

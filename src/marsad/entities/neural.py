@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from marsad.entities.bio import LABELS, viterbi
-from marsad.entities.encoder import LINEAR, MAX_WORDS, E5File, Encoder
+from marsad.entities.encoder import LINEAR, MAX_WORDS, Encoder, shared_file
 from marsad.entities.ner import NerTagger, SentenceTagger, propagate
 from marsad.settings import data_path, section
 
@@ -65,10 +65,11 @@ class NeuralTagger(SentenceTagger):
         z = np.load(path)
         layers = int(z["layers"][0])
         ad: dict[str, np.ndarray] = {}
+        lora: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for k in z.files:
             if k.endswith(".a"):
                 base = k[:-2]
-                ad[base + ".w"] = z[base + ".bm"].astype(np.float32) @ z[k].astype(np.float32)
+                lora[base + ".w"] = (z[base + ".bm"].astype(np.float32), z[k].astype(np.float32))
             elif k.endswith(".w") and any(k.endswith(f".{n}.w") for n in LINEAR):
                 ad[k] = z[k].astype(np.float32)  # a full-matrix delta
             elif k not in ("layers", "meta", "head.w", "head.b") and not k.endswith(".bm"):
@@ -77,8 +78,15 @@ class NeuralTagger(SentenceTagger):
         crf = NerTagger.load() if weight > 0 else None
         meta = json.loads(str(z["meta"])) if "meta" in z.files else {}
         context = int(meta.get("args", {}).get("context", 0))
-        return cls(Encoder(_e5file(str(e5) if e5 else ""), layers, ad), z["head.w"], z["head.b"], crf, weight,
-                   context=context)
+        # LoRA beside the base matrices the gate's numpy encoder holds too (one copy of them per process), or
+        # merged into a copy of its own (faster, 80 MB more): see [entities] ner_e5_share_base
+        share = section("entities").get("ner_e5_share_base", "auto")
+        if share == "auto":
+            share = section("events").get("gate_encoder") == "numpy"
+        elif isinstance(share, str):  # "false" from an environment-made settings file is not true
+            share = share.lower() in ("true", "yes", "1")
+        enc = Encoder(shared_file(e5), layers, ad, lora, share_base=bool(share))
+        return cls(enc, z["head.w"], z["head.b"], crf, weight, context=context)
 
     def _crf_marginals(self, words: list[str]) -> np.ndarray:
         assert self.crf is not None
@@ -200,11 +208,6 @@ class NeuralTagger(SentenceTagger):
     def _tag_doc(self, sents: list[list[str]]) -> list[list[str]]:
         tags = self._tag_raw(sents)
         return propagate(sents, tags, self._norm) if self.propagate else tags
-
-
-@lru_cache(maxsize=2)
-def _e5file(path: str) -> E5File:
-    return E5File(path or None)
 
 
 @lru_cache(maxsize=1)

@@ -111,9 +111,9 @@ class Gate:
 @lru_cache(maxsize=1)
 def _base_encoder() -> Any:
     """multilingual-e5-small without adapters, in numpy (one per process; forked workers share it)."""
-    from ..entities.encoder import E5File, Encoder
+    from ..entities.encoder import Encoder, shared_file
 
-    return Encoder(E5File())
+    return Encoder(shared_file())  # the NER's parsed file and, with ner_e5_share_base, its base matrices
 
 
 def passage_vectors(texts: Sequence[str], batch: int = 32, cells: int = 100_000) -> np.ndarray:
