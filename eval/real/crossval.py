@@ -1,0 +1,118 @@
+"""Out-of-fold figures of the learned event detector on the real corpus's dev part.
+
+5-fold cross-validation grouped by document: each fold's detector is trained on the other four fifths of the dev
+documents plus the external sets (OEDA train split, GSR train split, the real training batch when given), with its
+L2 weights and per-type thresholds chosen inside those training examples only; the events step runs with it on the
+held-out fifth. The held-out events of all folds are scored together (marsad.evaluate) and printed beside the
+detector-off events of the same pages. Dev only: it refuses any path under a ``blind`` folder.
+
+  MARSAD_BUDGET_SECONDS=0 .venv/bin/python eval/real/crossval.py [--train GOLD TEXTS] [--cache /tmp/det-cache]
+      [--details]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parents[2] / "shared" if (HERE.parents[2] / "shared").exists() else Path("/work/shared")
+
+from marsad.evaluate import event_record, load_jsonl, score_events  # noqa: E402
+from marsad.events.detector import Detector, train  # noqa: E402
+from marsad.events.detector_train import gather, prepared_articles, real_examples, vector_cache  # noqa: E402
+from marsad.events.gate import Gate  # noqa: E402
+from marsad.model import PLOVER_TYPES, Article  # noqa: E402
+from marsad.settings import min_confidence  # noqa: E402
+
+FOLDS = 5
+
+
+def refuse_blind(*paths: Path) -> None:
+    for p in paths:
+        if "blind" in Path(p).resolve().parts:
+            raise SystemExit(f"crossval.py: {p}: the blind part is never used (eval/real/README.md)")
+
+
+def fold_of(doc: str) -> int:
+    return int(hashlib.sha1(doc.encode("utf-8")).hexdigest()[:8], 16) % FOLDS
+
+
+def run_events(arts: list[Article], detector: Detector | None, steps: tuple[Any, Any]) -> list[dict[str, Any]]:
+    """The events step (with ``detector``, or none) and the date-text step after it, on copies of the pages."""
+    ev_step, date_step = steps
+    ev_step.detector = detector
+    out = []
+    for a in arts:
+        art = date_step.process(ev_step.process(copy.deepcopy(a)))
+        out.extend(event_record(e, art) for e in art.events)
+    return out
+
+
+def _row(name: str, r: dict[str, Any]) -> str:
+    return (f"{name:<10} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}  (tp {r['tp']} fp {r['fp']} "
+            f"fn {r['fn']})")
+
+
+def report(gold: list[dict[str, Any]], before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+    mc = min_confidence()
+    scored = set(PLOVER_TYPES)
+    res = [score_events(gold, [e for e in evs if float(e.get("confidence") or 0) >= mc], scored_types=scored,
+                        per_type=True) for evs in (before, after)]
+    print(f"{'type':<10} {'detector off':<44} | out-of-fold detector on")
+    for t in PLOVER_TYPES:
+        a, b = (r["per_type"].get(t, {"tp": 0, "fp": 0, "fn": 0, "precision": 0, "recall": 0, "f1": 0}) for r in res)
+        print(f"{_row(t, a):<55} | {_row('', b)[11:]}")
+    for name, r in zip(("off", "on (oof)"), res, strict=True):
+        print(f"ALL {name:<9} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} core recall "
+              f"{r['core_recall']} date acc {r['date_accuracy']} (tp {r['tp']} fp {r['fp']} fn {r['fn']})")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--gold", default=str(HERE / "gold.jsonl"))
+    ap.add_argument("--texts", default=str(HERE / "texts"))
+    ap.add_argument("--train", nargs=2, action="append", default=[], metavar=("GOLD", "TEXTS"),
+                    help="a training-only batch of real pages (always in training, never scored)")
+    ap.add_argument("--shared", default=str(SHARED))
+    ap.add_argument("--no-external", action="store_true", help="leave the OEDA and GSR sets out")
+    ap.add_argument("--cache", default="/tmp/det-cache")
+    a = ap.parse_args()
+    refuse_blind(Path(a.gold), Path(a.texts), *(Path(p) for t in a.train for p in t))
+    cache = Path(a.cache)
+    data = Path(a.shared) / "data" / "arabic_event_gsr"
+    oeda = [] if a.no_external else [str(data / "assault_gsr.csv"), str(data / "protest_gsr.csv")]
+    external, _ = gather([tuple(t) for t in a.train], oeda, None if a.no_external else str(data / "events.jsonl"),
+                         cache)
+    gold = load_jsonl(a.gold)
+    docs = {d["doc"] for d in gold}
+    arts = prepared_articles(sorted(str(p) for p in Path(a.texts).glob("*.txt") if p.name in docs), cache)
+    dev, _ = real_examples(arts, gold, tag="dev")
+    vc = vector_cache(cache)
+    from marsad.runner import document_steps
+
+    steps = tuple(document_steps(set())[-2:])
+    emb = Gate({}, {}, encoder="numpy")  # every fold's detector reads the dev sentences' cached vectors
+    emb._vectors.update(vc.get([x.text for x in dev]))
+    before = run_events(arts, None, steps)  # type: ignore[arg-type]
+    after: list[dict[str, Any]] = []
+    for k in range(FOLDS):
+        held = {d for d in docs if fold_of(d) == k}
+        ex = external + [x for x in dev if x.group.split(":", 1)[1] not in held]
+        det = train(ex, vc, log=None)
+        det.embedder = emb
+        part = [x for x in arts if os.path.basename(x.source_path) in held]
+        after += run_events(part, det, steps)  # type: ignore[arg-type]
+        print(f"fold {k}: {len(held)} documents held out; thresholds "
+              f"{ {t: det.thresholds[t] for t in det.types} }", file=sys.stderr)
+    report(gold, before, after)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
