@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import copy
 import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -24,13 +25,14 @@ HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[2] / "shared" if (HERE.parents[2] / "shared").exists() else Path("/work/shared")
 
 from marsad.evaluate import event_record, load_jsonl, score_events  # noqa: E402
-from marsad.events.detector import Detector, train  # noqa: E402
+from marsad.events.detector import BETA, BETAS, L2_GRID, Detector, train  # noqa: E402
 from marsad.events.detector_train import gather, prepared_articles, real_examples, vector_cache  # noqa: E402
 from marsad.events.gate import Gate  # noqa: E402
 from marsad.model import PLOVER_TYPES, Article  # noqa: E402
 from marsad.settings import min_confidence  # noqa: E402
 
 FOLDS = 5
+SWEEP_FLOOR = 0.3
 
 
 def refuse_blind(*paths: Path) -> None:
@@ -59,11 +61,41 @@ def _row(name: str, r: dict[str, Any]) -> str:
             f"fn {r['fn']})")
 
 
-def report(gold: list[dict[str, Any]], before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+def fold_detector(ex: list[Any], vc: Any, beta: float, cache: Path) -> Detector:
+    """A fold's detector, trained once per set of examples and beta (saved in the cache folder)."""
+    key = hashlib.sha1(json.dumps([[x.group, x.text, sorted(x.positive), sorted(x.scope or [])] for x in ex]
+                                  + [beta, list(L2_GRID)], ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+    f = cache / f"fold-{key}.npz"
+    if f.exists():
+        det = Detector.load(f)
+        if det is not None:
+            return det
+    det = train(ex, vc, log=None, beta=beta)
+    det.save(f)
+    return det
+
+
+def _shown(evs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     mc = min_confidence()
+    return [e for e in evs if float(e.get("confidence") or 0) >= mc]
+
+
+def sweep(gold: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+    """Figures of the proposals kept by each threshold rule (each fold's own thresholds by F-beta, moved up by a
+    margin), from one run at a low floor: which rule to train with, without rerunning the events step."""
     scored = set(PLOVER_TYPES)
-    res = [score_events(gold, [e for e in evs if float(e.get("confidence") or 0) >= mc], scored_types=scored,
-                        per_type=True) for evs in (before, after)]
+    for beta in (str(b) for b in BETAS):
+        for margin in (0.0, 0.05, 0.1, 0.15):
+            keep = [e for e in after if (e.get("why") or {}).get("rule") != "detector" or
+                    e["why"]["detector"] >= e["why"]["fold_thresholds"][e["type"]][beta] + margin]
+            r = score_events(gold, _shown(keep), scored_types=scored)
+            print(f"beta {beta} margin {margin:.2f}: P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "
+                  f"core {r['core_recall']} (tp {r['tp']} fp {r['fp']})")
+
+
+def report(gold: list[dict[str, Any]], before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+    scored = set(PLOVER_TYPES)
+    res = [score_events(gold, _shown(evs), scored_types=scored, per_type=True) for evs in (before, after)]
     print(f"{'type':<10} {'detector off':<44} | out-of-fold detector on")
     for t in PLOVER_TYPES:
         a, b = (r["per_type"].get(t, {"tp": 0, "fp": 0, "fn": 0, "precision": 0, "recall": 0, "f1": 0}) for r in res)
@@ -82,6 +114,10 @@ def main() -> int:
     ap.add_argument("--shared", default=str(SHARED))
     ap.add_argument("--no-external", action="store_true", help="leave the OEDA and GSR sets out")
     ap.add_argument("--cache", default="/tmp/det-cache")
+    ap.add_argument("--beta", type=float, default=BETA, help="the F-beta each fold's thresholds are chosen by")
+    ap.add_argument("--sweep", action="store_true", help="figures of several threshold rules from one run")
+    ap.add_argument("--types", help="comma-separated types the detector may propose (default: every type)")
+    ap.add_argument("--save", help="write the out-of-fold events (JSONL) for analysis")
     a = ap.parse_args()
     refuse_blind(Path(a.gold), Path(a.texts), *(Path(p) for t in a.train for p in t))
     cache = Path(a.cache)
@@ -99,18 +135,32 @@ def main() -> int:
     steps = tuple(document_steps(set())[-2:])
     emb = Gate({}, {}, encoder="numpy")  # every fold's detector reads the dev sentences' cached vectors
     emb._vectors.update(vc.get([x.text for x in dev]))
-    before = run_events(arts, None, steps)  # type: ignore[arg-type]
+    before = [] if a.sweep else run_events(arts, None, steps)  # type: ignore[arg-type]
     after: list[dict[str, Any]] = []
     for k in range(FOLDS):
         held = {d for d in docs if fold_of(d) == k}
         ex = external + [x for x in dev if x.group.split(":", 1)[1] not in held]
-        det = train(ex, vc, log=None)
+        det = fold_detector(ex, vc, a.beta, cache)
         det.embedder = emb
+        det.proposes = frozenset(a.types.split(",")) if a.types else None
         part = [x for x in arts if os.path.basename(x.source_path) in held]
-        after += run_events(part, det, steps)  # type: ignore[arg-type]
+        fold_thr = {t: m["thresholds_by_beta"] for t, m in det.meta["types"].items()}
+        if a.sweep:
+            det.thresholds = dict.fromkeys(det.types, SWEEP_FLOOR)
+        evs = run_events(part, det, steps)  # type: ignore[arg-type]
+        for e in evs:
+            if (e.get("why") or {}).get("rule") == "detector":
+                e["why"]["fold_thresholds"] = fold_thr
+        after += evs
         print(f"fold {k}: {len(held)} documents held out; thresholds "
               f"{ {t: det.thresholds[t] for t in det.types} }", file=sys.stderr)
-    report(gold, before, after)
+    if a.save:
+        with open(a.save, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(e, ensure_ascii=False, default=str) + "\n" for e in after)
+    if a.sweep:
+        sweep(gold, after)
+    else:
+        report(gold, before, after)
     return 0
 
 

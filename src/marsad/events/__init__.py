@@ -10,11 +10,10 @@ from ..model import Article
 from ..pipeline import MapStep
 from ..settings import section
 from .coder import Coder, Resources, code_article
-from .detector import Detector
 from .gate import Gate
 from .lexicon import Lexicon, load_lexicon
 
-__all__ = ["Coder", "Detector", "EventStep", "Gate", "Lexicon", "Resources", "code_article", "load_lexicon"]
+__all__ = ["Coder", "EventStep", "Gate", "Lexicon", "Resources", "code_article", "load_lexicon"]
 
 
 class EventStep(MapStep):
@@ -36,9 +35,13 @@ class EventStep(MapStep):
                               encoder=self.settings.get("gate_encoder")) if self.settings.get("gate", True) else None
         # the learned detector ([events] detector; off when its model file is absent): shares the gate's sentence
         # vectors when the gate reads them with the same encoder
-        shared = self.gate if self.gate is not None and self.gate.encoder == "numpy" else None
-        self.detector = Detector.load(thresholds=self.settings.get("detector_thresholds"), embedder=shared) \
-            if self.settings.get("detector", False) else None
+        self.detector: Any = None
+        if self.settings.get("detector", False):
+            from .detector import Detector  # (imported here: `python -m marsad.events.detector` runs it as main)
+
+            shared = self.gate if self.gate is not None and self.gate.encoder == "numpy" else None
+            self.detector = Detector.load(thresholds=self.settings.get("detector_thresholds"), embedder=shared,
+                                          proposes=self.settings.get("detector_types"))
 
     def process(self, article: Article) -> Article:
         # Reprints are coded too: stories count their events as reports that are not independent.
