@@ -96,3 +96,16 @@ def test_training_picks_a_threshold_and_skips_rare_types(tmp_path) -> None:
     assert det.types == ["AGREE"] and det.meta["types"]["AGREE"]["cv_f1_real_sentences"] > 0.8
     thr, f1 = best_threshold(np.array([0.9, 0.8, 0.1, 0.2]), np.array([1.0, 1.0, 0.0, 0.0]))
     assert f1 == 1.0 and thr >= 0.8
+
+
+def test_detector_types_limit_what_it_proposes(tmp_path) -> None:
+    step = _step(detector=False)
+    _detector().save(tmp_path / "d.npz")
+    det = Detector.load(tmp_path / "d.npz", proposes=["REJECT"])
+    det.embedder = _Signal({}, {})
+    coded = []
+    from marsad.model import Event, Evidence
+
+    coded.append(Event(id="c", article_id="t", type="CONSULT", evidence=Evidence(TEXT[:10], 0, 10)))
+    assert det.apply(_article(), step.coder, coded) == []  # ACCUSE is scored, not proposed
+    assert "detector" not in coded[0].why  # no classifier for CONSULT: nothing to say

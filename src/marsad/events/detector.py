@@ -4,13 +4,15 @@ The rules find events by their triggers; a sentence that reports one in other wo
 sanction, "وجه نداء بالتحرك" for a request) has none. One logistic regression per PLOVER type over the sentence's
 multilingual-e5 vector (the gate's ``passage_vectors``) gives p(T | sentence). After the coder, each body sentence
 the coder reads is scored; where p(T) reaches the type's threshold and the coder coded no event of T there, the
-detector proposes one, with the sentence's own participants (the coder's argument reading, the discourse's last
-actor for a dropped subject). The coder's own events get their sentence's p(T) in ``why``; they are never dropped.
+detector proposes one ([events] detector_types: the types it may), with the sentence's own participants (the
+coder's argument reading, the discourse's last actor for a dropped subject; two sides for a dyadic type). The
+coder's own events get their sentence's p(T) in ``why``; they are never dropped.
 
-Trained by ``python -m marsad.events.detector train`` on the real corpus's dev part and its training batch (every
-body sentence: positive for the types of the gold events whose evidence it holds, negative for the rest), the OEDA
+Trained by ``python -m marsad.events.detector train`` on real pages with gold (the real corpus's dev part: every
+body sentence, positive for the types of the gold events whose evidence it holds, negative for the rest), the OEDA
 detection sets' train split and the GSR's train split (for their own type only). Thresholds and the L2 weight are
-chosen per type by cross-validation grouped by document, on the training examples alone.
+chosen per type by cross-validation grouped by document, on the training examples alone; ``eval/real/crossval.py``
+gives the out-of-fold figures.
 """
 
 from __future__ import annotations
