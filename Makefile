@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 DB ?= out/samples.db
 
-.PHONY: install run test lint bench eval model model-e5 model-gate serve clean check-stock-pip browser-deps vendor-js
+.PHONY: install run test lint bench eval model model-e5 model-gate model-detector serve clean check-stock-pip browser-deps vendor-js
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -74,6 +74,15 @@ model-gate: install
 	$(BIN)/python -m marsad.events.gate_train --cache build/gate \
 		--oeda $(SHARED)/data/arabic_event_gsr/assault_gsr.csv $(SHARED)/data/arabic_event_gsr/protest_gsr.csv \
 		$(if $(wildcard eval/real/gold.jsonl),--real eval/real/gold.jsonl eval/real/texts)
+
+# The learned event detector: one logistic regression per type over e5 sentence vectors, trained on every body
+# sentence of the real corpus's dev part and the OEDA/GSR train splits (never an evaluation suite, never blind).
+# Out-of-fold figures: eval/real/crossval.py.
+model-detector: install
+	$(BIN)/python -m marsad.events.detector train --cache build/detector \
+		--real eval/real/gold.jsonl eval/real/texts \
+		--oeda $(SHARED)/data/arabic_event_gsr/assault_gsr.csv $(SHARED)/data/arabic_event_gsr/protest_gsr.csv \
+		--gsr $(SHARED)/data/arabic_event_gsr/events.jsonl
 
 serve: install
 	$(BIN)/marsad serve --db $(DB)

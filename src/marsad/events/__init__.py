@@ -17,9 +17,10 @@ __all__ = ["Coder", "EventStep", "Gate", "Lexicon", "Resources", "code_article",
 
 
 class EventStep(MapStep):
-    """Sets ``article.events``. Loads the lexicon and the precision gate ([events] gate; off when its model file is
-    absent) once; takes the KB and gazetteer from the entities stage's ``entities`` resources (the pipeline passes
-    the entities step's), else loads that stage's own."""
+    """Sets ``article.events``. Loads the lexicon, the precision gate ([events] gate; off when its model file is
+    absent) and the learned detector ([events] detector; after the gate, so its own events are not gated) once;
+    takes the KB and gazetteer from the entities stage's ``entities`` resources (the pipeline passes the entities
+    step's), else loads that stage's own."""
 
     name = "events"
     requires = ("sentences", "mentions", "timexes")
@@ -32,6 +33,15 @@ class EventStep(MapStep):
         self.coder = Coder(load_lexicon(lexicon_path), self.settings, Resources(actors=actors, entities=entities))
         self.gate = Gate.load(threads=self.settings.get("gate_threads"), cuts=self.settings.get("gate_cuts"),
                               encoder=self.settings.get("gate_encoder")) if self.settings.get("gate", True) else None
+        # the learned detector ([events] detector; off when its model file is absent): shares the gate's sentence
+        # vectors when the gate reads them with the same encoder
+        self.detector: Any = None
+        if self.settings.get("detector", False):
+            from .detector import Detector  # (imported here: `python -m marsad.events.detector` runs it as main)
+
+            shared = self.gate if self.gate is not None and self.gate.encoder == "numpy" else None
+            self.detector = Detector.load(thresholds=self.settings.get("detector_thresholds"), embedder=shared,
+                                          proposes=self.settings.get("detector_types"))
 
     def process(self, article: Article) -> Article:
         # Reprints are coded too: stories count their events as reports that are not independent.
@@ -42,5 +52,9 @@ class EventStep(MapStep):
         if self.gate is not None:
             self.gate.apply(article.events)
             self.count("gated", sum(1 for e in article.events if "gate" in e.why))
+        if self.detector is not None:
+            added = self.detector.apply(article, self.coder, article.events)
+            article.events.extend(added)
+            self.count("detector events", len(added))
         self.count("events", len(article.events))
         return article

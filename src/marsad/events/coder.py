@@ -423,6 +423,47 @@ class Coder:
         self._sidelines_host(body)
         return [self._event(article, c) for c in body]
 
+    # ----------------------------------------------------------------------------- for the learned detector
+    def article_state(self, article: Article) -> ArticleState:
+        """A fresh discourse state of the article, as ``code`` starts it (the persons it names, in order)."""
+        mentions = list(article.mentions) or self.res.body_mentions(article)
+        return ArticleState(persons=sorted(
+            ((m.start, m.entity) for m in mentions if m.entity is not None and m.entity.kind == "person"),
+            key=lambda x: x[0]))
+
+    def sentence_participants(self, article: Article, s: int, e: int, state: ArticleState) -> list[Arg]:
+        """The participants of the sentence s..e in text order, read as a trigger's would be (mentions, plural
+        references, generic agents, counted crowds joined), places left out."""
+        text = article.text or ""
+        toks = tokens(text, s, e)
+        if not toks:
+            return []
+        norm = [normalize(t) for _, _, t in toks]
+        mentions = list(article.mentions) or self.res.body_mentions(article)
+        args = join_groups(self._args(text, toks, norm, s, e, mentions, state), toks, norm, text)
+        return sorted((a for a in args if not a.is_place and a.entities), key=lambda a: a.t0)
+
+    def sentence_date(self, article: Article, s: int, e: int) -> tuple[str | None, str, str | None]:
+        """(date, precision, the words) of the sentence s..e, chosen as for a trigger at its start."""
+        tx: Timex | None = None
+        if self.res.select_event_date is not None:
+            try:
+                tx = self.res.select_event_date(article, s, e, s)
+            except Exception:
+                tx = None
+        if tx is None or not tx.value:
+            return None, "none", None
+        return tx.value, tx.precision, tx.text
+
+    def sentence_status(self, article: Article, s: int, e: int) -> str:
+        """A whole sentence's tense as the dates stage reads it: future or historical when it marks one, else
+        occurred (its negation or condition words may belong to another clause than the event)."""
+        try:
+            st = (self.res.clause_cues(article.text, s, e) or {}).get("status")
+        except Exception:
+            st = None
+        return st if st in ("future", "historical") else "occurred"
+
     @staticmethod
     def _sidelines_host(body: list[Candidate]) -> None:
         """"وعلى هامش الاجتماع، التقى X نظيره Y" with no place of its own: the meeting told before sets the
