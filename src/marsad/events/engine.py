@@ -303,7 +303,23 @@ class RuleEngine:
                 out.insert(0, a)
             else:
                 break
-        return out
+        opener = r.params.get("opened_by")
+        return self._opened(sent, out, before, self._class(opener)) if opener else out
+
+    def _opened(self, sent: Sentence, out: list[Any], before: list[Any], openers: frozenset[str]) -> list[Any]:
+        """"إن X فعل", "بأن جنودا متمردين أطلقوا": the participants a complementizer governs, a noun and the
+        participants right after it (its adjective: "مهاجما انتحاريا") included; none when no complementizer
+        opens them (quotes between are no words)."""
+        run = list(out)
+        for a in reversed(before[:before.index(run[0])]):
+            if a.t1 == run[0].t0:
+                run.insert(0, a)
+            else:
+                break
+        k = run[0].t0 - 1
+        while k >= 0 and sent.norm[k] in self.classes.quotes:
+            k -= 1
+        return run if k >= 0 and sent.norm[k].lstrip(self.classes.clitics) in openers else []
 
     def _take_relative(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                        r: Rule) -> list[Any]:
@@ -348,6 +364,8 @@ class RuleEngine:
         if self._prep(sent, a):
             return []
         if r.params.get("not_kinds") and a.kind in r.params["not_kinds"]:
+            return []
+        if r.params.get("only_kinds") and a.kind not in r.params["only_kinds"]:
             return []
         return self._with_coordinated(sent, a, parties, slots.hi)
 
@@ -406,8 +424,15 @@ class RuleEngine:
                     sent, a) not in marks:
                 return []
             both = self._with_coordinated(sent, a, parties, slots.hi)
-            return both if len(both) > 1 else []
+            return both if len(both) > 1 or self._plural_group(sent, a) else []
         return []
+
+    def _plural_group(self, sent: Sentence, a: Any) -> bool:
+        """"الاشتباكات بين الجماعات المسلحة": a plural group noun after بين names every side at once (a state's
+        name with a plural ending, "الولايات المتحدة", is one side)."""
+        head = self._stem(sent.norm[a.t0])
+        return bool(a.entities) and all(x.kind == "group" for x in a.entities) and (
+            a.plural or head.endswith(word_tuple("reciprocal_plural_endings")))
 
     # ------------------------------------------------------------------------------------------ objects
     def _take_direct(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
