@@ -22,7 +22,7 @@ from ..entities.resolve import EntityResources
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
 from .clause import Discourse, Sentence
 from .discourse import ArticleState
-from .engine import RuleEngine
+from .engine import RuleEngine, load_rules
 from .groups import join_groups
 from .lexicon import FormHit, Lexicon, Trigger, _stems, find_phrase, load_lexicon
 from .words import word_set, word_tuple
@@ -33,7 +33,6 @@ PARTICIPANT_LABELS = {"PERS", "ORG", "GPE", "NORP"}
 _STOP = word_set("stop")
 _PLACE_PREP = word_tuple("place_prep")
 _PREPS = word_set("preps")
-_CLAIMED_BY = word_set("claimed_by")
 
 
 def _alternation(name: str) -> str:
@@ -68,12 +67,6 @@ _HONORIFIC_PRONOUNS = word_set("honorific_pronouns")
 _KANA = word_set("kana")
 _BREAK_PREPS = word_set("break_preps")
 _NOT_MODIFIER = word_set("not_modifier")
-# prepositions that introduce the recipient for some types: "على/ضد X" the target of pressure or force, "إلى X"
-# the receiver of aid
-_RECIPIENT_PREPS = {t: set(word_set("target_recipient_preps"))
-                    for t in ("ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT", "MOBILIZE")}
-_RECIPIENT_PREPS["AID"] = set(word_set("aid_recipient_preps"))
-_RECIPIENT_PREPS["SUPPORT"] = set(word_set("support_recipient_preps"))
 # for conflict and pressure types, "على X"/"ضد X" names the target
 _TARGET_TYPES = {"ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT"}
 _PLURALS = word_set("plurals")
@@ -115,7 +108,6 @@ _PARTICIPATION_STEMS = word_tuple("participation_stems")
 _THAT_WORDS, _FRONTING_PREPS = word_set("that_words"), word_set("fronting_preps")
 _COMPANION_WORDS, _OBJECT_PRONOUN_WORDS = word_set("companion_words"), word_set("object_pronoun_words")
 _DUAL_PRONOUN, _DUAL_GATHERING = word_tuple("dual_pronoun_suffix")[0], word_set("dual_gathering_words")
-_BY_PHRASES, _BY_FIRE = word_set("by_phrases"), word_set("by_fire_words")
 _DESTINATION_PREPS, _RESUMPTIVE = word_set("destination_preps"), word_set("resumptive_pronoun_words")
 _DELEGATION_LEADS, _REGION_WORDS = word_set("delegation_lead_words"), word_set("region_words")
 _MINISTRY_WORDS, _PROTESTER_STEMS = word_set("ministry_words"), word_tuple("protester_stems")
@@ -381,6 +373,9 @@ class Coder:
         # a list names the types the engine codes (an A/B of one type against the coder's own path)
         only = frozenset(mode) if isinstance(mode, list) else None
         self.engine = RuleEngine(self, all_types=mode == "all", only=only) if mode else None
+        # each type's recipient prepositions ("على/ضد X" the target of force, "إلى X" the receiver of aid): one
+        # table, the rule file's, for the engine and the coder's own path alike
+        self.recipient_preps = {t: spec.recipient_preps for t, spec in load_rules().types.items()}
 
     # ----------------------------------------------------------------------------- article level
     def code(self, article: Article) -> list[Event]:
@@ -739,14 +734,13 @@ class Coder:
         self._slot_entities(c)
         self._roles(c)
         self._place_and_visit(c)
-        self._assault_roles(c)
         self._protest_roles(c)
         self._aid_recipients(c)
         self._consult_prodrop(c)
         self._final_roles(c)
         t = h.trigger
         c.n_parts = len({entity_key(x) for x in c.actors + c.recipients})
-        if c.n_parts == 0 and not (t.type in ("PROTEST", "ASSAULT") and (c.verbal or t.strength >= 0.8)):
+        if c.n_parts == 0 and not (t.type == "PROTEST" and (c.verbal or t.strength >= 0.8)):
             return None
         # grammatical subject/object of this trigger, for a pronoun in the next one ("استقبل X Y ... ورحب به")
         host_first = t.roles == "host"
@@ -821,7 +815,7 @@ class Coder:
                         for k in range(max(lo, h.i - 16), h.i))  # "تلقى الرئيس X، أمس، اتصالا من Y"
         topic = set(_TOPIC_PREPS)
         c.partner_preps = {_WITH, _BI} if c.verbal else {_WITH, _BETWEEN, _BI}
-        to_preps = _RECIPIENT_PREPS.get(t.type, set())
+        to_preps = set(self.recipient_preps.get(t.type, ()))
         if t.id.startswith("agree.invite") or t.id.startswith("support.congratulate"):
             to_preps = to_preps | {_ILA, _LI}
         c.to_preps = to_preps | t.recipient_preps
@@ -913,9 +907,9 @@ class Coder:
         elif genitive and first_after is not None and not possessed and not (h.kind == "form" and h.n > 1) and not (
                 t.mode == "visit" and first_after.entities and first_after.entities[0].kind == "country"):
             # "زيارة الرئيس" names the visitor ("زيارة الجزائر" the destination, handled below);
-            # "مقتل/اغتيال/اعتقال X" names the victim, "هجوم المسلحين" the attacker; a phrase ending in its
+            # "اعتقال X" names the victim, "اعتقال الشرطة" the force that acts; a phrase ending in its
             # governing noun ("يقف إلى جانب X") takes X as its object below
-            if t.type in ("ASSAULT", "COERCE") and first_after.kind not in ("armed", "security"):
+            if t.type == "COERCE" and first_after.kind not in ("armed", "security"):
                 c.objects = [rest.pop(0)]
             else:
                 c.subjects = [rest.pop(0)]
@@ -966,8 +960,6 @@ class Coder:
             if not objects:
                 direct = prep(a) not in _PREPS or prep(a) in c.partner_preps or prep(a) == _LI or prep(a) in \
                     c.to_preps or c.delegation(a)
-                if t.type == "MOBILIZE" and a.label == "AGENT":
-                    continue  # the forces moved are the instrument, not a party
                 if gap_out(anchor, a.t0) <= 10 and direct and (
                         t.roles != "symmetric" or prep(a) in c.partner_preps or gap_out(anchor, a.t0) <= 3
                         or (c.verbal and subjects)):
@@ -1013,14 +1005,6 @@ class Coder:
                        and a.entities and a.entities[0].kind in ("person", "country", "organization")]
             if earlier:
                 c.subjects = [earlier[-1]]
-        if t.type == "ASSAULT" and h.kind in ("noun", "form"):
-            # "في هجوم شنه مسلحون": the attacker follows a support verb carrying the noun as a pronoun
-            k = h.i + h.n
-            if k < len(norm) and norm[k] in _CLAIMED_BY:
-                by = [a for a in c.after if a.t0 in (k + 1, k + 2)]
-                if by:
-                    c.subjects = by[:1]
-                    c.rest = [a for a in c.rest if a not in by]
         if not c.subjects and t.type in _TARGET_TYPES and h.kind in ("noun", "form"):
             adj = [a for a in c.args if a.label == "NORP_OBJ" and a.t0 == h.i + h.n]
             if adj:
@@ -1140,29 +1124,6 @@ class Coder:
                     recipients.insert(0, leader)
         c.location = location
 
-    def _assault_roles(self, c: HitContext) -> None:
-        """An attack's casualties named as subject are its targets; else the force or the "by" phrase acts."""
-        if c.t.type != "ASSAULT":
-            return
-        h, norm, parts = c.h, c.norm, c.parts
-        # "قتل 5 جنود" is passive more often than not: victims named as subject are the targets
-        victims = [x for x in c.actors if self._victim(x)]
-        if victims and len(victims) == len(c.actors):
-            c.recipients = _uniq(victims + c.recipients)
-            c.actors = []
-        if not c.actors:
-            # no subject found: the armed group or force named earlier in the sentence
-            armed = [a for a in parts if a.kind in ("armed", "security") and a.t1 <= h.i and a.entities
-                     and not self._victim(a.entities[0])]
-            if armed:
-                c.actors = armed[-1].entities
-        if not c.actors:
-            by = [a for a in parts if a.t0 >= 2 and " ".join(norm[a.t0 - 2:a.t0]) in _BY_PHRASES
-                  or a.t0 >= 1 and norm[a.t0 - 1] in _BY_FIRE]
-            if by:
-                c.actors = by[0].entities
-                c.recipients = [x for x in c.recipients if entity_key(x) not in {entity_key(y) for y in c.actors}]
-
     def _protest_roles(self, c: HitContext) -> None:
         """The protesters: the trigger itself ("تجمع المتظاهرون"), else a crowd named in the clause, come first."""
         if c.t.type != "PROTEST":
@@ -1222,12 +1183,8 @@ class Coder:
                     c.recipients = [self.res.country_entity(loc.country, loc.text)]
 
     def _consult_prodrop(self, c: HitContext) -> None:
-        """Force's target is the country where it falls; a meeting's dropped subject is the person already acting."""
-        h, t, norm, location, actors = c.h, c.t, c.norm, c.location, c.actors
-        # "قصف ... في سوريا", "هدد بتوسيع العمليات العسكرية في لبنان": the country where force falls is its target
-        if t.type in ("ASSAULT", "THREATEN") and not c.recipients and location is not None and location.country and not any(
-                x.country == location.country for x in actors):
-            c.recipients = [self.res.country_entity(location.country, location.text)]
+        """A meeting's dropped subject is the person already acting."""
+        h, t, norm, actors = c.h, c.t, c.norm, c.actors
         resumptive = c.verbal and h.i + h.n < len(norm) and norm[h.i + h.n] in _RESUMPTIVE
         if t.type == "CONSULT" and c.verbal and not c.in_title and (
                 (len({entity_key(x) for x in actors + c.recipients}) == 1 and (not c.subjects or c.subjects[0].t0 > h.i))
@@ -1299,8 +1256,6 @@ class Coder:
         status = self._status(c.article, text, toks, norm, h, lo, hi, c.in_title, covered)
         phone = mode == "phone"
         typ = t.type
-        if typ == "ASSAULT" and c.actors and all(self._protester(x) for x in c.actors):
-            typ, mode = "PROTEST", "riot"  # protesters burning, stoning, clashing: a riot
         if status == "future" and typ in SCORED_FAMILY:
             typ, mode = "AGREE", None
         contexts = list(t.contexts)
