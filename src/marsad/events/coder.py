@@ -82,7 +82,7 @@ _PREP_CLITICS = "".join(word_tuple("prep_clitics"))
 _FROM, _WITH, _BETWEEN = word_tuple("prep_min")[0], word_tuple("comitative")[0], word_tuple("prep_bayn")[0]
 _BI, _LI, _FI = word_tuple("prep_bi")[0], word_tuple("prep_li")[0], word_tuple("prep_fi")[0]
 _ILA, _ALA = word_tuple("prep_ila")[0], word_tuple("prep_ala")[0]
-_COMMA, _COMMAS = word_tuple("arabic_comma")[0], word_tuple("comma_marks")
+_COMMAS = word_tuple("comma_marks")
 _COMMA_STRIP = " " + "".join(_COMMAS)
 _MARGIN, _QAD, _FUTURE, _AN = (word_tuple(k)[0] for k in ("margin_noun", "pluperfect_qad", "future_prefix",
                                                           "an_particle"))
@@ -110,8 +110,7 @@ _COMPANION_WORDS, _OBJECT_PRONOUN_WORDS = word_set("companion_words"), word_set(
 _DUAL_PRONOUN, _DUAL_GATHERING = word_tuple("dual_pronoun_suffix")[0], word_set("dual_gathering_words")
 _DESTINATION_PREPS, _RESUMPTIVE = word_set("destination_preps"), word_set("resumptive_pronoun_words")
 _DELEGATION_LEADS, _REGION_WORDS = word_set("delegation_lead_words"), word_set("region_words")
-_MINISTRY_WORDS, _PROTESTER_STEMS = word_set("ministry_words"), word_tuple("protester_stems")
-_PEOPLE_GOVERNORS = word_set("people_governors")
+_MINISTRY_WORDS = word_set("ministry_words")
 _MINISTER_WORDS = word_tuple("minister_words")
 _TODAY_TOMORROW, _ONGOING, _DAY_WORDS = word_set("today_tomorrow"), word_set("ongoing_words"), word_set("day_words")
 _POSSESSIVE_SUFFIXES, _OBJECT_SUFFIXES = word_tuple("possessive_suffixes"), word_tuple("object_suffixes")
@@ -734,13 +733,12 @@ class Coder:
         self._slot_entities(c)
         self._roles(c)
         self._place_and_visit(c)
-        self._protest_roles(c)
         self._aid_recipients(c)
         self._consult_prodrop(c)
         self._final_roles(c)
         t = h.trigger
         c.n_parts = len({entity_key(x) for x in c.actors + c.recipients})
-        if c.n_parts == 0 and not (t.type == "PROTEST" and (c.verbal or t.strength >= 0.8)):
+        if c.n_parts == 0:
             return None
         # grammatical subject/object of this trigger, for a pronoun in the next one ("استقبل X Y ... ورحب به")
         host_first = t.roles == "host"
@@ -761,8 +759,6 @@ class Coder:
             return True  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
         if t.type != "ACCUSE" and self._alleged(norm, h.i):
             return True
-        if t.type == "PROTEST" and h.kind in ("noun", "form") and _governed_protesters(norm, h.i):
-            return True  # "تفريق المتظاهرين": the crowd named, not a protest told
         if h.kind in ("noun", "form") and norm[h.i].startswith((_ART, _BI + _ART)) and find_phrase(
                 norm, self.lex.status_cues.get("reason_before", []), max(0, h.i - 2), h.i, prefix=False) is not None:
             return True  # "استدعت X السفير احتجاجا على القصف": the shelling is the reason, not an event told here
@@ -1124,30 +1120,6 @@ class Coder:
                     recipients.insert(0, leader)
         c.location = location
 
-    def _protest_roles(self, c: HitContext) -> None:
-        """The protesters: the trigger itself ("تجمع المتظاهرون"), else a crowd named in the clause, come first."""
-        if c.t.type != "PROTEST":
-            return
-        h, norm, args, lo, hi = c.h, c.norm, c.args, c.lo, c.hi
-        own = [a for a in args if a.label == "AGENT" and a.t0 <= h.i < a.t1]
-        if not own:
-            n_ag, _kind = self.lex.agent_at(norm, h.i)
-            if n_ag:
-                words = c.text[c.toks[h.i][0]:c.toks[h.i + n_ag - 1][1]]
-                own_e = [Entity(text=words, name=normalize(words), name_ar=words, kind="group")]
-            else:
-                own_e = []
-        else:
-            own_e = own[0].entities
-        if not own_e and not any(x.kind == "group" for x in c.actors):
-            crowd = [a for a in args if a.label == "AGENT" and lo <= a.t0 < hi and a.entities
-                     and a.entities[0].kind == "group" and a.entities[0].country is None or
-                     a.label == "AGENT" and lo <= a.t0 < hi and self._protester(a.entities[0])]
-            own_e = crowd[0].entities if crowd else []
-        if own_e:
-            keys = {entity_key(x) for x in own_e}
-            c.actors = own_e + [x for x in c.actors if entity_key(x) not in keys]
-
     def _aid_recipients(self, c: HitContext) -> None:
         """Aid's receiver: the state it goes to, the country of the people it helps, a destination region."""
         if c.t.type != "AID":
@@ -1380,11 +1352,6 @@ class Coder:
     def _has_trigger(self, phrase: str) -> bool:
         ws = phrase.split()
         return any(self.lex.match_at(ws, k)[0] for k in range(len(ws)))
-
-    def _protester(self, e: Entity) -> bool:
-        words = normalize(e.text or e.name or "").split()
-        return e.kind == "group" and any(w.lstrip(_AND).removeprefix(_ART).startswith(_PROTESTER_STEMS)
-                                         for w in words)
 
     def _light_verb_index(self, norm: list[str], lo: int, i: int, names: frozenset[int] = frozenset()) -> int | None:
         """The nearest support verb before a nominal trigger, within 10 words; the words of participants' names
@@ -1668,27 +1635,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "bias": -2.0, "strength": 3.0, "resolved": 0.8, "two_resolved": 0.4, "directional": 0.2, "dated": 0.3,
     "lead": 0.5, "title": -0.6, "merged": 0.6, "bad_status": -3.0, "many": -0.3, "alone": -0.3, "none": -2.0,
 }
-
-
-def _governed_protesters(norm: list[str], i: int) -> bool:
-    """Token i names protesters ("المتظاهرين") governed by a preposition, glued ("للمحتجين") or not ("على
-    المتظاهرين"), or by a noun of what was done to them ("تفريق المتظاهرين"), and no relative clause of their
-    own follows: the people, not their act."""
-    w = norm[i].removeprefix(_AND)
-    if i + 1 < len(norm) and norm[i + 1] in _RELATIVE:
-        return False  # "مع المتظاهرين الذين أغلقوا الطريق": the crowd's own clause may tell its act
-    if w.removeprefix(_ART).startswith(_PROTESTER_STEMS):
-        # a second conjunct shares the first's governor: "مواجهات بين عناصر الشرطة ومتظاهرين"
-        back = 4 if w != norm[i] else 1
-        for k in range(i - 1, max(-1, i - 1 - back), -1):
-            if norm[k] in _STOP or norm[k] in _COMMAS:
-                return False
-            if norm[k].removeprefix(_AND) in _PEOPLE_GOVERNORS:
-                return True
-        return False
-    if w.startswith(_LAM_ART):
-        return w[len(_LAM_ART[0]):].startswith(_PROTESTER_STEMS)
-    return w[:1] in (_BI, _LI) and w[1:].removeprefix(_ART).startswith(_PROTESTER_STEMS)
 
 
 def _uniq(ents: list[Entity]) -> list[Entity]:

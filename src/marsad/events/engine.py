@@ -21,7 +21,7 @@ from ..arabic import normalize, sentences
 from ..model import Entity, Evidence
 from ..settings import data_path
 from .clause import Classes, Discourse, Sentence, agreement, bounds, content_gap, governing_prep
-from .groups import unnamed
+from .groups import governed_crowd, protester, unnamed
 from .lexicon import find_phrase, norm_phrase
 from .words import word_set, word_tuple
 
@@ -180,6 +180,8 @@ class RuleEngine:
         if "not_agreement" in w and agreement(sent.norm[h.i], h.kind, self.classes) in w["not_agreement"]:
             return False
         if "not_coordinated" in w and self.classes.starts_with_coordinator(sent.norm[h.i]):
+            return False
+        if "governed_crowd" in w and governed_crowd(sent.norm, h.i) != bool(w["governed_crowd"]):
             return False
         if slots is not None and "no_subject" in w and bool(slots.subjects or slots.actors) == bool(w["no_subject"]):
             return False
@@ -540,9 +542,24 @@ class RuleEngine:
                  and a.entities[0].kind == "group" and a.kind in (None, "group")]
         if not crowd or any(x.kind == "group" for x in slots.actors):
             return False
-        # those named as protesters before any other group the clause names ("مجموعات صغيرة أيضا من المتظاهرين")
-        first = min(crowd, key=lambda a: (not self.coder._protester(a.entities[0]), a.t0))
-        joined = [x for a in self._with_coordinated(sent, first, crowd, slots.hi) for x in a.entities]
+        # the bare crowd nearest before the act is its subject ("أن رجالا ونساء في البلدة نظموا مسيرة", with those
+        # coordinated before it); else those named as protesters before any other group the clause names
+        # ("مجموعات صغيرة أيضا من المتظاهرين")
+        own = [a for a in crowd if a.t0 <= h.i < a.t1]  # "تظاهر المحتجون" read as one noun: the trigger itself
+        before = [a for a in crowd if a.t1 <= h.i and not self._prep(sent, a)]
+        if own:
+            run = own[:1]
+        elif before:
+            run = [before[-1]]
+            for a in reversed(before[:-1]):  # "رجالا ونساء", "متظاهرون غاضبون" (a noun and its adjective)
+                if self._coordinated(sent, a, run[0]) or a.t1 == run[0].t0:
+                    run.insert(0, a)
+                else:
+                    break
+        else:
+            first = min(crowd, key=lambda a: (not protester(a.entities[0]), a.t0))
+            run = self._with_coordinated(sent, first, crowd, slots.hi)
+        joined = [x for a in run for x in a.entities]
         slots.actors = joined + [x for x in slots.actors if x not in joined]
         slots.recipients = [x for x in slots.recipients if x not in joined]
         return True
@@ -559,7 +576,7 @@ class RuleEngine:
         return len(slots.actors) + len(slots.recipients) < before
 
     def _riot(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
-        if slots.actors and all(self.coder._protester(x) for x in slots.actors):
+        if slots.actors and all(protester(x) for x in slots.actors):
             slots.type, slots.mode = "PROTEST", "riot"
             return True
         return False
