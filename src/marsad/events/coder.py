@@ -68,7 +68,6 @@ _KANA = word_set("kana")
 _BREAK_PREPS = word_set("break_preps")
 _NOT_MODIFIER = word_set("not_modifier")
 # for conflict and pressure types, "على X"/"ضد X" names the target
-_TARGET_TYPES = {"ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT"}
 _PLURALS = word_set("plurals")
 _NOT_PAIR = word_set("not_pair")
 _DEMONSTRATIVES = word_set("demonstratives")
@@ -102,7 +101,6 @@ _ARTICLE_CLITIC_FORMS = word_tuple("article_clitic_forms")
 _TOLD_MEETING_PREPS, _ORDINALS = word_set("told_meeting_preps"), word_set("ordinals")
 _THEN = word_set("then_words")
 _CLAUSE_BREAKS = word_set("comma_marks") | word_set("clause_links")
-_CONCERNING = word_set("concerning_verbs")
 _TOPIC_PREPS = word_set("topic_preps")
 _PARTICIPATION_STEMS = word_tuple("participation_stems")
 _THAT_WORDS, _FRONTING_PREPS = word_set("that_words"), word_set("fronting_preps")
@@ -766,7 +764,7 @@ class Coder:
 
     def _clause_window(self, c: HitContext) -> None:
         """The trigger's clause: back to a stop mark or a contrast, ahead to a stop mark or the next clause."""
-        h, t, norm, verb_starts = c.h, c.t, c.norm, c.state.verb_starts
+        h, norm, verb_starts = c.h, c.norm, c.state.verb_starts
         lo = h.i
         while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in _THEN | _CONTRAST \
                 and not (
@@ -777,11 +775,6 @@ class Coder:
         while hi < len(norm) and hi - h.i - sum(1 for k in paren0 if k < hi) < 28 and norm[hi] not in _STOP:
             if hi in verb_starts and hi > h.i + h.n and (norm[hi][:1] == _AND or norm[hi - 1] in _CLAUSE_BREAKS):
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
-            if t.type in _TARGET_TYPES and hi in verb_starts and hi > h.i + h.n + 1 and norm[hi - 1] in \
-                    _CONTRAST and norm[hi - 2] in _COMMAS and norm[hi] not in _CONCERNING:
-                # "رفض X الاقتراح، فيما هدد Y": a contrasting clause names another side's act, not the target
-                # (for meetings it often goes on with the same subject: "ألغى زيارته، فيما استقبل في كييف Y")
-                break
             if hi > h.i + h.n and norm[hi - 1] in _COMMAS and norm[hi].lstrip(_AND) in _HAL_PARTICIPLES | _HAL_LIGHT:
                 break  # "…، داعيا Y إلى": so does a circumstantial participle
             hi += 1
@@ -902,13 +895,9 @@ class Coder:
             c.objects = [a for a in between if a not in c.subjects and prep(a) in (_LI, _WITH, _BI)][:1]
         elif genitive and first_after is not None and not possessed and not (h.kind == "form" and h.n > 1) and not (
                 t.mode == "visit" and first_after.entities and first_after.entities[0].kind == "country"):
-            # "زيارة الرئيس" names the visitor ("زيارة الجزائر" the destination, handled below);
-            # "اعتقال X" names the victim, "اعتقال الشرطة" the force that acts; a phrase ending in its
-            # governing noun ("يقف إلى جانب X") takes X as its object below
-            if t.type == "COERCE" and first_after.kind not in ("armed", "security"):
-                c.objects = [rest.pop(0)]
-            else:
-                c.subjects = [rest.pop(0)]
+            # "زيارة الرئيس" names the visitor ("زيارة الجزائر" the destination, handled below); a phrase ending
+            # in its governing noun ("يقف إلى جانب X") takes X as its object below
+            c.subjects = [rest.pop(0)]
         elif before_ok and ((c.gap(before_ok[-1].t1, h.i) <= 1 and not norm[h.i].startswith(_DEFINITE) and not any(
                 norm[k] in _PREPS or norm[k] in _THAT_WORDS for k in range(before_ok[-1].t1, h.i))) or (
                 c.gap(before_ok[-1].t1, h.i) - len(paren_b) <= 12
@@ -1001,10 +990,6 @@ class Coder:
                        and a.entities and a.entities[0].kind in ("person", "country", "organization")]
             if earlier:
                 c.subjects = [earlier[-1]]
-        if not c.subjects and t.type in _TARGET_TYPES and h.kind in ("noun", "form"):
-            adj = [a for a in c.args if a.label == "NORP_OBJ" and a.t0 == h.i + h.n]
-            if adj:
-                c.subjects = adj  # "الهجوم الإسرائيلي": the adjective names the attacker
         # a nationality adjective right after a trigger's object noun names a country ("يبارك العدوان التركي")
         if not c.objects and t.roles == "agent" and c.subjects:
             for a in c.args:

@@ -267,6 +267,8 @@ class RuleEngine:
                 continue
             if self._coordinated(sent, out[-1], a) and self._prep(sent, a) not in self._class("comitative"):
                 out.append(a)
+            elif a.t0 == out[-1].t1 and out[-1].label == "AGENT" and a.label == "PERS":
+                out.append(a)  # "الشاب عبد العزيز حسن": a common noun and the name in apposition, one person
             else:
                 break
         return out
