@@ -447,8 +447,9 @@ class RuleEngine:
         gap = int(r.params.get("max_gap", 10))
         stop = self._stop(sent, h, start, slots.hi, r)
         own = {x.country for a in slots.subjects for x in a.entities if x.kind == "country" and x.country}
+        shared: list[Any] = []  # conjuncts of a governed participant share its preposition ("بين إيران ومجموعة")
         for a in parties:
-            if a.t0 < start or a.t0 >= slots.hi or a in slots.subjects:
+            if a.t0 < start or a.t0 >= slots.hi or a in slots.subjects or a in shared:
                 continue
             if a.entities and all(x.kind == "country" and x.country in own for x in a.entities):
                 continue  # "سوريا تدين القصف على محيط دمشق": the actor's own state is no recipient
@@ -459,6 +460,7 @@ class RuleEngine:
             p = self._prep(sent, a)
             if not p or p in spec.recipient_preps:
                 return self._with_coordinated(sent, a, parties, slots.hi)
+            shared = self._with_coordinated(sent, a, parties, slots.hi)
         return []
 
     def _content_start(self, sent: Sentence, start: int, hi: int, masdar: bool = True) -> int:
