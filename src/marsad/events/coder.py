@@ -20,7 +20,7 @@ from ..dates import clause_cues, select_event_date
 from ..entities.kb import ActorKB
 from ..entities.resolve import EntityResources
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
-from .clause import Discourse, Sentence
+from .clause import Discourse, Sentence, list_prep
 from .discourse import ArticleState
 from .engine import RuleEngine, load_rules
 from .groups import join_groups
@@ -90,7 +90,6 @@ _CONJ_PREP = tuple(_AND + p for p in _PREP_CLITICS)  # "وب", "ول"
 _LAM_ART = word_tuple("lam_article")
 _LIST_JOINERS = ("",) + word_tuple("list_joiners")
 _INLINE_STOPS = word_tuple("inline_stops")
-_EACH, _EACH_WITH_BI = word_set("each_words"), word_tuple("each_with_bi")[0]
 _DELEGATION_HEADS = word_set("delegation_heads")
 _HOSPITALITY_HEADS = word_tuple("hospitality_heads")
 _HOSPITALITY_PHRASES = tuple(f" {p} " for p in word_tuple("hospitality_phrases"))
@@ -328,11 +327,9 @@ class HitContext:
                 glued = w[1:2]
         if glued.strip(_AND):
             return glued.strip(_AND)[-1:]
-        if a.t0 > 1 and norm[a.t0 - 1] == _FROM and norm[a.t0 - 2] in _EACH:
-            # "اتصالين بكل من X وY", "مع كل من X": the listed are partners; "وأكد كل من X وY": subjects
-            if norm[a.t0 - 2] == _EACH_WITH_BI:
-                return _BI
-            return _WITH if a.t0 > 2 and norm[a.t0 - 3] == _WITH else ""
+        listed = list_prep(norm, a.t0)  # "اتصالين بكل من X وY": the list's preposition, shared with the engine
+        if listed is not None:
+            return listed
         return norm[a.t0 - 1] if a.t0 > 0 else ""
 
     def governed_by_with(self, a: Arg) -> bool:
