@@ -115,12 +115,14 @@ class RuleEngine:
             "genitive": self._take_genitive, "nisba": self._take_nisba, "by_phrase": self._take_by_phrase,
             "direct": self._take_direct, "prep": self._take_prep, "between": self._take_between,
             "owner": self._take_owner, "body_nationality": self._take_body_nationality,
+            "relative_agent": self._take_relative_agent, "director": self._take_director,
         }
         self.rewrites: dict[str, Callable[[Sentence, Any, Slots, Rule], bool]] = {
             "victims_are_targets": self._victims, "crowd": self._crowd, "riot": self._riot,
             "dropped_subject": self._dropped_subject, "place_target": self._place_target,
             "drop_attendees": self._drop_attendees, "envoy_country": self._envoy_country,
             "unnamed_perpetrators": self._unnamed, "clitic_object": self._clitic_object,
+            "people_of_place": self._people_of_place,
         }
         for r in self.rules.rules:
             if r.phase in ("subject", "object") and r.take not in self.takes:
@@ -416,6 +418,36 @@ class RuleEngine:
                 return [a]
         return []
 
+    def _take_relative_agent(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
+                             r: Rule) -> list[Any]:
+        """"المساعدات التي تقدمها دولة الكويت", "الهجوم الذي نفذته طالبان": a relative clause on the act whose verb
+        carries the act as its object pronoun; the bare participant after that verb is the act's agent."""
+        k = h.i + h.n
+        if k + 1 >= len(sent.norm) or sent.norm[k] not in self.classes.relative:
+            return []
+        verb = sent.norm[k + 1]
+        if any(a.t0 <= k + 1 < a.t1 for a in sent.args) or not (
+                len(verb) > 4 and verb.endswith(word_tuple("object_pronouns"))):
+            return []
+        nxt = [a for a in parties if a.t0 >= k + 2 and a.t0 < slots.hi]
+        if not nxt or content_gap(sent, k + 2, nxt[0].t0, self.classes) > int(r.params.get("max_gap", 1)) or \
+                self._prep(sent, nxt[0]):
+            return []
+        return self._with_coordinated(sent, nxt[0], parties, slots.hi)
+
+    def _take_director(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
+                       r: Rule) -> list[Any]:
+        """"وجّه خادم الحرمين الشريفين ... بتقديم مساعدات", "أمر X بإرسال": the person or state who directs the act
+        (the subject of a directive verb before it, in the same sentence) does it."""
+        directives = self._class("directives")
+        for k in range(h.i - 1, max(-1, h.i - 30), -1):
+            w = sent.norm[k]
+            if w in self.classes.stop:
+                break
+            if w in directives or w[:1] in self.classes.clitics and w[1:] in directives:
+                return [a for a in parties if a.label in ("PERS", "GPE") and a.entities and k < a.t0 <= k + 2][:1]
+        return []
+
     def _take_between(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                       r: Rule) -> list[Any]:
         """"اشتباكات بين X وY", "مواجهات بين المحتجين والشرطة": a reciprocal act's sides are all its actors."""
@@ -490,10 +522,13 @@ class RuleEngine:
 
     def _take_prep(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                    r: Rule) -> list[Any]:
-        """A participant governed by a recipient preposition anywhere in the clause ("ضد X", "على X")."""
+        """A participant governed by a recipient preposition anywhere in the clause ("ضد X", "على X"); with
+        ``places``, a place too ("مساعدات إلى اليمن": the state it is sent to)."""
         preps = frozenset(r.params.get("preps") or spec.recipient_preps)
         start = slots.anchor_after or h.i + h.n
         stop = self._stop(sent, h, start, slots.hi, r)
+        if r.params.get("places"):
+            parties = [a for a in sent.args if a.label != "NORP_OBJ" and a.entities]
         for a in parties:  # after the trigger: a governed noun before it belongs to another clause ("قال للجزيرة إن")
             if h.i + h.n <= a.t0 < slots.hi and a not in slots.subjects and self._prep(sent, a) in preps:
                 return [a] if a.t0 <= stop else []
@@ -727,6 +762,24 @@ class RuleEngine:
                 if loc is not None and loc.country and loc.country not in own:
                     slots.recipients = [self.coder.res.country_entity(loc.country, loc.text)]
                     return True
+        return False
+
+    def _people_of_place(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
+        """"مساعدات لسكان غزة", "للنازحين في السودان": people named by a place right after them stand for its
+        state (aid goes to the state whose people receive it)."""
+        if not slots.recipients or not all(x.kind == "group" and not x.country for x in slots.recipients):
+            return False
+        own = {x.country for x in slots.actors if x.country}
+        grp = next((a for a in sent.args if a.entities and a.entities[0] is slots.recipients[0]), None)
+        if grp is None:
+            return False
+        for p in sent.args:
+            if not p.is_place or not grp.t1 <= p.t0 <= grp.t1 + 1:
+                continue
+            loc = p.place or self.coder.res.location(sent.text[p.start:p.end])
+            if loc is not None and loc.country and loc.country not in own:
+                slots.recipients = [self.coder.res.country_entity(loc.country, loc.text)]
+                return True
         return False
 
     def _envoy_country(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
