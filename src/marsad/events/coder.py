@@ -499,6 +499,7 @@ class Coder:
             if c is not None:
                 c.extra["kind"] = h.kind
                 out.append(c)
+                discourse.note(c.actors, c.recipients, si)  # one discourse: the engine's dropped subjects see it
                 if not in_title and c.type in ("CONSULT", "AGREE", "SUPPORT") and c.status != "negated":
                     state.event_persons.extend(x for x in c.actors + c.recipients if x.kind == "person")
                     # the grammatical subject carries into a next sentence that drops it (the host of a
