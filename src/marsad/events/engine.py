@@ -122,7 +122,7 @@ class RuleEngine:
             "dropped_subject": self._dropped_subject, "place_target": self._place_target,
             "drop_attendees": self._drop_attendees, "envoy_country": self._envoy_country,
             "unnamed_perpetrators": self._unnamed, "clitic_object": self._clitic_object,
-            "people_of_place": self._people_of_place,
+            "people_of_place": self._people_of_place, "destination_region": self._destination_region,
         }
         for r in self.rules.rules:
             if r.phase in ("subject", "object") and r.take not in self.takes:
@@ -185,9 +185,18 @@ class RuleEngine:
             return False
         if "governed_crowd" in w and governed_crowd(sent.norm, h.i) != bool(w["governed_crowd"]):
             return False
+        if "coordinated_support" in w and self._coordinated_support(sent, h) != bool(w["coordinated_support"]):
+            return False
         if slots is not None and "no_subject" in w and bool(slots.subjects or slots.actors) == bool(w["no_subject"]):
             return False
         return True
+
+    def _coordinated_support(self, sent: Sentence, h: Any) -> bool:
+        """"أكد X دعم بلاده لY، وأعلن عن حزمة مساعدات": the noun's support verb opens a clause coordinated after a
+        comma, so it shares the clause before's subject."""
+        lv = self.coder._light_verb_index(sent.norm, 0, h.i)
+        return lv is not None and lv > 0 and self.classes.starts_with_coordinator(sent.norm[lv]) and \
+            sent.norm[lv - 1] in self.classes.commas and not any(lv < a.t0 < h.i for a in sent.args)
 
     # ------------------------------------------------------------------------------------------ one hit
     def candidate(self, sent: Sentence, h: Any, verb_starts: set[int]) -> Any | None:
@@ -629,6 +638,8 @@ class RuleEngine:
         if slots.actors or sent.in_title or self._unnamed_subject(sent, h):
             return False
         agr = agreement(sent.norm[h.i], h.kind, self.classes)
+        if self._stem(sent.norm[h.i]) in self.classes.participles or sent.norm[h.i] in self.classes.participles:
+            agr = "none"  # "داعيا": a participle's alif is its case ending, no dual; it agrees with its main clause
         if agr == "dual" and len(d.last_parties) == 2:
             slots.actors = list(d.last_parties)
         elif agr == "plural" and d.last_group is not None:
@@ -761,6 +772,33 @@ class RuleEngine:
                 loc = a.place or self.coder.res.location(sent.text[a.start:a.end])
                 if loc is not None and loc.country and loc.country not in own:
                     slots.recipients = [self.coder.res.country_entity(loc.country, loc.text)]
+                    return True
+        return False
+
+    def _destination_region(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
+        """"قافلة إلى قطاع غزة", "إنزالا جويا لمساعدات على جنوب قطاع غزة": with no receiver named, the state of the
+        place right after a destination preposition (a region word may stand between; a place the entities stage
+        left unnamed is looked up in the gazetteer)."""
+        if slots.recipients:
+            return False
+        own = {x.country for x in slots.actors if x.country}
+        res, norm = self.coder.res, sent.norm
+        for p in sent.args:
+            if p.is_place and h.i < p.t0 <= slots.hi and norm[p.t0 - 1] in self._class("destination_preps"):
+                loc = p.place or res.location(sent.text[p.start:p.end])
+                if loc is not None and loc.country and loc.country not in own:
+                    slots.recipients = [res.country_entity(loc.country, loc.text)]
+                    return True
+        k = next((k for k in range(h.i + h.n, min(slots.hi, len(norm)) - 1)
+                  if norm[k] in self._class("destination_lookup_preps")), None)
+        if k is None or self._stem(norm[k + 1]) in self._class("transit_words"):
+            return False
+        j = k + 2 if norm[k + 1] in self._class("region_words") else k + 1
+        for n in (2, 1):
+            if j + n <= len(sent.toks) and not any(norm[x] in self.classes.stop for x in range(j, j + n)):
+                loc = res.location(sent.text[sent.toks[j][0]:sent.toks[j + n - 1][1]])
+                if loc is not None and loc.country and loc.country not in own:
+                    slots.recipients = [res.country_entity(loc.country, loc.text)]
                     return True
         return False
 
