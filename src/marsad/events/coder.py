@@ -62,6 +62,7 @@ _TOPIC_NOUNS = word_set("topic_nouns")
 _PRESENCE = word_set("presence")
 _DURING = word_set("during")
 _RECEPTIONS = word_set("receptions")
+_DIRECTIVES = word_set("directives")
 _HONORIFIC_PRONOUNS = word_set("honorific_pronouns")
 _KANA = word_set("kana")
 _BREAK_PREPS = word_set("break_preps")
@@ -104,8 +105,8 @@ _PARTICIPATION_STEMS = word_tuple("participation_stems")
 _THAT_WORDS, _FRONTING_PREPS = word_set("that_words"), word_set("fronting_preps")
 _COMPANION_WORDS, _OBJECT_PRONOUN_WORDS = word_set("companion_words"), word_set("object_pronoun_words")
 _DUAL_PRONOUN, _DUAL_GATHERING = word_tuple("dual_pronoun_suffix")[0], word_set("dual_gathering_words")
-_RESUMPTIVE = word_set("resumptive_pronoun_words")
-_DELEGATION_LEADS = word_set("delegation_lead_words")
+_DESTINATION_PREPS, _RESUMPTIVE = word_set("destination_preps"), word_set("resumptive_pronoun_words")
+_DELEGATION_LEADS, _REGION_WORDS = word_set("delegation_lead_words"), word_set("region_words")
 _MINISTRY_WORDS = word_set("ministry_words")
 _MINISTER_WORDS = word_tuple("minister_words")
 _TODAY_TOMORROW, _ONGOING, _DAY_WORDS = word_set("today_tomorrow"), word_set("ongoing_words"), word_set("day_words")
@@ -499,7 +500,6 @@ class Coder:
             if c is not None:
                 c.extra["kind"] = h.kind
                 out.append(c)
-                discourse.note(c.actors, c.recipients, si)  # one discourse: the engine's dropped subjects see it
                 if not in_title and c.type in ("CONSULT", "AGREE", "SUPPORT") and c.status != "negated":
                     state.event_persons.extend(x for x in c.actors + c.recipients if x.kind == "person")
                     # the grammatical subject carries into a next sentence that drops it (the host of a
@@ -728,6 +728,7 @@ class Coder:
         self._slot_entities(c)
         self._roles(c)
         self._place_and_visit(c)
+        self._aid_recipients(c)
         self._consult_prodrop(c)
         self._final_roles(c)
         t = h.trigger
@@ -805,10 +806,15 @@ class Coder:
             to_preps = to_preps | {_ILA, _LI}
         c.to_preps = to_preps | t.recipient_preps
         c.topic = topic = topic - c.to_preps
-        if t.type in ("CONSULT", "AGREE", "SUPPORT"):
-            # forces do not act in diplomacy ("بمشاركة طائرات": no party)
-            before = [a for a in before if a.kind != "security"]
-            after = [a for a in after if a.kind != "security"]
+        if t.type in ("CONSULT", "AGREE", "SUPPORT", "AID"):
+            # a state's armed forces deliver aid ("نفذت القوات المسلحة الأردنية إنزالا جويا لمساعدات")
+            before = [a for a in before if a.kind != "security" or (
+                t.type == "AID" and a.entities and a.entities[0].country is not None)]
+            # forces do not act in diplomacy (nor, unnamed by state, in aid), but a state's army receives aid
+            # ("منحة لدعم الجيش اللبناني")
+            # ("الجيش اللبناني"/"الجيش السوري" with its modifier; a bare "طائرات" after بمشاركة is no recipient)
+            after = [a for a in after if a.kind != "security" or (
+                t.type == "AID" and (a.t1 - a.t0 >= 2 or bool(a.entities and a.entities[0].country)))]
         c.before, c.after = before, after
         prep = c.prep
         c.rest = [a for a in after if prep(a) not in topic or (c.reverse and prep(a) == _FROM) or c.delegation(a)]
@@ -1096,6 +1102,40 @@ class Coder:
                     recipients.insert(0, leader)
         c.location = location
 
+    def _aid_recipients(self, c: HitContext) -> None:
+        """Aid's receiver: the state it goes to, the country of the people it helps, a destination region."""
+        if c.t.type != "AID":
+            return
+        h, norm, places, hi = c.h, c.norm, c.places, c.hi
+        dest_c = [p for p in places if p.t0 > h.i and p.t0 <= hi and p.entities and p.entities[0].kind == "country"
+                  and p.t0 > 0 and norm[p.t0 - 1] in _DESTINATION_PREPS]
+        if dest_c:
+            c.recipients = dest_c[0].entities  # "مساعدات إلى اليمن": the receiving state
+        elif c.recipients and all(x.kind == "group" and not x.country for x in c.recipients):
+            # "مساعدات لسكان غزة", "للنازحين في السودان": the people of a place stand for its country
+            own = {x.country for x in c.actors if x.country}
+            grp = [a for a in c.after if a.entities and a.entities[0] is c.recipients[0]]
+            for p in places:
+                loc = p.place or self.res.location(c.text[p.start:p.end])
+                if grp and grp[0].t1 <= p.t0 <= grp[0].t1 + 1 and loc is not None and loc.country and \
+                        loc.country not in own:
+                    c.recipients = [self.res.country_entity(loc.country, loc.text)]
+                    break
+        elif not c.recipients:
+            # "قافلة إلى قطاع غزة": a destination region stands for its country
+            own = {x.country for x in c.actors if x.country}
+            for p in places:
+                loc = p.place or self.res.location(c.text[p.start:p.end])
+                if h.i < p.t0 <= hi and p.t0 > 0 and norm[p.t0 - 1] in _DESTINATION_PREPS and loc is not None \
+                        and loc.country and loc.country not in own:
+                    c.recipients = [self.res.country_entity(loc.country, loc.text)]
+                    break
+            else:
+                # "إنزالا جويا لمساعدات على شمال قطاع غزة": a place the entities stage left unnamed
+                loc = self._destination(c.text, c.toks, norm, h.i + h.n, hi)
+                if loc is not None and loc.country and loc.country not in own:
+                    c.recipients = [self.res.country_entity(loc.country, loc.text)]
+
     def _consult_prodrop(self, c: HitContext) -> None:
         """A meeting's dropped subject is the person already acting."""
         h, t, norm, actors = c.h, c.t, c.norm, c.actors
@@ -1117,8 +1157,16 @@ class Coder:
                     c.actors, c.recipients = [agent], _uniq(actors + c.recipients)
 
     def _final_roles(self, c: HitContext) -> None:
-        """A state is no recipient of its own act."""
+        """Aid directed by a leader is his; a state is no recipient of its own act."""
         t = c.t
+        if t.type == "AID" and not c.actors:
+            # "وجّه خادم الحرمين الشريفين مركز الملك سلمان للإغاثة بتقديم مساعدات للسودان": the leader who directs
+            # an agency to give aid is the giver
+            giver = self._director(c.args, c.norm, c.h.i)
+            if giver:
+                c.actors = giver
+                keys = {entity_key(x) for x in giver}
+                c.recipients = [x for x in c.recipients if entity_key(x) not in keys]
         if t.type in DYADIC and c.actors:
             own = {x.country for x in c.actors if x.country}
             c.recipients = [x for x in c.recipients if not (x.kind == "country" and x.country in own)]
@@ -1189,6 +1237,36 @@ class Coder:
                 return True
             k += 1
         return False
+
+    def _destination(self, text: str, toks: list[tuple[int, int, str]], norm: list[str], lo: int,
+                     hi: int) -> Location | None:
+        """The place after "إلى/على" ("على شمال قطاع غزة"), looked up in the gazetteer word by word."""
+        for k in range(lo, min(hi, len(norm)) - 1):
+            if norm[k] not in (_ILA, _ALA):
+                continue
+            j = k + 1
+            if j < len(norm) and norm[j] in _REGION_WORDS:
+                j += 1
+            for n in (2, 1):
+                if j + n <= len(toks) and not any(norm[x] in _STOP for x in range(j, j + n)):
+                    loc = self.res.location(text[toks[j][0]:toks[j + n - 1][1]])
+                    if loc is not None and loc.country:
+                        return loc
+            return None
+        return None
+
+    @staticmethod
+    def _director(args: list[Arg], norm: list[str], i: int) -> list[Entity]:
+        """The subject of a directive verb before ``i`` ("وجّه X ... بتقديم", "أمر X بإرسال"): a person or state."""
+        for k in range(i - 1, max(-1, i - 30), -1):
+            if norm[k] in _STOP:
+                break
+            if norm[k] not in _DIRECTIVES and not (norm[k][:1] in _CONJ and norm[k][1:] in _DIRECTIVES):
+                continue
+            subj = [a for a in args if not a.is_place and a.entities and a.label in ("PERS", "GPE")
+                    and k < a.t0 <= k + 2]
+            return subj[0].entities if subj else []
+        return []
 
     @staticmethod
     def _topical(norm: list[str], t0: int) -> bool:
