@@ -131,6 +131,7 @@ def test_hard_wrapped_text_is_rejoined_but_title_kept() -> None:
     ("يناير 21, 2025", "2025-01-21"),
     ("16 ديسمبر/كانون الأول 2016", "2016-12-16"),
     ("15 رمضان 1444 هـ", "2023-04-06"),
+    ("Friday, 01-Mar-2019 19:25", "2019-03-01"),
 ])
 def test_stamp_dates(s: str, iso: str) -> None:
     found = find_date(s)

@@ -1,12 +1,12 @@
 """Protester nouns governed by a preposition or by a noun of what was done to the crowd name people, not a protest
-(coder.py _governed_protesters, words.yaml people_governors). Sentences written for this test."""
+(groups.py governed_crowd, words.yaml people_governors). Sentences written for this test."""
 
 from __future__ import annotations
 
 import pytest
 
 from marsad.arabic import normalize, tokens
-from marsad.events.coder import _governed_protesters
+from marsad.events.groups import governed_crowd as _governed_protesters
 
 
 def _norm(text: str) -> list[str]:

@@ -79,14 +79,29 @@ class Sentence:
     state: ArticleState | None = None  # the coder's article state (persons named, for plural references)
 
 
+def list_prep(norm: list[str], t0: int) -> str | None:
+    """The preposition of a "كل من" list whose first member starts at token t0: "اتصالين بكل من X وY" (ب), "مع كل
+    من X" (مع), "وأكد كل من X وY" (none: the listed are subjects); None when no such list opens there."""
+    if t0 < 2 or norm[t0 - 1] not in word_set("prep_min") or norm[t0 - 2] not in word_set("each_words"):
+        return None
+    if norm[t0 - 2] in word_set("each_with_bi"):
+        return word_tuple("prep_bi")[0]
+    with_ = word_tuple("comitative")[0]
+    return with_ if t0 > 2 and norm[t0 - 3] == with_ else ""
+
+
 def governing_prep(sent: Sentence, a: Any, classes: Classes) -> str:
     """The preposition before a participant: a clitic glued to its first word (بالرئيس، للجيش، لإسرائيل) or the
-    word before it (على، ضد، مع). Empty when it stands bare (a subject or direct object)."""
+    word before it (على، ضد، مع), or a "كل من" list's (list_prep). Empty when it stands bare (a subject or direct
+    object)."""
     t0 = a.t0
     tok_start = sent.toks[t0][0]
     glued = normalize(sent.text[tok_start:a.start]).lstrip(classes.clitics)
     if glued:
         return glued[-1:]
+    listed = list_prep(sent.norm, t0)
+    if listed:  # "بكل من X وY": the partners' ب ("اعتقلت كل من X": من stays, so no list is read as a VSO subject)
+        return listed
     w = sent.norm[t0]
     art, pc = classes.article, classes.prep_clitics
     lam = pc[-1:]

@@ -20,9 +20,9 @@ from ..dates import clause_cues, select_event_date
 from ..entities.kb import ActorKB
 from ..entities.resolve import EntityResources
 from ..model import Article, Entity, Event, Evidence, Location, Mention, Timex, stable_id
-from .clause import Discourse, Sentence
+from .clause import Discourse, Sentence, list_prep
 from .discourse import ArticleState
-from .engine import RuleEngine
+from .engine import RuleEngine, load_rules
 from .groups import join_groups
 from .lexicon import FormHit, Lexicon, Trigger, _stems, find_phrase, load_lexicon
 from .words import word_set, word_tuple
@@ -33,7 +33,6 @@ PARTICIPANT_LABELS = {"PERS", "ORG", "GPE", "NORP"}
 _STOP = word_set("stop")
 _PLACE_PREP = word_tuple("place_prep")
 _PREPS = word_set("preps")
-_CLAIMED_BY = word_set("claimed_by")
 
 
 def _alternation(name: str) -> str:
@@ -68,14 +67,7 @@ _HONORIFIC_PRONOUNS = word_set("honorific_pronouns")
 _KANA = word_set("kana")
 _BREAK_PREPS = word_set("break_preps")
 _NOT_MODIFIER = word_set("not_modifier")
-# prepositions that introduce the recipient for some types: "على/ضد X" the target of pressure or force, "إلى X"
-# the receiver of aid
-_RECIPIENT_PREPS = {t: set(word_set("target_recipient_preps"))
-                    for t in ("ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT", "MOBILIZE")}
-_RECIPIENT_PREPS["AID"] = set(word_set("aid_recipient_preps"))
-_RECIPIENT_PREPS["SUPPORT"] = set(word_set("support_recipient_preps"))
 # for conflict and pressure types, "على X"/"ضد X" names the target
-_TARGET_TYPES = {"ASSAULT", "THREATEN", "PROTEST", "SANCTION", "COERCE", "ACCUSE", "REJECT"}
 _PLURALS = word_set("plurals")
 _NOT_PAIR = word_set("not_pair")
 _DEMONSTRATIVES = word_set("demonstratives")
@@ -89,7 +81,7 @@ _PREP_CLITICS = "".join(word_tuple("prep_clitics"))
 _FROM, _WITH, _BETWEEN = word_tuple("prep_min")[0], word_tuple("comitative")[0], word_tuple("prep_bayn")[0]
 _BI, _LI, _FI = word_tuple("prep_bi")[0], word_tuple("prep_li")[0], word_tuple("prep_fi")[0]
 _ILA, _ALA = word_tuple("prep_ila")[0], word_tuple("prep_ala")[0]
-_COMMA, _COMMAS = word_tuple("arabic_comma")[0], word_tuple("comma_marks")
+_COMMAS = word_tuple("comma_marks")
 _COMMA_STRIP = " " + "".join(_COMMAS)
 _MARGIN, _QAD, _FUTURE, _AN = (word_tuple(k)[0] for k in ("margin_noun", "pluperfect_qad", "future_prefix",
                                                           "an_particle"))
@@ -98,7 +90,6 @@ _CONJ_PREP = tuple(_AND + p for p in _PREP_CLITICS)  # "وب", "ول"
 _LAM_ART = word_tuple("lam_article")
 _LIST_JOINERS = ("",) + word_tuple("list_joiners")
 _INLINE_STOPS = word_tuple("inline_stops")
-_EACH, _EACH_WITH_BI = word_set("each_words"), word_tuple("each_with_bi")[0]
 _DELEGATION_HEADS = word_set("delegation_heads")
 _HOSPITALITY_HEADS = word_tuple("hospitality_heads")
 _HOSPITALITY_PHRASES = tuple(f" {p} " for p in word_tuple("hospitality_phrases"))
@@ -109,17 +100,14 @@ _ARTICLE_CLITIC_FORMS = word_tuple("article_clitic_forms")
 _TOLD_MEETING_PREPS, _ORDINALS = word_set("told_meeting_preps"), word_set("ordinals")
 _THEN = word_set("then_words")
 _CLAUSE_BREAKS = word_set("comma_marks") | word_set("clause_links")
-_CONCERNING = word_set("concerning_verbs")
 _TOPIC_PREPS = word_set("topic_preps")
 _PARTICIPATION_STEMS = word_tuple("participation_stems")
 _THAT_WORDS, _FRONTING_PREPS = word_set("that_words"), word_set("fronting_preps")
 _COMPANION_WORDS, _OBJECT_PRONOUN_WORDS = word_set("companion_words"), word_set("object_pronoun_words")
 _DUAL_PRONOUN, _DUAL_GATHERING = word_tuple("dual_pronoun_suffix")[0], word_set("dual_gathering_words")
-_BY_PHRASES, _BY_FIRE = word_set("by_phrases"), word_set("by_fire_words")
 _DESTINATION_PREPS, _RESUMPTIVE = word_set("destination_preps"), word_set("resumptive_pronoun_words")
 _DELEGATION_LEADS, _REGION_WORDS = word_set("delegation_lead_words"), word_set("region_words")
-_MINISTRY_WORDS, _PROTESTER_STEMS = word_set("ministry_words"), word_tuple("protester_stems")
-_PEOPLE_GOVERNORS = word_set("people_governors")
+_MINISTRY_WORDS = word_set("ministry_words")
 _MINISTER_WORDS = word_tuple("minister_words")
 _TODAY_TOMORROW, _ONGOING, _DAY_WORDS = word_set("today_tomorrow"), word_set("ongoing_words"), word_set("day_words")
 _POSSESSIVE_SUFFIXES, _OBJECT_SUFFIXES = word_tuple("possessive_suffixes"), word_tuple("object_suffixes")
@@ -339,11 +327,9 @@ class HitContext:
                 glued = w[1:2]
         if glued.strip(_AND):
             return glued.strip(_AND)[-1:]
-        if a.t0 > 1 and norm[a.t0 - 1] == _FROM and norm[a.t0 - 2] in _EACH:
-            # "اتصالين بكل من X وY", "مع كل من X": the listed are partners; "وأكد كل من X وY": subjects
-            if norm[a.t0 - 2] == _EACH_WITH_BI:
-                return _BI
-            return _WITH if a.t0 > 2 and norm[a.t0 - 3] == _WITH else ""
+        listed = list_prep(norm, a.t0)  # "اتصالين بكل من X وY": the list's preposition, shared with the engine
+        if listed is not None:
+            return listed
         return norm[a.t0 - 1] if a.t0 > 0 else ""
 
     def governed_by_with(self, a: Arg) -> bool:
@@ -381,6 +367,9 @@ class Coder:
         # a list names the types the engine codes (an A/B of one type against the coder's own path)
         only = frozenset(mode) if isinstance(mode, list) else None
         self.engine = RuleEngine(self, all_types=mode == "all", only=only) if mode else None
+        # each type's recipient prepositions ("على/ضد X" the target of force, "إلى X" the receiver of aid): one
+        # table, the rule file's, for the engine and the coder's own path alike
+        self.recipient_preps = {t: spec.recipient_preps for t, spec in load_rules().types.items()}
 
     # ----------------------------------------------------------------------------- article level
     def code(self, article: Article) -> list[Event]:
@@ -780,14 +769,12 @@ class Coder:
         self._slot_entities(c)
         self._roles(c)
         self._place_and_visit(c)
-        self._assault_roles(c)
-        self._protest_roles(c)
         self._aid_recipients(c)
         self._consult_prodrop(c)
         self._final_roles(c)
         t = h.trigger
         c.n_parts = len({entity_key(x) for x in c.actors + c.recipients})
-        if c.n_parts == 0 and not (t.type in ("PROTEST", "ASSAULT") and (c.verbal or t.strength >= 0.8)):
+        if c.n_parts == 0:
             return None
         # grammatical subject/object of this trigger, for a pronoun in the next one ("استقبل X Y ... ورحب به")
         host_first = t.roles == "host"
@@ -808,8 +795,6 @@ class Coder:
             return True  # "هذه القمة"/"تلك الزيارة" points back at an event already coded
         if t.type != "ACCUSE" and self._alleged(norm, h.i):
             return True
-        if t.type == "PROTEST" and h.kind in ("noun", "form") and _governed_protesters(norm, h.i):
-            return True  # "تفريق المتظاهرين": the crowd named, not a protest told
         if h.kind in ("noun", "form") and norm[h.i].startswith((_ART, _BI + _ART)) and find_phrase(
                 norm, self.lex.status_cues.get("reason_before", []), max(0, h.i - 2), h.i, prefix=False) is not None:
             return True  # "استدعت X السفير احتجاجا على القصف": the shelling is the reason, not an event told here
@@ -817,7 +802,7 @@ class Coder:
 
     def _clause_window(self, c: HitContext) -> None:
         """The trigger's clause: back to a stop mark or a contrast, ahead to a stop mark or the next clause."""
-        h, t, norm, verb_starts = c.h, c.t, c.norm, c.state.verb_starts
+        h, norm, verb_starts = c.h, c.norm, c.state.verb_starts
         lo = h.i
         while lo > 0 and h.i - lo < 16 and norm[lo - 1] not in _STOP and norm[lo - 1] not in _THEN | _CONTRAST \
                 and not (
@@ -828,11 +813,6 @@ class Coder:
         while hi < len(norm) and hi - h.i - sum(1 for k in paren0 if k < hi) < 28 and norm[hi] not in _STOP:
             if hi in verb_starts and hi > h.i + h.n and (norm[hi][:1] == _AND or norm[hi - 1] in _CLAUSE_BREAKS):
                 break  # "أدانت X الهجوم، وطالبت Y": the next coordinated verb opens a new clause
-            if t.type in _TARGET_TYPES and hi in verb_starts and hi > h.i + h.n + 1 and norm[hi - 1] in \
-                    _CONTRAST and norm[hi - 2] in _COMMAS and norm[hi] not in _CONCERNING:
-                # "رفض X الاقتراح، فيما هدد Y": a contrasting clause names another side's act, not the target
-                # (for meetings it often goes on with the same subject: "ألغى زيارته، فيما استقبل في كييف Y")
-                break
             if hi > h.i + h.n and norm[hi - 1] in _COMMAS and norm[hi].lstrip(_AND) in _HAL_PARTICIPLES | _HAL_LIGHT:
                 break  # "…، داعيا Y إلى": so does a circumstantial participle
             hi += 1
@@ -842,7 +822,7 @@ class Coder:
         """The participants and places of the window, split around the trigger, and the prepositions that matter."""
         h, t, norm, args, lo, hi = c.h, c.t, c.norm, c.args, c.lo, c.hi
         parts = [a for a in args if not a.is_place and a.label != "NORP_OBJ"]
-        if t.type in ("CONSULT", "AGREE", "SUPPORT", "COOPERATE") and any(a.label == "PERS" for a in parts):
+        if t.type in ("CONSULT", "AGREE", "SUPPORT") and any(a.label == "PERS" for a in parts):
             # in diplomacy, named people are the parties; a crowd word inside an office title
             # ("وزيرة الخارجية والبوركينابيين في الخارج") is not
             parts = [a for a in parts if a.label != "AGENT" or a.plural]
@@ -862,12 +842,12 @@ class Coder:
                         for k in range(max(lo, h.i - 16), h.i))  # "تلقى الرئيس X، أمس، اتصالا من Y"
         topic = set(_TOPIC_PREPS)
         c.partner_preps = {_WITH, _BI} if c.verbal else {_WITH, _BETWEEN, _BI}
-        to_preps = _RECIPIENT_PREPS.get(t.type, set())
+        to_preps = set(self.recipient_preps.get(t.type, ()))
         if t.id.startswith("agree.invite") or t.id.startswith("support.congratulate"):
             to_preps = to_preps | {_ILA, _LI}
         c.to_preps = to_preps | t.recipient_preps
         c.topic = topic = topic - c.to_preps
-        if t.type in ("CONSULT", "AGREE", "SUPPORT", "AID", "COOPERATE"):
+        if t.type in ("CONSULT", "AGREE", "SUPPORT", "AID"):
             # a state's armed forces deliver aid ("نفذت القوات المسلحة الأردنية إنزالا جويا لمساعدات")
             before = [a for a in before if a.kind != "security" or (
                 t.type == "AID" and a.entities and a.entities[0].country is not None)]
@@ -953,13 +933,9 @@ class Coder:
             c.objects = [a for a in between if a not in c.subjects and prep(a) in (_LI, _WITH, _BI)][:1]
         elif genitive and first_after is not None and not possessed and not (h.kind == "form" and h.n > 1) and not (
                 t.mode == "visit" and first_after.entities and first_after.entities[0].kind == "country"):
-            # "زيارة الرئيس" names the visitor ("زيارة الجزائر" the destination, handled below);
-            # "مقتل/اغتيال/اعتقال X" names the victim, "هجوم المسلحين" the attacker; a phrase ending in its
-            # governing noun ("يقف إلى جانب X") takes X as its object below
-            if t.type in ("ASSAULT", "COERCE") and first_after.kind not in ("armed", "security"):
-                c.objects = [rest.pop(0)]
-            else:
-                c.subjects = [rest.pop(0)]
+            # "زيارة الرئيس" names the visitor ("زيارة الجزائر" the destination, handled below); a phrase ending
+            # in its governing noun ("يقف إلى جانب X") takes X as its object below
+            c.subjects = [rest.pop(0)]
         elif before_ok and ((c.gap(before_ok[-1].t1, h.i) <= 1 and not norm[h.i].startswith(_DEFINITE) and not any(
                 norm[k] in _PREPS or norm[k] in _THAT_WORDS for k in range(before_ok[-1].t1, h.i))) or (
                 c.gap(before_ok[-1].t1, h.i) - len(paren_b) <= 12
@@ -1007,8 +983,6 @@ class Coder:
             if not objects:
                 direct = prep(a) not in _PREPS or prep(a) in c.partner_preps or prep(a) == _LI or prep(a) in \
                     c.to_preps or c.delegation(a)
-                if t.type == "MOBILIZE" and a.label == "AGENT":
-                    continue  # the forces moved are the instrument, not a party
                 if gap_out(anchor, a.t0) <= 10 and direct and (
                         t.roles != "symmetric" or prep(a) in c.partner_preps or gap_out(anchor, a.t0) <= 3
                         or (c.verbal and subjects)):
@@ -1054,18 +1028,6 @@ class Coder:
                        and a.entities and a.entities[0].kind in ("person", "country", "organization")]
             if earlier:
                 c.subjects = [earlier[-1]]
-        if t.type == "ASSAULT" and h.kind in ("noun", "form"):
-            # "في هجوم شنه مسلحون": the attacker follows a support verb carrying the noun as a pronoun
-            k = h.i + h.n
-            if k < len(norm) and norm[k] in _CLAIMED_BY:
-                by = [a for a in c.after if a.t0 in (k + 1, k + 2)]
-                if by:
-                    c.subjects = by[:1]
-                    c.rest = [a for a in c.rest if a not in by]
-        if not c.subjects and t.type in _TARGET_TYPES and h.kind in ("noun", "form"):
-            adj = [a for a in c.args if a.label == "NORP_OBJ" and a.t0 == h.i + h.n]
-            if adj:
-                c.subjects = adj  # "الهجوم الإسرائيلي": the adjective names the attacker
         # a nationality adjective right after a trigger's object noun names a country ("يبارك العدوان التركي")
         if not c.objects and t.roles == "agent" and c.subjects:
             for a in c.args:
@@ -1181,53 +1143,6 @@ class Coder:
                     recipients.insert(0, leader)
         c.location = location
 
-    def _assault_roles(self, c: HitContext) -> None:
-        """An attack's casualties named as subject are its targets; else the force or the "by" phrase acts."""
-        if c.t.type != "ASSAULT":
-            return
-        h, norm, parts = c.h, c.norm, c.parts
-        # "قتل 5 جنود" is passive more often than not: victims named as subject are the targets
-        victims = [x for x in c.actors if self._victim(x)]
-        if victims and len(victims) == len(c.actors):
-            c.recipients = _uniq(victims + c.recipients)
-            c.actors = []
-        if not c.actors:
-            # no subject found: the armed group or force named earlier in the sentence
-            armed = [a for a in parts if a.kind in ("armed", "security") and a.t1 <= h.i and a.entities
-                     and not self._victim(a.entities[0])]
-            if armed:
-                c.actors = armed[-1].entities
-        if not c.actors:
-            by = [a for a in parts if a.t0 >= 2 and " ".join(norm[a.t0 - 2:a.t0]) in _BY_PHRASES
-                  or a.t0 >= 1 and norm[a.t0 - 1] in _BY_FIRE]
-            if by:
-                c.actors = by[0].entities
-                c.recipients = [x for x in c.recipients if entity_key(x) not in {entity_key(y) for y in c.actors}]
-
-    def _protest_roles(self, c: HitContext) -> None:
-        """The protesters: the trigger itself ("تجمع المتظاهرون"), else a crowd named in the clause, come first."""
-        if c.t.type != "PROTEST":
-            return
-        h, norm, args, lo, hi = c.h, c.norm, c.args, c.lo, c.hi
-        own = [a for a in args if a.label == "AGENT" and a.t0 <= h.i < a.t1]
-        if not own:
-            n_ag, _kind = self.lex.agent_at(norm, h.i)
-            if n_ag:
-                words = c.text[c.toks[h.i][0]:c.toks[h.i + n_ag - 1][1]]
-                own_e = [Entity(text=words, name=normalize(words), name_ar=words, kind="group")]
-            else:
-                own_e = []
-        else:
-            own_e = own[0].entities
-        if not own_e and not any(x.kind == "group" for x in c.actors):
-            crowd = [a for a in args if a.label == "AGENT" and lo <= a.t0 < hi and a.entities
-                     and a.entities[0].kind == "group" and a.entities[0].country is None or
-                     a.label == "AGENT" and lo <= a.t0 < hi and self._protester(a.entities[0])]
-            own_e = crowd[0].entities if crowd else []
-        if own_e:
-            keys = {entity_key(x) for x in own_e}
-            c.actors = own_e + [x for x in c.actors if entity_key(x) not in keys]
-
     def _aid_recipients(self, c: HitContext) -> None:
         """Aid's receiver: the state it goes to, the country of the people it helps, a destination region."""
         if c.t.type != "AID":
@@ -1263,12 +1178,8 @@ class Coder:
                     c.recipients = [self.res.country_entity(loc.country, loc.text)]
 
     def _consult_prodrop(self, c: HitContext) -> None:
-        """Force's target is the country where it falls; a meeting's dropped subject is the person already acting."""
-        h, t, norm, location, actors = c.h, c.t, c.norm, c.location, c.actors
-        # "قصف ... في سوريا", "هدد بتوسيع العمليات العسكرية في لبنان": the country where force falls is its target
-        if t.type in ("ASSAULT", "THREATEN") and not c.recipients and location is not None and location.country and not any(
-                x.country == location.country for x in actors):
-            c.recipients = [self.res.country_entity(location.country, location.text)]
+        """A meeting's dropped subject is the person already acting."""
+        h, t, norm, actors = c.h, c.t, c.norm, c.actors
         resumptive = c.verbal and h.i + h.n < len(norm) and norm[h.i + h.n] in _RESUMPTIVE
         if t.type == "CONSULT" and c.verbal and not c.in_title and (
                 (len({entity_key(x) for x in actors + c.recipients}) == 1 and (not c.subjects or c.subjects[0].t0 > h.i))
@@ -1340,8 +1251,6 @@ class Coder:
         status = self._status(c.article, text, toks, norm, h, lo, hi, c.in_title, covered)
         phone = mode == "phone"
         typ = t.type
-        if typ == "ASSAULT" and c.actors and all(self._protester(x) for x in c.actors):
-            typ, mode = "PROTEST", "riot"  # protesters burning, stoning, clashing: a riot
         if status == "future" and typ in SCORED_FAMILY:
             typ, mode = "AGREE", None
         contexts = list(t.contexts)
@@ -1466,11 +1375,6 @@ class Coder:
     def _has_trigger(self, phrase: str) -> bool:
         ws = phrase.split()
         return any(self.lex.match_at(ws, k)[0] for k in range(len(ws)))
-
-    def _protester(self, e: Entity) -> bool:
-        words = normalize(e.text or e.name or "").split()
-        return e.kind == "group" and any(w.lstrip(_AND).removeprefix(_ART).startswith(_PROTESTER_STEMS)
-                                         for w in words)
 
     def _light_verb_index(self, norm: list[str], lo: int, i: int, names: frozenset[int] = frozenset()) -> int | None:
         """The nearest support verb before a nominal trigger, within 10 words; the words of participants' names
@@ -1754,27 +1658,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "bias": -2.0, "strength": 3.0, "resolved": 0.8, "two_resolved": 0.4, "directional": 0.2, "dated": 0.3,
     "lead": 0.5, "title": -0.6, "merged": 0.6, "bad_status": -3.0, "many": -0.3, "alone": -0.3, "none": -2.0,
 }
-
-
-def _governed_protesters(norm: list[str], i: int) -> bool:
-    """Token i names protesters ("المتظاهرين") governed by a preposition, glued ("للمحتجين") or not ("على
-    المتظاهرين"), or by a noun of what was done to them ("تفريق المتظاهرين"), and no relative clause of their
-    own follows: the people, not their act."""
-    w = norm[i].removeprefix(_AND)
-    if i + 1 < len(norm) and norm[i + 1] in _RELATIVE:
-        return False  # "مع المتظاهرين الذين أغلقوا الطريق": the crowd's own clause may tell its act
-    if w.removeprefix(_ART).startswith(_PROTESTER_STEMS):
-        # a second conjunct shares the first's governor: "مواجهات بين عناصر الشرطة ومتظاهرين"
-        back = 4 if w != norm[i] else 1
-        for k in range(i - 1, max(-1, i - 1 - back), -1):
-            if norm[k] in _STOP or norm[k] in _COMMAS:
-                return False
-            if norm[k].removeprefix(_AND) in _PEOPLE_GOVERNORS:
-                return True
-        return False
-    if w.startswith(_LAM_ART):
-        return w[len(_LAM_ART[0]):].startswith(_PROTESTER_STEMS)
-    return w[:1] in (_BI, _LI) and w[1:].removeprefix(_ART).startswith(_PROTESTER_STEMS)
 
 
 def _uniq(ents: list[Entity]) -> list[Entity]:

@@ -21,7 +21,7 @@ from ..arabic import normalize, sentences
 from ..model import Entity, Evidence
 from ..settings import data_path
 from .clause import Classes, Discourse, Sentence, agreement, bounds, content_gap, governing_prep
-from .groups import unnamed
+from .groups import governed_crowd, protester, unnamed
 from .lexicon import find_phrase, norm_phrase
 from .words import word_set, word_tuple
 
@@ -115,12 +115,14 @@ class RuleEngine:
             "genitive": self._take_genitive, "nisba": self._take_nisba, "by_phrase": self._take_by_phrase,
             "direct": self._take_direct, "prep": self._take_prep, "between": self._take_between,
             "owner": self._take_owner, "body_nationality": self._take_body_nationality,
+            "relative_agent": self._take_relative_agent, "director": self._take_director,
         }
         self.rewrites: dict[str, Callable[[Sentence, Any, Slots, Rule], bool]] = {
             "victims_are_targets": self._victims, "crowd": self._crowd, "riot": self._riot,
             "dropped_subject": self._dropped_subject, "place_target": self._place_target,
             "drop_attendees": self._drop_attendees, "envoy_country": self._envoy_country,
             "unnamed_perpetrators": self._unnamed, "clitic_object": self._clitic_object,
+            "people_of_place": self._people_of_place, "destination_region": self._destination_region,
         }
         for r in self.rules.rules:
             if r.phase in ("subject", "object") and r.take not in self.takes:
@@ -181,9 +183,20 @@ class RuleEngine:
             return False
         if "not_coordinated" in w and self.classes.starts_with_coordinator(sent.norm[h.i]):
             return False
+        if "governed_crowd" in w and governed_crowd(sent.norm, h.i) != bool(w["governed_crowd"]):
+            return False
+        if "coordinated_support" in w and self._coordinated_support(sent, h) != bool(w["coordinated_support"]):
+            return False
         if slots is not None and "no_subject" in w and bool(slots.subjects or slots.actors) == bool(w["no_subject"]):
             return False
         return True
+
+    def _coordinated_support(self, sent: Sentence, h: Any) -> bool:
+        """"أكد X دعم بلاده لY، وأعلن عن حزمة مساعدات": the noun's support verb opens a clause coordinated after a
+        comma, so it shares the clause before's subject."""
+        lv = self.coder._light_verb_index(sent.norm, 0, h.i)
+        return lv is not None and lv > 0 and self.classes.starts_with_coordinator(sent.norm[lv]) and \
+            sent.norm[lv - 1] in self.classes.commas and not any(lv < a.t0 < h.i for a in sent.args)
 
     # ------------------------------------------------------------------------------------------ one hit
     def candidate(self, sent: Sentence, h: Any, verb_starts: set[int]) -> Any | None:
@@ -265,6 +278,8 @@ class RuleEngine:
                 continue
             if self._coordinated(sent, out[-1], a) and self._prep(sent, a) not in self._class("comitative"):
                 out.append(a)
+            elif a.t0 == out[-1].t1 and out[-1].label == "AGENT" and a.label == "PERS":
+                out.append(a)  # "الشاب عبد العزيز حسن": a common noun and the name in apposition, one person
             else:
                 break
         return out
@@ -303,7 +318,23 @@ class RuleEngine:
                 out.insert(0, a)
             else:
                 break
-        return out
+        opener = r.params.get("opened_by")
+        return self._opened(sent, out, before, self._class(opener)) if opener else out
+
+    def _opened(self, sent: Sentence, out: list[Any], before: list[Any], openers: frozenset[str]) -> list[Any]:
+        """"إن X فعل", "بأن جنودا متمردين أطلقوا": the participants a complementizer governs, a noun and the
+        participants right after it (its adjective: "مهاجما انتحاريا") included; none when no complementizer
+        opens them (quotes between are no words)."""
+        run = list(out)
+        for a in reversed(before[:before.index(run[0])]):
+            if a.t1 == run[0].t0:
+                run.insert(0, a)
+            else:
+                break
+        k = run[0].t0 - 1
+        while k >= 0 and sent.norm[k] in self.classes.quotes:
+            k -= 1
+        return run if k >= 0 and sent.norm[k].lstrip(self.classes.clitics) in openers else []
 
     def _take_relative(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                        r: Rule) -> list[Any]:
@@ -348,6 +379,8 @@ class RuleEngine:
         if self._prep(sent, a):
             return []
         if r.params.get("not_kinds") and a.kind in r.params["not_kinds"]:
+            return []
+        if r.params.get("only_kinds") and a.kind not in r.params["only_kinds"]:
             return []
         return self._with_coordinated(sent, a, parties, slots.hi)
 
@@ -394,6 +427,36 @@ class RuleEngine:
                 return [a]
         return []
 
+    def _take_relative_agent(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
+                             r: Rule) -> list[Any]:
+        """"المساعدات التي تقدمها دولة الكويت", "الهجوم الذي نفذته طالبان": a relative clause on the act whose verb
+        carries the act as its object pronoun; the bare participant after that verb is the act's agent."""
+        k = h.i + h.n
+        if k + 1 >= len(sent.norm) or sent.norm[k] not in self.classes.relative:
+            return []
+        verb = sent.norm[k + 1]
+        if any(a.t0 <= k + 1 < a.t1 for a in sent.args) or not (
+                len(verb) > 4 and verb.endswith(word_tuple("object_pronouns"))):
+            return []
+        nxt = [a for a in parties if a.t0 >= k + 2 and a.t0 < slots.hi]
+        if not nxt or content_gap(sent, k + 2, nxt[0].t0, self.classes) > int(r.params.get("max_gap", 1)) or \
+                self._prep(sent, nxt[0]):
+            return []
+        return self._with_coordinated(sent, nxt[0], parties, slots.hi)
+
+    def _take_director(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
+                       r: Rule) -> list[Any]:
+        """"وجّه خادم الحرمين الشريفين ... بتقديم مساعدات", "أمر X بإرسال": the person or state who directs the act
+        (the subject of a directive verb before it, in the same sentence) does it."""
+        directives = self._class("directives")
+        for k in range(h.i - 1, max(-1, h.i - 30), -1):
+            w = sent.norm[k]
+            if w in self.classes.stop:
+                break
+            if w in directives or w[:1] in self.classes.clitics and w[1:] in directives:
+                return [a for a in parties if a.label in ("PERS", "GPE") and a.entities and k < a.t0 <= k + 2][:1]
+        return []
+
     def _take_between(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                       r: Rule) -> list[Any]:
         """"اشتباكات بين X وY", "مواجهات بين المحتجين والشرطة": a reciprocal act's sides are all its actors."""
@@ -406,8 +469,15 @@ class RuleEngine:
                     sent, a) not in marks:
                 return []
             both = self._with_coordinated(sent, a, parties, slots.hi)
-            return both if len(both) > 1 else []
+            return both if len(both) > 1 or self._plural_group(sent, a) else []
         return []
+
+    def _plural_group(self, sent: Sentence, a: Any) -> bool:
+        """"الاشتباكات بين الجماعات المسلحة": a plural group noun after بين names every side at once (a state's
+        name with a plural ending, "الولايات المتحدة", is one side)."""
+        head = self._stem(sent.norm[a.t0])
+        return bool(a.entities) and all(x.kind == "group" for x in a.entities) and (
+            a.plural or head.endswith(word_tuple("reciprocal_plural_endings")))
 
     # ------------------------------------------------------------------------------------------ objects
     def _take_direct(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
@@ -418,8 +488,9 @@ class RuleEngine:
         gap = int(r.params.get("max_gap", 10))
         stop = self._stop(sent, h, start, slots.hi, r)
         own = {x.country for a in slots.subjects for x in a.entities if x.kind == "country" and x.country}
+        shared: list[Any] = []  # conjuncts of a governed participant share its preposition ("بين إيران ومجموعة")
         for a in parties:
-            if a.t0 < start or a.t0 >= slots.hi or a in slots.subjects:
+            if a.t0 < start or a.t0 >= slots.hi or a in slots.subjects or a in shared:
                 continue
             if a.entities and all(x.kind == "country" and x.country in own for x in a.entities):
                 continue  # "سوريا تدين القصف على محيط دمشق": the actor's own state is no recipient
@@ -430,6 +501,7 @@ class RuleEngine:
             p = self._prep(sent, a)
             if not p or p in spec.recipient_preps:
                 return self._with_coordinated(sent, a, parties, slots.hi)
+            shared = self._with_coordinated(sent, a, parties, slots.hi)
         return []
 
     def _content_start(self, sent: Sentence, start: int, hi: int, masdar: bool = True) -> int:
@@ -459,10 +531,13 @@ class RuleEngine:
 
     def _take_prep(self, sent: Sentence, h: Any, slots: Slots, parties: list[Any], spec: TypeSpec,
                    r: Rule) -> list[Any]:
-        """A participant governed by a recipient preposition anywhere in the clause ("ضد X", "على X")."""
+        """A participant governed by a recipient preposition anywhere in the clause ("ضد X", "على X"); with
+        ``places``, a place too ("مساعدات إلى اليمن": the state it is sent to)."""
         preps = frozenset(r.params.get("preps") or spec.recipient_preps)
         start = slots.anchor_after or h.i + h.n
         stop = self._stop(sent, h, start, slots.hi, r)
+        if r.params.get("places"):
+            parties = [a for a in sent.args if a.label != "NORP_OBJ" and a.entities]
         for a in parties:  # after the trigger: a governed noun before it belongs to another clause ("قال للجزيرة إن")
             if h.i + h.n <= a.t0 < slots.hi and a not in slots.subjects and self._prep(sent, a) in preps:
                 return [a] if a.t0 <= stop else []
@@ -515,9 +590,24 @@ class RuleEngine:
                  and a.entities[0].kind == "group" and a.kind in (None, "group")]
         if not crowd or any(x.kind == "group" for x in slots.actors):
             return False
-        # those named as protesters before any other group the clause names ("مجموعات صغيرة أيضا من المتظاهرين")
-        first = min(crowd, key=lambda a: (not self.coder._protester(a.entities[0]), a.t0))
-        joined = [x for a in self._with_coordinated(sent, first, crowd, slots.hi) for x in a.entities]
+        # the bare crowd nearest before the act is its subject ("أن رجالا ونساء في البلدة نظموا مسيرة", with those
+        # coordinated before it); else those named as protesters before any other group the clause names
+        # ("مجموعات صغيرة أيضا من المتظاهرين")
+        own = [a for a in crowd if a.t0 <= h.i < a.t1]  # "تظاهر المحتجون" read as one noun: the trigger itself
+        before = [a for a in crowd if a.t1 <= h.i and not self._prep(sent, a)]
+        if own:
+            run = own[:1]
+        elif before:
+            run = [before[-1]]
+            for a in reversed(before[:-1]):  # "رجالا ونساء", "متظاهرون غاضبون" (a noun and its adjective)
+                if self._coordinated(sent, a, run[0]) or a.t1 == run[0].t0:
+                    run.insert(0, a)
+                else:
+                    break
+        else:
+            first = min(crowd, key=lambda a: (not protester(a.entities[0]), a.t0))
+            run = self._with_coordinated(sent, first, crowd, slots.hi)
+        joined = [x for a in run for x in a.entities]
         slots.actors = joined + [x for x in slots.actors if x not in joined]
         slots.recipients = [x for x in slots.recipients if x not in joined]
         return True
@@ -534,7 +624,7 @@ class RuleEngine:
         return len(slots.actors) + len(slots.recipients) < before
 
     def _riot(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
-        if slots.actors and all(self.coder._protester(x) for x in slots.actors):
+        if slots.actors and all(protester(x) for x in slots.actors):
             slots.type, slots.mode = "PROTEST", "riot"
             return True
         return False
@@ -548,6 +638,8 @@ class RuleEngine:
         if slots.actors or sent.in_title or self._unnamed_subject(sent, h):
             return False
         agr = agreement(sent.norm[h.i], h.kind, self.classes)
+        if self._stem(sent.norm[h.i]) in self.classes.participles or sent.norm[h.i] in self.classes.participles:
+            agr = "none"  # "داعيا": a participle's alif is its case ending, no dual; it agrees with its main clause
         if agr == "dual" and len(d.last_parties) == 2:
             slots.actors = list(d.last_parties)
         elif agr == "plural" and d.last_group is not None:
@@ -681,6 +773,51 @@ class RuleEngine:
                 if loc is not None and loc.country and loc.country not in own:
                     slots.recipients = [self.coder.res.country_entity(loc.country, loc.text)]
                     return True
+        return False
+
+    def _destination_region(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
+        """"قافلة إلى قطاع غزة", "إنزالا جويا لمساعدات على جنوب قطاع غزة": with no receiver named, the state of the
+        place right after a destination preposition (a region word may stand between; a place the entities stage
+        left unnamed is looked up in the gazetteer)."""
+        if slots.recipients:
+            return False
+        own = {x.country for x in slots.actors if x.country}
+        res, norm = self.coder.res, sent.norm
+        for p in sent.args:
+            if p.is_place and h.i < p.t0 <= slots.hi and norm[p.t0 - 1] in self._class("destination_preps"):
+                loc = p.place or res.location(sent.text[p.start:p.end])
+                if loc is not None and loc.country and loc.country not in own:
+                    slots.recipients = [res.country_entity(loc.country, loc.text)]
+                    return True
+        k = next((k for k in range(h.i + h.n, min(slots.hi, len(norm)) - 1)
+                  if norm[k] in self._class("destination_lookup_preps")), None)
+        if k is None or self._stem(norm[k + 1]) in self._class("transit_words"):
+            return False
+        j = k + 2 if norm[k + 1] in self._class("region_words") else k + 1
+        for n in (2, 1):
+            if j + n <= len(sent.toks) and not any(norm[x] in self.classes.stop for x in range(j, j + n)):
+                loc = res.location(sent.text[sent.toks[j][0]:sent.toks[j + n - 1][1]])
+                if loc is not None and loc.country and loc.country not in own:
+                    slots.recipients = [res.country_entity(loc.country, loc.text)]
+                    return True
+        return False
+
+    def _people_of_place(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
+        """"مساعدات لسكان غزة", "للنازحين في السودان": people named by a place right after them stand for its
+        state (aid goes to the state whose people receive it)."""
+        if not slots.recipients or not all(x.kind == "group" and not x.country for x in slots.recipients):
+            return False
+        own = {x.country for x in slots.actors if x.country}
+        grp = next((a for a in sent.args if a.entities and a.entities[0] is slots.recipients[0]), None)
+        if grp is None:
+            return False
+        for p in sent.args:
+            if not p.is_place or not grp.t1 <= p.t0 <= grp.t1 + 1:
+                continue
+            loc = p.place or self.coder.res.location(sent.text[p.start:p.end])
+            if loc is not None and loc.country and loc.country not in own:
+                slots.recipients = [self.coder.res.country_entity(loc.country, loc.text)]
+                return True
         return False
 
     def _envoy_country(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:

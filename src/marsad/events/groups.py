@@ -13,13 +13,53 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from .words import word_set
+from ..arabic import normalize
+from ..model import Entity
+from .words import word_set, word_tuple
 
 
 @lru_cache(maxsize=1)
 def _classes() -> dict[str, frozenset[str]]:
     return {k: word_set(k) for k in ("quantities", "count_heads", "count_adjectives", "partitive", "unnamed",
-                                     "conj_clitics", "member_heads", "article")}
+                                     "conj_clitics", "member_heads", "article", "relative", "stop", "comma_marks",
+                                     "people_governors")}
+
+
+@lru_cache(maxsize=1)
+def _affixes() -> dict[str, tuple[str, ...]]:
+    return {k: word_tuple(k) for k in ("protester_stems", "lam_article", "coordinators", "article", "prep_bi",
+                                       "prep_li")}
+
+
+def protester(e: Entity) -> bool:
+    """A group named as protesters ("المتظاهرون", "محتجين", "للمعتصمين")."""
+    a = _affixes()
+    words = normalize(e.text or e.name or "").split()
+    return e.kind == "group" and any(w.lstrip(a["coordinators"][0]).removeprefix(a["article"][0]).startswith(
+        a["protester_stems"]) for w in words)
+
+
+def governed_crowd(norm: list[str], i: int) -> bool:
+    """Token i names protesters ("المتظاهرين") governed by a preposition, glued ("للمحتجين") or not ("على
+    المتظاهرين"), or by a noun of what was done to them ("تفريق المتظاهرين"), and no relative clause of their
+    own follows: the people, not their act."""
+    c, a = _classes(), _affixes()
+    art, stems = a["article"][0], a["protester_stems"]
+    w = norm[i].removeprefix(a["coordinators"][0])
+    if i + 1 < len(norm) and norm[i + 1] in c["relative"]:
+        return False  # "مع المتظاهرين الذين أغلقوا الطريق": the crowd's own clause may tell its act
+    if w.removeprefix(art).startswith(stems):
+        # a second conjunct shares the first's governor: "مواجهات بين عناصر الشرطة ومتظاهرين"
+        back = 4 if w != norm[i] else 1
+        for k in range(i - 1, max(-1, i - 1 - back), -1):
+            if norm[k] in c["stop"] or norm[k] in c["comma_marks"]:
+                return False
+            if norm[k].removeprefix(a["coordinators"][0]) in c["people_governors"]:
+                return True
+        return False
+    if w.startswith(a["lam_article"]):
+        return w[len(a["lam_article"][0]):].startswith(stems)
+    return w[:1] in (a["prep_bi"][0], a["prep_li"][0]) and w[1:].removeprefix(art).startswith(stems)
 
 
 def _bare(w: str) -> str:

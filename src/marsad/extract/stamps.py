@@ -24,7 +24,8 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
     return [
         (re.compile(rf"(?<!\d)(\d{{4}}){sep}(\d{{1,2}}){sep}(\d{{1,2}})(?!\d)"), "ymd"),
         (re.compile(rf"(?<!\d)(\d{{1,2}}){sep}(\d{{1,2}}){sep}(\d{{4}})(?!\d)"), "dmy"),
-        (re.compile(rf"(?<![\w\d])(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:من\s+)?({m})(?:\s*[/(\-]\s*(?:{m})\s*\)?)?\s*[,،]?\s*(\d{{4}})(?!\d)",
+        # "1 مارس 2019", "01-Mar-2019" (a stamp's dashed form)
+        (re.compile(rf"(?<![\w\d])(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*|-)(?:من\s+)?({m})(?:\s*[/(\-]\s*(?:{m})\s*\)?)?(?:\s*[,،]?\s*|-)(\d{{4}})(?!\d)",
                     re.I), "dMy"),
         (re.compile(rf"(?<!\w)({m})(?:\s*[/(]\s*(?:{m})\s*\)?)?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*[,،]?\s*(\d{{4}})(?!\d)",
                     re.I), "Mdy"),
