@@ -117,6 +117,9 @@ def suite_events(name: str, inputs: list[Path], gold_path: Path, details: bool =
     if cooperative_too:
         coop = score_events(gold, evs, scored_types=set(SCORED))
         res.update({f"coop_{k}": coop[k] for k in ("precision", "recall", "f1")})
+        # every stored event, below the display default too (the recall view: `marsad events --min-confidence 0`)
+        every = score_events(gold, all_evs, scored_types=scored_types)
+        res.update({f"all_{k}": every[k] for k in ("precision", "recall", "f1")})
     if any(g.get("articles") for g in gold):
         res.update({f"article_{k}": v for k, v in _score_articles(gold, arts).items()})
     return {f"{name}_{k}": v for k, v in res.items()}
@@ -255,7 +258,11 @@ def headline(suite: str, f: dict[str, Any]) -> str:
     line = (f"{suite}: F1 {f[suite + '_f1']} (P {f[suite + '_precision']} R {f[suite + '_recall']})")
     if f.get(suite + "_coop_f1") is not None:
         line += f", cooperative F1 {f[suite + '_coop_f1']}"
-    return line + (f", core recall {f.get(suite + '_core_recall')}, date accuracy {f.get(suite + '_date_accuracy')}")
+    line += f", core recall {f.get(suite + '_core_recall')}, date accuracy {f.get(suite + '_date_accuracy')}"
+    if suite + "_all_f1" in f:
+        line += (f"; every stored event: F1 {f[suite + '_all_f1']} (P {f[suite + '_all_precision']} "
+                 f"R {f[suite + '_all_recall']})")
+    return line
 
 
 def main() -> int:

@@ -109,3 +109,13 @@ def test_detector_types_limit_what_it_proposes(tmp_path) -> None:
     coded.append(Event(id="c", article_id="t", type="CONSULT", evidence=Evidence(TEXT[:10], 0, 10)))
     assert det.apply(_article(), step.coder, coded) == []  # ACCUSE is scored, not proposed
     assert "detector" not in coded[0].why  # no classifier for CONSULT: nothing to say
+
+
+def test_calibrated_confidence_is_the_types_measured_rate() -> None:
+    # [events] detector_confidence: above its threshold p(T) barely ranks proposals, so the type's out-of-fold rate
+    # is the confidence (below the display default, so `marsad events` shows them only with --min-confidence)
+    step = _step(detector=False)
+    det = _detector()
+    det.calibrated = {"ACCUSE": 0.35}
+    ev = det.apply(_article(), step.coder, [])[0]
+    assert ev.confidence == 0.35 and ev.why["score"] > 0.5 and ev.why["detector"] > 0.99

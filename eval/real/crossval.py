@@ -93,6 +93,23 @@ def sweep(gold: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
                   f"core {r['core_recall']} (tp {r['tp']} fp {r['fp']})")
 
 
+def calibration(gold: list[dict[str, Any]], after: list[dict[str, Any]], prior: float = 5.0) -> str:
+    """Each type's share of right out-of-fold detector proposals (all confidences), shrunk toward the share over
+    all types by ``prior`` pseudo-proposals: the confidence a proposal of that type deserves."""
+    outcomes: list[tuple[dict[str, Any], str]] = []
+    score_events(gold, after, scored_types=set(PLOVER_TYPES), outcomes=outcomes)
+    rows = [(r["type"], o == "tp") for r, o in outcomes
+            if o in ("tp", "fp") and (r.get("why") or {}).get("rule") == "detector"]
+    overall = sum(ok for _, ok in rows) / max(1, len(rows))
+    rates = {}
+    for t in sorted({t for t, _ in rows}):
+        n, k = sum(1 for x, _ in rows if x == t), sum(1 for x, ok in rows if x == t and ok)
+        rates[t] = round((k + prior * overall) / (n + prior), 2)
+        print(f"{t:<10} {k}/{n} right", file=sys.stderr)
+    body = ", ".join(f"{t} = {v}" for t, v in rates.items())
+    return f"detector_confidence = {{ {body} }}  # out-of-fold share right, overall {overall:.2f} ({len(rows)} proposals)"
+
+
 def report(gold: list[dict[str, Any]], before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
     scored = set(PLOVER_TYPES)
     res = [score_events(gold, _shown(evs), scored_types=scored, per_type=True) for evs in (before, after)]
@@ -118,6 +135,8 @@ def main() -> int:
     ap.add_argument("--sweep", action="store_true", help="figures of several threshold rules from one run")
     ap.add_argument("--types", help="comma-separated types the detector may propose (default: every type)")
     ap.add_argument("--save", help="write the out-of-fold events (JSONL) for analysis")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="print [events] detector_confidence: each type's share of right out-of-fold proposals")
     a = ap.parse_args()
     refuse_blind(Path(a.gold), Path(a.texts), *(Path(p) for t in a.train for p in t))
     cache = Path(a.cache)
@@ -161,6 +180,8 @@ def main() -> int:
         sweep(gold, after)
     else:
         report(gold, before, after)
+    if a.calibrate:
+        print(calibration(gold, after))
     return 0
 
 

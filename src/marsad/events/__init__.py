@@ -41,7 +41,8 @@ class EventStep(MapStep):
 
             shared = self.gate if self.gate is not None and self.gate.encoder == "numpy" else None
             self.detector = Detector.load(thresholds=self.settings.get("detector_thresholds"), embedder=shared,
-                                          proposes=self.settings.get("detector_types"))
+                                          proposes=self.settings.get("detector_types"),
+                                          calibrated=self.settings.get("detector_confidence"))
 
     def process(self, article: Article) -> Article:
         # Reprints are coded too: stories count their events as reports that are not independent.
