@@ -290,3 +290,18 @@ def test_candidate_search_prunes_only_stories_that_could_not_take_the_event() ->
     got = {e: set(next(s.event_ids for s in stories if s.id == sid)) for e, sid in assignment.items()}
     assert got == _stories_all_pairs(evs)
     assert len(stories) < len(evs)  # some merged: the comparison is not vacuous
+
+
+def test_events_explain_says_what_proposed_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 11 item 7: the rule (or the learned detector) that proposed an event, and the rest of `why`
+    from marsad.cli import main
+    from marsad.runner import ingest_paths
+
+    db = tmp_path / "e.db"
+    ingest_paths([str(DATA / "texts")], db, ner_backend="crf")
+    assert main(["events", "--db", str(db), "--min-confidence", "0", "--format", "jsonl"]) == 0
+    recs = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+    assert recs
+    assert main(["events", "--db", str(db), "--explain", recs[0]["id"]]) == 0
+    out = capsys.readouterr().out
+    assert "proposed by: " in out and "trigger: " in out and "  why: " in out

@@ -195,9 +195,12 @@ def _explain(args: argparse.Namespace) -> int:
     lines = [
         f"event {rec['id']}: {rec['type']} mode={rec.get('mode')} status={rec.get('status')} date={rec.get('date')}",
         f"  actors: {names('actors') or '-'}   recipients: {names('recipients') or '-'}",
-        f"  rule: {rec.get('trigger')}   contexts: {', '.join(rec.get('contexts') or []) or '-'}",
+        f"  trigger: {rec.get('trigger') or '-'}   proposed by: {why.get('rule') or 'rules'}   "
+        f"contexts: {', '.join(rec.get('contexts') or []) or '-'}",
         f"  rule confidence: {why.get('rule_confidence', rec.get('confidence'))}   gate: {why.get('gate', 'none')}"
         f"   confidence: {rec.get('confidence')}",
+        # the rest of `why`: the rules that took each slot (subject.vso, object.direct...), the detector's p(T)
+        f"  why: {', '.join(f'{k}={v}' for k, v in why.items() if k not in ('rule_confidence', 'gate')) or '-'}",
         f"  evidence [{ev.get('start')}:{ev.get('end')}]: {ev.get('text')}",
         f"  article: {(rec.get('article') or {}).get('source_path')}",
     ]
