@@ -20,7 +20,8 @@ def db(tmp_path):
     ev = Event(id="ev1", article_id="a1", type="CONSULT", mode="visit", date="2024-03-02", date_precision="day",
                actors=[Entity(text="نظيره الفرنسي", name="Emmanuel Macron", kind="person", country="FRA")],
                recipients=[Entity(text="الرئيس المصري", name="Abdel Fattah el-Sisi", kind="person", country="EGY")],
-               evidence=Evidence(text=text[:48], start=0, end=48), confidence=0.9)
+               evidence=Evidence(text=text[:48], start=0, end=48), confidence=0.9,
+               why={"rule": "detector", "detector": 0.91, "note": EVIL})
     art = Article(id="a1", source_path="/x/a.txt", text=text, title=f"عنوان {EVIL}", outlet="منفذ",
                   published="2024-03-03", events=[ev])
     with Store(path) as st:
@@ -228,3 +229,9 @@ def test_an_older_database_gets_coordinates_on_first_open(tmp_path) -> None:
         loc = st.event("e")["location"]
         lat = st.db.execute("SELECT lat FROM events").fetchone()[0]
     assert abs(loc["lat"] - 33.34) < 0.1 and lat == loc["lat"]
+
+
+def test_event_rows_say_what_proposed_them(db) -> None:
+    # issue 11 item 7 in the UI: the confidence cell names the rules or the learned detector, and `why` is escaped
+    html = TestClient(create_app(db)).get("/events?lang=en").text
+    assert "proposed by: detector" in html and ">ML</span>" in html and "<script>alert" not in html
