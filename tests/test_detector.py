@@ -119,3 +119,40 @@ def test_calibrated_confidence_is_the_types_measured_rate() -> None:
     det.calibrated = {"ACCUSE": 0.35}
     ev = det.apply(_article(), step.coder, [])[0]
     assert ev.confidence == 0.35 and ev.why["score"] > 0.5 and ev.why["detector"] > 0.99
+
+
+class _Counting(_Signal):
+    def __init__(self) -> None:
+        super().__init__({}, {})
+        self.calls: list[int] = []
+
+    def embed(self, texts):
+        self.calls.append(len(texts))
+        return super().embed(texts)
+
+
+def _articles() -> list[Article]:
+    arts = []
+    for k in range(5):
+        art = _article(with_mentions=k != 3)
+        art.id = art.source_path = f"t{k}"
+        if k == 4:  # a sentence of its own: the batch embeds the union of the articles' sentences
+            art.text += " وصفت تركيا الحادث."
+            art.sentences.append((len(TEXT) + 1, len(art.text)))
+        arts.append(art)
+    return arts
+
+
+def test_batched_embedding_gives_the_events_of_one_article_at_a_time() -> None:
+    runs = {}
+    for batch in (1, 3, 16):
+        step = _step(detector=True, embed_batch_articles=batch)
+        step.detector = _detector()
+        step.detector.embedder = counting = _Counting()
+        runs[batch] = ([e.to_dict() for a in step(_articles()) for e in a.events], counting.calls)
+    events, calls = runs[1]
+    assert events and all("detector" in e["why"] for e in events)  # every event was scored
+    assert runs[3][0] == events and runs[16][0] == events
+    assert calls == [2, 2, 1]  # one article at a time: t0's two, t3's two, t4's new one (the cache serves reprints)
+    assert runs[16][1] == [5]  # in one batch: every distinct body sentence in one call
+    assert runs[3][1] == [2, 3]  # two batches: t0-t2's two sentences, then t3's and t4's

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..budget import BudgetExceeded, document_budget
 from ..entities.resolve import EntityResources
 from ..model import Article
 from ..pipeline import MapStep
@@ -43,6 +44,38 @@ class EventStep(MapStep):
             self.detector = Detector.load(thresholds=self.settings.get("detector_thresholds"), embedder=shared,
                                           proposes=self.settings.get("detector_types"),
                                           calibrated=self.settings.get("detector_confidence"))
+        # [events] embed_batch_articles: the body sentences of this many articles are embedded in one pass (the
+        # detector reads them all, the gate those with a proposal: one sentence a call costs 1.6 times as much)
+        self.batch = int(self.settings.get("embed_batch_articles", 16))
+        self.batch_chars = int(self.settings.get("embed_batch_max_chars", 20_000))
+
+    def run(self, items: Iterable[Any]) -> Iterator[Any]:
+        """As MapStep, but the detector first embeds the body sentences of ``batch`` articles together; each
+        article is then coded alone, within its budget, and finds its sentences cached."""
+        if self.detector is None or self.batch <= 1:
+            yield from super().run(items)
+            return
+        buf: list[Any] = []
+        for item in items:
+            buf.append(item)
+            if len(buf) >= self.batch:
+                self._prefetch(buf)
+                yield from super().run(buf)
+                buf = []
+        if buf:
+            self._prefetch(buf)
+            yield from super().run(buf)
+
+    def _prefetch(self, items: list[Any]) -> None:
+        # long articles (and hostile ones) are left to their own, budgeted, pass
+        arts = [a for a in items if isinstance(a, Article) and a.text and len(a.text) <= self.batch_chars]
+        if len(arts) < 2:
+            return  # one article: its own pass embeds the same sentences
+        try:
+            with document_budget(self.budget * len(arts)):  # each article's share of its own budget
+                self.count("sentences prefetched", self.detector.prefetch(arts))
+        except (Exception, BudgetExceeded):  # a cache warm-up: each article still embeds on its own pass
+            self.count("embed_prefetch_failed")
 
     def process(self, article: Article) -> Article:
         # Reprints are coded too: stories count their events as reports that are not independent.

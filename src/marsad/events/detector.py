@@ -123,9 +123,19 @@ class Detector:
             self.embedder = Gate({}, {}, encoder="numpy")  # no weights: its sentence-vector cache only
         return self.embedder._embed_cached(texts)
 
+    def prefetch(self, articles: Iterable[Article]) -> int:
+        """Embeds the body sentences of several articles in one pass (batches of one article's sentences kept
+        the matrix products small), so that ``apply`` finds them cached; the number of distinct sentences."""
+        if not self.weights:
+            return 0
+        texts = list(dict.fromkeys(t for a in articles for t in body_texts(a)))
+        if texts:
+            self.vectors(texts)
+        return len(texts)
+
     def apply(self, article: Article, coder: Any, events: list[Event]) -> list[Event]:
         """The events the detector adds to the coder's ``events`` (which get their sentence's p in ``why``)."""
-        spans = [(s, e) for s, e in article.sentences if article.text[s:e].strip()]
+        spans = body_spans(article)
         if not spans or not self.weights:
             return []
         texts = [article.text[s:e] for s, e in spans]
@@ -171,6 +181,15 @@ class Detector:
                      date=date, date_precision=prec, date_text=date_text, confidence=self.confidence(etype, p),
                      evidence=Evidence(article.text[s:e], s, e), trigger=None, coder="marsad-detector",
                      why={"rule": "detector", "detector": round(p, 3), "score": self.score(etype, p)})
+
+
+def body_spans(article: Article) -> list[tuple[int, int]]:
+    """The body sentences the detector scores (and whose text the coder's body evidence is): the non-blank ones."""
+    return [(s, e) for s, e in article.sentences if article.text[s:e].strip()]
+
+
+def body_texts(article: Article) -> list[str]:
+    return [article.text[s:e] for s, e in body_spans(article)]
 
 
 def _key(x: Entity) -> str:
