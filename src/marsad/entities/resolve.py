@@ -17,15 +17,14 @@ Composes, left to right over the lexicon matches of the article text:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from typing import Any, Protocol
 
 from ..arabic import normalize, sentences, strip_diacritics
-from ..budget import BudgetExceeded, document_budget
 from ..model import Article, Entity, Mention
-from ..pipeline import MapStep
+from ..pipeline import BatchedMapStep
 from ..settings import section
 from .kb import Actor, ActorKB, Country, Hit, tokens
 
@@ -1049,11 +1048,12 @@ class EntityResources:
         return article
 
 
-class EntityStep(MapStep):
+class EntityStep(BatchedMapStep):
     """Sets ``article.mentions`` and ``article.title_mentions``; needs ``article.sentences`` (computed here when
     absent), NER spans optional. Its ``resources`` are what later stages share."""
 
     name = "entities"
+    warm_failure = "ner_prefetch_failed"
     requires = ("sentences",)
     provides = ("mentions", "title_mentions")
 
@@ -1078,36 +1078,16 @@ class EntityStep(MapStep):
     def gazetteer(self) -> Any:
         return self.resources.gazetteer
 
-    def run(self, items: Iterable[Article]) -> Iterator[Article]:
-        """As MapStep, but a batching NER backend (e5) first encodes the unsure sentences of ``batch`` articles
-        together; each article is then resolved alone, within its budget, and finds its sentences cached."""
-        prefetch = getattr(self.ner, "prefetch", None)
-        if prefetch is None or self.batch <= 1:
-            yield from super().run(items)
-            return
-        buf: list[Article] = []
-        for item in items:
-            buf.append(item)
-            if len(buf) >= self.batch:
-                self._prefetch(prefetch, buf)
-                yield from super().run(buf)
-                buf = []
-        if buf:
-            self._prefetch(prefetch, buf)
-            yield from super().run(buf)
+    def batching(self) -> bool:
+        return getattr(self.ner, "prefetch", None) is not None and self.batch > 1
 
-    def _prefetch(self, prefetch: Any, arts: list[Article]) -> None:
+    def warm(self, articles: list[Article]) -> None:
+        """The unsure sentences of several articles encoded in one pass (the e5 backend's cache)."""
         docs = []
-        for art in arts:
-            # long articles (and hostile ones) are left to their own, budgeted, pass
-            if isinstance(art, Article) and art.text and len(art.text) <= self.batch_chars:
-                bounds = art.sentences or sentences(art.text)
-                docs.append([[w for _, _, w in t] for s0, e0 in bounds if (t := tokens(art.text, s0, e0))])
-        try:
-            with document_budget(self.budget * len(docs)):  # each article's share of its own budget
-                prefetch(docs)
-        except (Exception, BudgetExceeded):  # a cache warm-up: each article is still tagged on its own pass
-            self.count("ner_prefetch_failed")
+        for art in articles:
+            bounds = art.sentences or sentences(art.text)
+            docs.append([[w for _, _, w in t] for s0, e0 in bounds if (t := tokens(art.text, s0, e0))])
+        self.ner.prefetch(docs)
 
     def process(self, item: Article) -> Article:
         self.resources.annotate(item)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
-from ..budget import BudgetExceeded, document_budget
 from ..entities.resolve import EntityResources
 from ..model import Article
-from ..pipeline import MapStep
+from ..pipeline import BatchedMapStep
 from ..settings import section
 from .coder import Coder, Resources, code_article
 from .gate import Gate
@@ -17,13 +16,14 @@ from .lexicon import Lexicon, load_lexicon
 __all__ = ["Coder", "EventStep", "Gate", "Lexicon", "Resources", "code_article", "load_lexicon"]
 
 
-class EventStep(MapStep):
+class EventStep(BatchedMapStep):
     """Sets ``article.events``. Loads the lexicon, the precision gate ([events] gate; off when its model file is
     absent) and the learned detector ([events] detector; after the gate, so its own events are not gated) once;
     takes the KB and gazetteer from the entities stage's ``entities`` resources (the pipeline passes the entities
     step's), else loads that stage's own."""
 
     name = "events"
+    warm_failure = "embed_prefetch_failed"
     requires = ("sentences", "mentions", "timexes")
     provides = ("events",)
 
@@ -49,33 +49,12 @@ class EventStep(MapStep):
         self.batch = int(self.settings.get("embed_batch_articles", 16))
         self.batch_chars = int(self.settings.get("embed_batch_max_chars", 20_000))
 
-    def run(self, items: Iterable[Any]) -> Iterator[Any]:
-        """As MapStep, but the detector first embeds the body sentences of ``batch`` articles together; each
-        article is then coded alone, within its budget, and finds its sentences cached."""
-        if self.detector is None or self.batch <= 1:
-            yield from super().run(items)
-            return
-        buf: list[Any] = []
-        for item in items:
-            buf.append(item)
-            if len(buf) >= self.batch:
-                self._prefetch(buf)
-                yield from super().run(buf)
-                buf = []
-        if buf:
-            self._prefetch(buf)
-            yield from super().run(buf)
+    def batching(self) -> bool:
+        return self.detector is not None and self.batch > 1
 
-    def _prefetch(self, items: list[Any]) -> None:
-        # long articles (and hostile ones) are left to their own, budgeted, pass
-        arts = [a for a in items if isinstance(a, Article) and a.text and len(a.text) <= self.batch_chars]
-        if len(arts) < 2:
-            return  # one article: its own pass embeds the same sentences
-        try:
-            with document_budget(self.budget * len(arts)):  # each article's share of its own budget
-                self.count("sentences prefetched", self.detector.prefetch(arts))
-        except (Exception, BudgetExceeded):  # a cache warm-up: each article still embeds on its own pass
-            self.count("embed_prefetch_failed")
+    def warm(self, articles: list[Article]) -> None:
+        """The body sentences of several articles embedded in one pass (the detector's and the gate's cache)."""
+        self.count("sentences prefetched", self.detector.prefetch(articles))
 
     def process(self, article: Article) -> Article:
         # Reprints are coded too: stories count their events as reports that are not independent.

@@ -30,7 +30,7 @@ from ..model import Article, Entity, Event, Evidence, stable_id
 from ..settings import data_path
 from .clause import Discourse
 from .coder import DYADIC, entity_key
-from .gate import Gate, balanced_weights, fit_logistic
+from .gate import Gate, balanced_weights, fit_logistic, read_type_weights
 
 MIN_POSITIVES = 6  # a type needs this many positive sentences to get a classifier
 L2_GRID = (0.1, 0.3, 1.0, 3.0)
@@ -82,16 +82,13 @@ class Detector:
              calibrated: dict[str, float] | None = None) -> Detector | None:
         """The trained model; ``thresholds`` ([events] detector_thresholds) override the trained ones per type;
         ``proposes`` ([events] detector_types) limits the types it adds events of (all scored in ``why``)."""
-        p = Path(path) if path else model_path()
-        if not p.exists():
+        read = read_type_weights(Path(path) if path else model_path())
+        if read is None:
             return None
-        z = np.load(p, allow_pickle=False)
-        types = [str(t) for t in z["types"]]
-        meta = json.loads(str(z["meta"])) if "meta" in z else {}
-        thr = {t: float(z["thresholds"][i]) for i, t in enumerate(types)}
+        weights, bias, meta, z = read
+        thr = {str(t): float(v) for t, v in zip(z["types"], z["thresholds"], strict=True)}
         thr.update({t: float(v) for t, v in (thresholds or {}).items() if t in thr and 0.0 < float(v) < 1.0})
-        return cls({t: z["W"][i] for i, t in enumerate(types)}, {t: float(z["b"][i]) for i, t in enumerate(types)},
-                   thr, meta, embedder, frozenset(proposes) if proposes is not None else None,
+        return cls(weights, bias, thr, meta, embedder, frozenset(proposes) if proposes is not None else None,
                    {t: float(v) for t, v in (calibrated or {}).items()})
 
     def save(self, path: str | Path) -> None:

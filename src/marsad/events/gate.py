@@ -52,14 +52,11 @@ class Gate:
     @classmethod
     def load(cls, path: str | Path | None = None, threads: int | None = None,
              cuts: dict[str, float] | None = None, encoder: str | None = None) -> Gate | None:
-        p = Path(path) if path else model_path()
-        if not p.exists():
+        read = read_type_weights(Path(path) if path else model_path())
+        if read is None:
             return None
-        z = np.load(p, allow_pickle=False)
-        types = [str(t) for t in z["types"]]
-        meta = json.loads(str(z["meta"])) if "meta" in z else {}
-        return cls({t: z["W"][i] for i, t in enumerate(types)}, {t: float(z["b"][i]) for i, t in enumerate(types)},
-                   meta, threads, encoder=encoder, cuts=cuts)
+        weights, bias, meta, _ = read
+        return cls(weights, bias, meta, threads, encoder=encoder, cuts=cuts)
 
     def save(self, path: str | Path) -> None:
         types = sorted(self.weights)
@@ -106,6 +103,17 @@ class Gate:
             e.why.update({"rule_confidence": e.confidence, "gate": round(p, 3)})
             e.confidence = round(min(e.confidence, p), 3)
         return events
+
+
+def read_type_weights(p: Path) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, Any], Any] | None:
+    """A per-type logistic model file (the gate's, the detector's): weights, biases, meta and the open npz for what
+    else it holds; None when the file is absent."""
+    if not p.exists():
+        return None
+    z = np.load(p, allow_pickle=False)
+    types = [str(t) for t in z["types"]]
+    meta = json.loads(str(z["meta"])) if "meta" in z else {}
+    return ({t: z["W"][i] for i, t in enumerate(types)}, {t: float(z["b"][i]) for i, t in enumerate(types)}, meta, z)
 
 
 @lru_cache(maxsize=1)
