@@ -56,6 +56,8 @@ class Lexicon:
     dateline_line: re.Pattern[str]
     dateline_prefix: re.Pattern[str]
     agencies: frozenset[str]
+    dated_dateline_tail: re.Pattern[str]  # what may follow a "city + date" dateline's date: era mark, dash, agency
+    stamp_head: re.Pattern[str]  # a word that opens a stamp or time phrase (normalised text)
     stamp_words_re: re.Pattern[str]
     stamp_outlet: re.Pattern[str]
     leading_stamp: re.Pattern[str]
@@ -112,6 +114,9 @@ def lexicon() -> Lexicon:
         dateline_line=re.compile(bp["dateline"]["line_pattern"]),
         dateline_prefix=re.compile(bp["dateline"]["prefix_pattern"]),
         agencies=frozenset(normalize(a) for a in bp["dateline"]["agencies"]),
+        dated_dateline_tail=re.compile(r"^[\s\-–—.،,]*(?:" + _alternation(bp["dateline"]["era_marks"])
+                                       + r")?[\s\-–—.]*(?:\([^()\d]{1,20}\)[\s\-–—.]*)?$"),
+        stamp_head=re.compile(r"(?<!\w)[وف]?(?:" + _alternation(bp["dateline"]["stamp_heads"]) + r")(?!\w)"),
         stamp_words_re=re.compile(r"(?<!\w)(?:" + _alternation(bp["stamps"]["words"]) + r")(?!\w)", re.I),
         stamp_outlet=re.compile(bp["stamps"]["outlet_pattern"]),
         leading_stamp=re.compile(bp["stamps"]["leading_stamp"], re.I),

@@ -317,10 +317,6 @@ def _inline_dateline(first: str, lx: Lexicon) -> str | None:
     return None
 
 
-# What may follow the date of a "city + date" dateline on its own line: the era mark, a dash, an agency in brackets
-_DATED_DATELINE_TAIL = re.compile(r"^[\s\-–—.،,]*(?:م|مـ|ميلادي|ميلاديه)?[\s\-–—.]*(?:\([^()\d]{1,20}\)[\s\-–—.]*)?$")
-_STAMP_HEAD = re.compile(r"(?<!\w)[وف]?(?:يوم|اليوم|منذ|الساعه|بتوقيت|توقيت|التوقيت|الموافق|اخر|عدد|العدد|في|فى|بتاريخ|حتى|قبل|بعد|"
-                         r"خلال|مطلع|منتصف|اواخر|اوائل|نهايه|بدايه)(?!\w)")
 _DATED_DATELINE_HEAD = re.compile(r"^\s*([^\d()،,:.!?؟\-–—]{2,30}?)\s*(\([^()\d]{1,20}\))?\s*[-–—،,:]?\s*(?:في)?\s*$")
 
 
@@ -331,13 +327,13 @@ def dated_dateline(line: str, lx: Lexicon, max_words: int = 3) -> str | None:
     is a site header's "today", not this story's dateline."""
     norm, where = normalize_with_map(line)
     found = find_date(norm, normalized=True)
-    if found is None or not found[1] or not _DATED_DATELINE_TAIL.match(norm[found[2]:]):
+    if found is None or not found[1] or not lx.dated_dateline_tail.match(norm[found[2]:]):
         return None
     head = re.sub(rf"(?<!\w)(?:{lx.weekday_re})(?!\w)", lambda w: " " * len(w.group()), norm[:found[1]],
                   flags=re.I)  # "القاهرة، الثلاثاء 2 يناير": the weekday belongs to the date (same length: offsets hold)
     m = _DATED_DATELINE_HEAD.match(head)
     if not m or not 1 <= _words(m.group(1)) <= max_words or _PUBLISH_WORDS.search(m.group(1)) or \
-            _STAMP_HEAD.search(m.group(1)):
+            lx.stamp_head.search(m.group(1)):
         return None  # "نشر في 2 يناير 2024", "آخر تحديث ...", "اليوم 2 يناير 2024" are stamps, not places
     end = m.end(2) if m.group(2) else m.end(1)
     return line[where[m.start(1)]:where[end - 1] + 1].strip()
