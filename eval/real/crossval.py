@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[2] / "shared" if (HERE.parents[2] / "shared").exists() else Path("/work/shared")
 
 from marsad.evaluate import event_record, load_jsonl, score_events  # noqa: E402
-from marsad.events.detector import BETA, BETAS, L2_GRID, Detector, train  # noqa: E402
+from marsad.events.detector import BETA, BETAS, L2_GRID, Detector, fold_of, train  # noqa: E402
 from marsad.events.detector_train import gather, prepared_articles, real_examples, vector_cache  # noqa: E402
 from marsad.events.gate import Gate  # noqa: E402
 from marsad.model import PLOVER_TYPES, Article  # noqa: E402
@@ -39,10 +39,6 @@ def refuse_blind(*paths: Path) -> None:
     for p in paths:
         if "blind" in Path(p).resolve().parts:
             raise SystemExit(f"crossval.py: {p}: the blind part is never used (eval/real/README.md)")
-
-
-def fold_of(doc: str) -> int:
-    return int(hashlib.sha1(doc.encode("utf-8")).hexdigest()[:8], 16) % FOLDS
 
 
 def run_events(arts: list[Article], detector: Detector | None, steps: tuple[Any, Any]) -> list[dict[str, Any]]:

@@ -352,6 +352,13 @@ class HitContext:
             for w in norm[max(self.lo, a.t0 - 5):a.t0 - 1])
 
 
+
+def _fresh_state(mentions: list[Mention]) -> ArticleState:
+    """An article's discourse state as coding starts it: the persons it names, in text order."""
+    return ArticleState(persons=sorted(
+        ((m.start, m.entity) for m in mentions if m.entity is not None and m.entity.kind == "person"),
+        key=lambda x: x[0]))
+
 class Coder:
     def __init__(self, lexicon: Lexicon | None = None, settings: dict[str, Any] | None = None,
                  resources: Resources | None = None) -> None:
@@ -376,9 +383,7 @@ class Coder:
         text = article.text or ""
         sents = list(article.sentences) or sentences(text)
         mentions = list(article.mentions) or self.res.body_mentions(article)
-        state = ArticleState(persons=sorted(
-            ((m.start, m.entity) for m in mentions if m.entity is not None and m.entity.kind == "person"),
-            key=lambda x: x[0]))
+        state = _fresh_state(mentions)
         cands: list[Candidate] = []
         discourse = Discourse()
         for si, (s, e) in enumerate(sents):
@@ -415,21 +420,16 @@ class Coder:
     # ----------------------------------------------------------------------------- for the learned detector
     def article_state(self, article: Article) -> ArticleState:
         """A fresh discourse state of the article, as ``code`` starts it (the persons it names, in order)."""
-        mentions = list(article.mentions) or self.res.body_mentions(article)
-        return ArticleState(persons=sorted(
-            ((m.start, m.entity) for m in mentions if m.entity is not None and m.entity.kind == "person"),
-            key=lambda x: x[0]))
+        return _fresh_state(list(article.mentions) or self.res.body_mentions(article))
 
     def sentence_participants(self, article: Article, s: int, e: int, state: ArticleState) -> list[Arg]:
         """The participants of the sentence s..e in text order, read as a trigger's would be (mentions, plural
         references, generic agents, counted crowds joined), places left out."""
-        text = article.text or ""
-        toks = tokens(text, s, e)
-        if not toks:
-            return []
-        norm = [normalize(t) for _, _, t in toks]
         mentions = list(article.mentions) or self.res.body_mentions(article)
-        args = join_groups(self._args(text, toks, norm, s, e, mentions, state), toks, norm, text)
+        read = self._sentence_args(article.text or "", s, e, mentions, state)
+        if read is None:
+            return []
+        args = read[2]
         return sorted((a for a in args if not a.is_place and a.entities), key=lambda a: a.t0)
 
     def sentence_date(self, article: Article, s: int, e: int) -> tuple[str | None, str, str | None]:
@@ -512,13 +512,21 @@ class Coder:
         return next(iter(found.values())) if len(found) == 1 else ent
 
     # ----------------------------------------------------------------------------- sentence level
-    def _code_sentence(self, article: Article, text: str, s: int, e: int, si: int, mentions: list[Mention],
-                       in_title: bool, state: ArticleState, discourse: Discourse | None = None) -> list[Candidate]:
+    def _sentence_args(self, text: str, s: int, e: int, mentions: list[Mention], state: ArticleState
+                       ) -> tuple[list[Any], list[str], list[Arg]] | None:
+        """The sentence s..e's tokens, their normal forms and its participants (groups joined); None when empty."""
         toks = tokens(text, s, e)
         if not toks:
-            return []
+            return None
         norm = [normalize(t) for _, _, t in toks]
-        args = join_groups(self._args(text, toks, norm, s, e, mentions, state), toks, norm, text)
+        return toks, norm, join_groups(self._args(text, toks, norm, s, e, mentions, state), toks, norm, text)
+
+    def _code_sentence(self, article: Article, text: str, s: int, e: int, si: int, mentions: list[Mention],
+                       in_title: bool, state: ArticleState, discourse: Discourse | None = None) -> list[Candidate]:
+        read = self._sentence_args(text, s, e, mentions, state)
+        if read is None:
+            return []
+        toks, norm, args = read
         covered = {k for a in args for k in range(a.t0, a.t1) if not a.is_place}
         hits = self._hits(toks, norm, covered)
         # "استدعت X سفيرها احتجاجا على ...": the adverbial gives the motive of the act before it, no protest of

@@ -18,7 +18,7 @@ gives the out-of-fold figures.
 from __future__ import annotations
 
 import hashlib
-import json
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,7 @@ from ..model import Article, Entity, Event, Evidence, stable_id
 from ..settings import data_path
 from .clause import Discourse
 from .coder import DYADIC, entity_key
-from .gate import Gate, balanced_weights, fit_logistic, read_type_weights
+from .gate import Gate, balanced_log_loss, fit_logistic, read_type_weights, write_type_weights
 
 MIN_POSITIVES = 6  # a type needs this many positive sentences to get a classifier
 L2_GRID = (0.1, 0.3, 1.0, 3.0)
@@ -92,11 +92,7 @@ class Detector:
                    {t: float(v) for t, v in (calibrated or {}).items()})
 
     def save(self, path: str | Path) -> None:
-        types = sorted(self.weights)
-        np.savez(path, types=np.array(types), W=np.stack([self.weights[t] for t in types]).astype(np.float32),
-                 b=np.array([self.bias[t] for t in types], dtype=np.float32),
-                 thresholds=np.array([self.thresholds[t] for t in types], dtype=np.float32),
-                 meta=json.dumps(self.meta))
+        write_type_weights(path, self.weights, self.bias, self.meta, {"thresholds": self.thresholds})
 
     @property
     def types(self) -> list[str]:
@@ -138,33 +134,33 @@ class Detector:
         texts = [article.text[s:e] for s, e in spans]
         vecs = self.vectors(list(dict.fromkeys(texts)))
         probs = self.probabilities(np.stack([vecs[t] for t in texts]))
-        coded: dict[int, set[str]] = {}
+        by_sentence: dict[int, list[Event]] = {}  # the coder's events of each body sentence
         for ev in events:
             k = _sentence_of(ev, spans)
             if k is None:
                 continue
-            coded.setdefault(k, set()).add(ev.type)
+            by_sentence.setdefault(k, []).append(ev)
             if ev.type in probs:
                 ev.why["detector"] = round(float(probs[ev.type][k]), 3)
-        return self._propose(article, coder, events, spans, probs, coded)
+        return self._propose(article, coder, events, spans, probs, by_sentence)
 
     def _propose(self, article: Article, coder: Any, events: list[Event], spans: list[tuple[int, int]],
-                 probs: dict[str, np.ndarray], coded: dict[int, set[str]]) -> list[Event]:
+                 probs: dict[str, np.ndarray], by_sentence: dict[int, list[Event]]) -> list[Event]:
         state = coder.article_state(article)
         discourse = Discourse()
         out: list[Event] = []
         for k, (s, e) in enumerate(spans):
+            coded = {ev.type for ev in by_sentence.get(k, ())}
             want = [(t, float(probs[t][k])) for t in self.types if (self.proposes is None or t in self.proposes)
-                    and probs[t][k] >= self.thresholds[t] and t not in coded.get(k, set())]
+                    and probs[t][k] >= self.thresholds[t] and t not in coded]
             args = coder.sentence_participants(article, s, e, state) if want else []
             actors, recipients = _parties(args, discourse, k)
             for etype, p in want:
-                sides = len({_key(x) for x in actors + recipients})
+                sides = len({entity_key(x) for x in actors + recipients})
                 if sides >= (2 if etype in DYADIC else 1) and not _told(etype, actors + recipients, events + out):
                     out.append(self._event(article, coder, etype, p, s, e, actors, recipients))
-            for ev in events:  # the coder's events carry the discourse on
-                if _sentence_of(ev, spans) == k:
-                    discourse.note(ev.actors, ev.recipients, k)
+            for ev in by_sentence.get(k, ()):  # the coder's events carry the discourse on
+                discourse.note(ev.actors, ev.recipients, k)
             if want and actors:
                 discourse.note(actors, recipients, k)
         return out
@@ -172,7 +168,7 @@ class Detector:
     def _event(self, article: Article, coder: Any, etype: str, p: float, s: int, e: int, actors: list[Entity],
                recipients: list[Entity]) -> Event:
         date, prec, date_text = coder.sentence_date(article, s, e)
-        parts = sorted(_key(x) for x in actors + recipients)
+        parts = sorted(entity_key(x) for x in actors + recipients)
         return Event(id=stable_id(article.id, etype, s, "|".join(parts), "detector"), article_id=article.id,
                      type=etype, status=coder.sentence_status(article, s, e), actors=actors, recipients=recipients,
                      date=date, date_precision=prec, date_text=date_text, confidence=self.confidence(etype, p),
@@ -189,26 +185,21 @@ def body_texts(article: Article) -> list[str]:
     return [article.text[s:e] for s, e in body_spans(article)]
 
 
-def _key(x: Entity) -> str:
-    return entity_key(x)
-
-
 def _told(etype: str, parties: list[Entity], events: list[Event]) -> bool:
     """An event of the type the article already has with the same parties (as many as the scorer asks of a match:
     two, or the one there is): a second sentence about it is the same event, not another."""
-    keys = {_key(x) for x in parties}
+    keys = {entity_key(x) for x in parties}
     need = min(2, len(keys))
-    return any(ev.type == etype and len(keys & {_key(x) for x in ev.actors + ev.recipients}) >= need
+    return any(ev.type == etype and len(keys & {entity_key(x) for x in ev.actors + ev.recipients}) >= need
                for ev in events)
 
 
 def _sentence_of(ev: Event, spans: list[tuple[int, int]]) -> int | None:
+    """The body sentence (spans are in text order) holding the start of the event's evidence."""
     if ev.evidence is None or ev.evidence.field != "text":
         return None
-    for k, (s, e) in enumerate(spans):
-        if s <= ev.evidence.start < e:
-            return k
-    return None
+    k = bisect_right(spans, (ev.evidence.start, float("inf"))) - 1
+    return k if k >= 0 and spans[k][0] <= ev.evidence.start < spans[k][1] else None
 
 
 def _parties(args: list[Any], discourse: Discourse, k: int) -> tuple[list[Entity], list[Entity]]:
@@ -219,11 +210,11 @@ def _parties(args: list[Any], discourse: Discourse, k: int) -> tuple[list[Entity
     seen: set[str] = set()
     for a in args:
         for x in a.entities:
-            if _key(x) not in seen:
-                seen.add(_key(x))
+            if entity_key(x) not in seen:
+                seen.add(entity_key(x))
                 ents.append((a.t0, x))
     prev = discourse.last_actor if k - discourse.last_actor_sentence <= 1 else None
-    if prev is not None and (not ents or ents[0][0] > SUBJECT_SLOT) and _key(prev) not in seen:
+    if prev is not None and (not ents or ents[0][0] > SUBJECT_SLOT) and entity_key(prev) not in seen:
         return [prev], [x for _, x in ents[:MAX_RECIPIENTS]]
     if not ents:
         return [], []
@@ -259,9 +250,13 @@ class VectorCache:
             np.savez(self.path, keys=np.array(list(self.known)), vectors=np.stack(list(self.known.values())))
 
 
+def fold_of(name: str, k: int = FOLDS) -> int:
+    """A fold from a hash of a document's (or group's) name: stable, and a document never straddles two folds."""
+    return int(hashlib.sha1(name.encode("utf-8")).hexdigest()[:8], 16) % k
+
+
 def _folds(groups: list[str], k: int = FOLDS) -> np.ndarray:
-    """A fold per group, from a hash of its name: stable, and a document never straddles two folds."""
-    return np.array([int(hashlib.sha1(g.encode("utf-8")).hexdigest()[:8], 16) % k for g in groups])
+    return np.array([fold_of(g, k) for g in groups])
 
 
 def _cv_probs(X: np.ndarray, y: np.ndarray, folds: np.ndarray, l2: float) -> np.ndarray:
@@ -274,11 +269,6 @@ def _cv_probs(X: np.ndarray, y: np.ndarray, folds: np.ndarray, l2: float) -> np.
         w, b = fit_logistic(X[tr], y[tr], l2)
         p[~tr] = 1 / (1 + np.exp(-(X[~tr] @ w + b)))
     return p
-
-
-def _loss(p: np.ndarray, y: np.ndarray) -> float:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return -float(np.sum(balanced_weights(y) * (y * np.log(p) + (1 - y) * np.log(1 - p)))) / len(y)
 
 
 def best_threshold(p: np.ndarray, y: np.ndarray, beta: float = 1.0) -> tuple[float, float]:
@@ -302,12 +292,11 @@ def fit_type(X: np.ndarray, y: np.ndarray, groups: list[str], real: np.ndarray, 
     (the OEDA rows teach the classifier, but their share of positives is not a page's)."""
     folds = _folds(groups)
     probs = {a: _cv_probs(X, y, folds, a) for a in L2_GRID}
-    l2 = min(L2_GRID, key=lambda a: _loss(probs[a], y))
-    by_beta = {b: best_threshold(probs[l2][real], y[real], b) for b in BETAS}
-    thr, _ = best_threshold(probs[l2][real], y[real], beta)
+    l2 = min(L2_GRID, key=lambda a: balanced_log_loss(probs[a], y))
+    cuts = {bt: best_threshold(probs[l2][real], y[real], bt) for bt in dict.fromkeys((*BETAS, beta, 1.0))}
     w, b = fit_logistic(X, y, l2)
-    return {"w": w, "b": b, "l2": l2, "threshold": thr, "cv_f1": round(best_threshold(probs[l2][real], y[real])[1], 3),
-            "thresholds_by_beta": {str(k): v[0] for k, v in by_beta.items()}}
+    return {"w": w, "b": b, "l2": l2, "threshold": cuts[beta][0], "cv_f1": round(cuts[1.0][1], 3),
+            "thresholds_by_beta": {str(k): cuts[k][0] for k in BETAS}}
 
 
 def train(examples: list[Example], cache: VectorCache, types: Iterable[str] | None = None,

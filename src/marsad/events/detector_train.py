@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Article
-from .detector import Detector, Example, VectorCache, model_path, text_key, train
+from .detector import Detector, Example, VectorCache, body_spans, model_path, text_key, train
 
 
 def prepared_articles(paths: list[str], cache: Path | None = None) -> list[Article]:
@@ -65,7 +65,7 @@ def real_examples(articles: list[Article], gold: list[dict[str, Any]], tag: str 
         d = by_doc.get(os.path.basename(art.source_path))
         if d is None:
             continue
-        spans = [(s, e) for s, e in art.sentences if art.text[s:e].strip()]
+        spans = body_spans(art)  # the sentences the detector scores in the pipeline
         pos: dict[int, set[str]] = {}
         for ge in d["events"]:
             stats["events"] += 1
@@ -127,7 +127,7 @@ def gather(real: list[tuple[str, str]], oeda: list[str], gsr: str | None, cache:
 def vector_cache(cache: Path | None) -> VectorCache:
     from .gate import passage_vectors
 
-    return VectorCache(cache / "vectors.npz" if cache else None, lambda texts: passage_vectors(texts))
+    return VectorCache(cache / "vectors.npz" if cache else None, passage_vectors)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -785,9 +785,7 @@ class RuleEngine:
         res, norm = self.coder.res, sent.norm
         for p in sent.args:
             if p.is_place and h.i < p.t0 <= slots.hi and norm[p.t0 - 1] in self._class("destination_preps"):
-                loc = p.place or res.location(sent.text[p.start:p.end])
-                if loc is not None and loc.country and loc.country not in own:
-                    slots.recipients = [res.country_entity(loc.country, loc.text)]
+                if self._place_state(slots, p.place or res.location(sent.text[p.start:p.end]), own):
                     return True
         k = next((k for k in range(h.i + h.n, min(slots.hi, len(norm)) - 1)
                   if norm[k] in self._class("destination_lookup_preps")), None)
@@ -796,9 +794,7 @@ class RuleEngine:
         j = k + 2 if norm[k + 1] in self._class("region_words") else k + 1
         for n in (2, 1):
             if j + n <= len(sent.toks) and not any(norm[x] in self.classes.stop for x in range(j, j + n)):
-                loc = res.location(sent.text[sent.toks[j][0]:sent.toks[j + n - 1][1]])
-                if loc is not None and loc.country and loc.country not in own:
-                    slots.recipients = [res.country_entity(loc.country, loc.text)]
+                if self._place_state(slots, res.location(sent.text[sent.toks[j][0]:sent.toks[j + n - 1][1]]), own):
                     return True
         return False
 
@@ -814,11 +810,16 @@ class RuleEngine:
         for p in sent.args:
             if not p.is_place or not grp.t1 <= p.t0 <= grp.t1 + 1:
                 continue
-            loc = p.place or self.coder.res.location(sent.text[p.start:p.end])
-            if loc is not None and loc.country and loc.country not in own:
-                slots.recipients = [self.coder.res.country_entity(loc.country, loc.text)]
+            if self._place_state(slots, p.place or self.coder.res.location(sent.text[p.start:p.end]), own):
                 return True
         return False
+
+    def _place_state(self, slots: Slots, loc: Any, own: set[str]) -> bool:
+        """The state of a place (not the actors' own) as the recipient: set it and say so."""
+        if loc is None or not loc.country or loc.country in own:
+            return False
+        slots.recipients = [self.coder.res.country_entity(loc.country, loc.text)]
+        return True
 
     def _envoy_country(self, sent: Sentence, h: Any, slots: Slots, r: Rule) -> bool:
         """"طرد السفير الإيراني", "استدعاء سفيرها لدى إسرائيل", "سحب القائم بالأعمال من السويد": a diplomatic

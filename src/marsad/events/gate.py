@@ -59,9 +59,7 @@ class Gate:
         return cls(weights, bias, meta, threads, encoder=encoder, cuts=cuts)
 
     def save(self, path: str | Path) -> None:
-        types = sorted(self.weights)
-        np.savez(path, types=np.array(types), W=np.stack([self.weights[t] for t in types]).astype(np.float32),
-                 b=np.array([self.bias[t] for t in types], dtype=np.float32), meta=json.dumps(self.meta))
+        write_type_weights(path, self.weights, self.bias, self.meta)
 
     @property
     def types(self) -> set[str]:
@@ -103,6 +101,15 @@ class Gate:
             e.why.update({"rule_confidence": e.confidence, "gate": round(p, 3)})
             e.confidence = round(min(e.confidence, p), 3)
         return events
+
+
+def write_type_weights(path: str | Path, weights: dict[str, np.ndarray], bias: dict[str, float],
+                       meta: dict[str, Any], per_type: dict[str, dict[str, float]] | None = None) -> None:
+    """The file ``read_type_weights`` reads; ``per_type`` adds named per-type columns (the detector's thresholds)."""
+    types = sorted(weights)
+    extra = {k: np.array([v[t] for t in types], dtype=np.float32) for k, v in (per_type or {}).items()}
+    np.savez(path, types=np.array(types), W=np.stack([weights[t] for t in types]).astype(np.float32),
+             b=np.array([bias[t] for t in types], dtype=np.float32), meta=json.dumps(meta), **extra)
 
 
 def read_type_weights(p: Path) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, Any], Any] | None:
@@ -158,6 +165,12 @@ def balanced_weights(y: np.ndarray) -> np.ndarray:
     """Sample weights that give both classes the same total weight."""
     pos = max(1.0, float(y.sum()))
     return np.where(y > 0.5, len(y) / (2 * pos), len(y) / (2 * max(1.0, len(y) - pos)))
+
+
+def balanced_log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    """Class-balanced log loss of (cross-validated) probabilities: the same balance the fit uses."""
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return -float(np.sum(balanced_weights(y) * (y * np.log(p) + (1 - y) * np.log(1 - p)))) / len(y)
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 30) -> tuple[np.ndarray, float]:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..settings import load_settings, section
-from .gate import Gate, balanced_weights, fit_logistic, model_path
+from .gate import Gate, balanced_log_loss, fit_logistic, model_path
 
 MIN_EACH = 8  # a type needs this many right and this many wrong examples to get a gate
 L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
@@ -95,12 +95,6 @@ def _threshold(p: np.ndarray, y: np.ndarray) -> float:
     return 0.05
 
 
-def _cv_loss(p: np.ndarray, y: np.ndarray) -> float:
-    """Class-balanced log loss of cross-validated probabilities (the same balance the fit uses)."""
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return -float(np.sum(balanced_weights(y) * (y * np.log(p) + (1 - y) * np.log(1 - p)))) / len(y)
-
-
 def _vectors(texts: list[str], gate: Gate, cache: Path | None) -> dict[str, np.ndarray]:
     """e5 vectors of the texts, read from and added to ``cache`` (an .npz keyed by text) when given."""
     known: dict[str, np.ndarray] = {}
@@ -132,7 +126,7 @@ def train(examples: list[tuple[str, str, int]], gate: Gate, cache: Path | None =
         X = np.stack([rows[i][0] for i in order]).astype(np.float64)
         y = np.array([rows[i][1] for i in order], dtype=np.float64)
         probs = {a: _cv_probs(X, y, a) for a in L2_GRID}
-        l2 = min(L2_GRID, key=lambda a: _cv_loss(probs[a], y))
+        l2 = min(L2_GRID, key=lambda a: balanced_log_loss(probs[a], y))
         p = probs[l2]
         cut = _threshold(p, y)
         w, b = fit_logistic(X, y, l2)
